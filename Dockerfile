@@ -1,0 +1,40 @@
+# syntax=docker/dockerfile:1
+
+# ---- build: all dependencies, then the SvelteKit bundle (adapter-node, into build/) ----
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build
+
+# ---- production dependencies only, installed apart so no dev tool reaches the image ----
+FROM node:24-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+
+# ---- runtime ----
+FROM node:24-bookworm-slim AS runtime
+ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
+WORKDIR /app
+
+# Code stays root-owned and read-only to the app; only the data folder is writable.
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/build ./build
+COPY package.json ./
+# server/main.ts runs on Node 24's type stripping and imports the TypeScript sources under
+# src/lib/server and src/lib/shared directly, so those ship as source.
+COPY server ./server
+COPY src/lib ./src/lib
+
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME /data
+EXPOSE 3000
+
+# No curl in the slim image; Node's fetch does the probe. Any answer below 500 means "serving".
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+	CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/').then((r) => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1))"]
+
+CMD ["node", "server/main.ts"]

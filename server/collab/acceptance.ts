@@ -1,0 +1,135 @@
+import * as Y from 'yjs';
+import type { Document } from '@hocuspocus/server';
+import type { MessageRecordService } from '../../src/lib/server/messages/message-record.service.ts';
+import {
+	acceptedAt,
+	listMessages,
+	markAccepted,
+	messageValueSchema,
+	nextShard,
+	parseUserRoot,
+	sealShard,
+	SHARD_CAPACITY,
+	parseEntryKey,
+	readMarkSchema,
+	recordModeration,
+	type ListedMessage,
+	type MessageValue
+} from '../../src/lib/shared/chat/document-schema.ts';
+import type { AcceptedUpdate } from './persistence.extension.ts';
+
+export type ServerWriter = (document: Document, change: (doc: Y.Doc) => void) => Promise<void>;
+
+/**
+ * What the server does once a client update is accepted and applied: it stamps new messages
+ * with the server time (one order for everyone), records moderation, and feeds the relational
+ * record of messages and read marks.
+ */
+export class Acceptance {
+	readonly record: MessageRecordService;
+	/** Moves the channel's head to the next shard in Postgres; resolves to the new head. */
+	readonly advanceHead: (channelId: string, next: number) => Promise<number>;
+	readonly writeServer: ServerWriter;
+
+	constructor(deps: {
+		record: MessageRecordService;
+		advanceHead: (channelId: string, next: number) => Promise<number>;
+		writeServer: ServerWriter;
+	}) {
+		this.record = deps.record;
+		this.advanceHead = deps.advanceHead;
+		this.writeServer = deps.writeServer;
+	}
+
+	async handle({ document, context, changes }: AcceptedUpdate): Promise<void> {
+		const now = Date.now();
+		const authorId = context.user.id;
+		const messages: MessageValue[] = [];
+		for (const entry of changes.written) {
+			const key = parseEntryKey(entry.key);
+			if (key?.kind === 'message') {
+				const value = messageValueSchema.safeParse(entry.value);
+				if (value.success) messages.push(value.data);
+			} else if (key?.kind === 'read') {
+				const mark = readMarkSchema.safeParse(entry.value);
+				if (mark.success) {
+					void this.record.recordRead(context.channelId, authorId, mark.data.messageId, mark.data.at);
+				}
+			}
+		}
+		await this.writeServer(document, (doc) => {
+			for (const message of messages) markAccepted(doc, authorId, message.id, now);
+			for (const moderated of changes.moderated) {
+				recordModeration(doc, moderated.authorId, moderated.messageId, { by: authorId, at: now });
+			}
+		});
+		for (const moderated of changes.moderated) {
+			void this.record.recordModeration(moderated.messageId, authorId, now);
+		}
+		for (const value of latestVersions(messages)) {
+			void this.record.recordMessage(context.channelId, context.shard, listed(document, authorId, value, now));
+		}
+		if (messages.length > 0) await this.sealIfFull(document, context.channelId, context.shard);
+	}
+
+	/** Stamps messages that reached the log but not their acceptance before a crash. */
+	async stampUnaccepted(document: Document): Promise<void> {
+		const now = Date.now();
+		const unstamped = listMessages(document).filter((message) => message.acceptedAt === null);
+		if (unstamped.length === 0) return;
+		await this.writeServer(document, (doc) => {
+			for (const message of unstamped) markAccepted(doc, message.authorId, message.id, now);
+		});
+	}
+
+	/**
+	 * A full shard is sealed: the head moves on in Postgres first (so the next shard may be
+	 * opened), then the document says where the conversation continues.
+	 */
+	private async sealIfFull(document: Document, channelId: string, shard: number): Promise<void> {
+		if (nextShard(document) !== null || countMessages(document) < SHARD_CAPACITY) return;
+		try {
+			await this.advanceHead(channelId, shard + 1);
+			await this.writeServer(document, (doc) => sealShard(doc, shard + 1));
+		} catch (error) {
+			console.error(`[connectflow] could not seal ${document.name}`, error);
+		}
+	}
+}
+
+function countMessages(document: Document): number {
+	let count = 0;
+	for (const name of document.share.keys()) {
+		if (!parseUserRoot(name)) continue;
+		for (const key of document.getMap<unknown>(name).keys()) if (key.startsWith('m:')) count++;
+	}
+	return count;
+}
+
+/** One update may write the same message twice (post, then edit): record the last version. */
+function latestVersions(values: MessageValue[]): MessageValue[] {
+	const latest = new Map<string, MessageValue>();
+	for (const value of values) {
+		const seen = latest.get(value.id);
+		if (!seen || seen.version < value.version) latest.set(value.id, value);
+	}
+	return [...latest.values()];
+}
+
+function listed(document: Document, authorId: string, value: MessageValue, now: number): ListedMessage {
+	return {
+		authorId,
+		id: value.id,
+		text: value.text,
+		createdAt: value.createdAt,
+		acceptedAt: acceptedAt(document, authorId, value.id) ?? now,
+		threadId: value.threadId ?? null,
+		mentions: value.mentions,
+		attachments: value.attachments ?? [],
+		editedAt: value.editedAt ?? null,
+		deleted: value.deleted === true,
+		moderation: null,
+		version: value.version,
+		reactions: []
+	};
+}

@@ -1,0 +1,127 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Hocuspocus, type Extension } from '@hocuspocus/server';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AppContext } from '../../src/lib/server/app-context.ts';
+import { DocumentRepository } from '../../src/lib/server/documents/document.repository.ts';
+import { UpdateLog } from '../../src/lib/server/documents/update-log.ts';
+import { MessageRepository } from '../../src/lib/server/messages/message.repository.ts';
+import { MessageRecordService } from '../../src/lib/server/messages/message-record.service.ts';
+import { MAX_UPDATE_BYTES, parseDocumentName } from '../../src/lib/shared/chat/document-schema.ts';
+import { AccessWatcher } from './access-watcher.ts';
+import { Acceptance } from './acceptance.ts';
+import { AuthExtension } from './auth.extension.ts';
+import type { CollabContext } from './context.ts';
+import { PersistenceExtension } from './persistence.extension.ts';
+import { ValidationExtension } from './validation.extension.ts';
+
+export const COLLAB_PATH = '/collab';
+
+export interface CollabServer {
+	hocuspocus: Hocuspocus;
+	persistence: PersistenceExtension;
+	record: MessageRecordService;
+	/** For the HTTP server's `upgrade` event; answers false when the path is not ours. */
+	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+	close(): Promise<void>;
+}
+
+/**
+ * The collaboration server: Hocuspocus with one extension per concern (auth, validation,
+ * persistence), served on the HTTP server's own port at /collab.
+ */
+export function createCollabServer(app: AppContext, extra: Extension[] = []): CollabServer {
+	const documents = new DocumentRepository(app.database.sql);
+	const record = new MessageRecordService(new MessageRepository(app.database.sql));
+	const acceptance: Acceptance = new Acceptance({
+		record,
+		advanceHead: (channelId, next) => app.channels.channels.setHeadShard(channelId, next),
+		writeServer: (document, change) => persistence.writeServer(document, change)
+	});
+	const persistence: PersistenceExtension = new PersistenceExtension({
+		repository: documents,
+		log: new UpdateLog(documents),
+		onAccepted: (accepted) => {
+			acceptance.handle(accepted).catch((error) => {
+				console.error(`[connectflow] accepting a change to ${accepted.document.name} failed`, error);
+			});
+		},
+		onLoaded: async (document) => {
+			await acceptance.stampUnaccepted(document);
+			const name = parseDocumentName(document.name);
+			if (name) await record.reconcile(name.id, name.shard, document);
+		}
+	});
+	const hocuspocus = new Hocuspocus<CollabContext>({
+		name: 'connectflow',
+		quiet: true,
+		extensions: [new AuthExtension(app), new ValidationExtension(), persistence, ...extra]
+	});
+	const watcher = new AccessWatcher(app, hocuspocus);
+	watcher.start();
+	const sockets = new WebSocketServer({
+		noServer: true,
+		// Yjs decoding of a crafted frame can loop or exhaust memory: cap frames before decoding.
+		maxPayload: MAX_UPDATE_BYTES + 64 * 1024
+	});
+
+	function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+		const url = new URL(request.url ?? '/', 'http://localhost');
+		if (url.pathname !== COLLAB_PATH) return false;
+		if (!sameOrigin(request, app.config.ORIGIN)) {
+			socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n\r\nCross-site WebSocket refused\n');
+			return true;
+		}
+		sockets.handleUpgrade(request, socket, head, (websocket) => connect(websocket, request));
+		return true;
+	}
+
+	function connect(websocket: WebSocket, request: IncomingMessage): void {
+		const connection = hocuspocus.handleConnection(websocket, toWebRequest(request));
+		websocket.on('message', (data: Buffer) => connection.handleMessage(new Uint8Array(data)));
+		websocket.on('close', (code: number, reason: Buffer) =>
+			connection.handleClose({ code, reason: reason.toString() })
+		);
+		websocket.on('error', () => websocket.terminate());
+	}
+
+	return {
+		hocuspocus,
+		persistence,
+		record,
+		handleUpgrade,
+		async close() {
+			watcher.stop();
+			for (const client of sockets.clients) client.terminate();
+			await persistence.compactAll(hocuspocus.documents.values());
+			await record.idle();
+			sockets.close();
+		}
+	};
+}
+
+/**
+ * A browser always sends Origin on a WebSocket: it must be our own. Clients outside a browser
+ * (benchmarks, tests) send none and authenticate with the cookie like everyone else.
+ */
+function sameOrigin(request: IncomingMessage, configuredOrigin: string | undefined): boolean {
+	const origin = request.headers.origin;
+	if (!origin) return true;
+	if (configuredOrigin) return origin === configuredOrigin;
+	try {
+		return new URL(origin).host === request.headers.host;
+	} catch {
+		return false;
+	}
+}
+
+function toWebRequest(request: IncomingMessage): Request {
+	const headers = new Headers();
+	for (const [key, value] of Object.entries(request.headers)) {
+		if (typeof value === 'string') headers.set(key, value);
+		else if (Array.isArray(value)) headers.set(key, value.join(', '));
+	}
+	return new Request(new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`), {
+		headers
+	});
+}

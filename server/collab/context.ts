@@ -1,0 +1,30 @@
+import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
+import type { ChannelAccess, ChannelKind } from '../../src/lib/shared/policy.ts';
+
+/** What a document connection carries once the auth extension has admitted it. */
+export interface CollabContext {
+	user: SessionUser;
+	sessionId: string;
+	channelId: string;
+	channelKind: ChannelKind;
+	shard: number;
+	/** Updated in place when the person's rights change while connected. */
+	access: ChannelAccess;
+}
+
+/** Close codes the browser acts on: 4401 sign in again, 4403 access lost, 4422 update refused. */
+export const closeCodes = {
+	unauthenticated: 4401,
+	accessRevoked: 4403,
+	updateRefused: 4422
+} as const;
+
+export class CollabRefusal extends Error {
+	readonly code: number;
+	readonly reason: string;
+	constructor(code: number, reason: string) {
+		super(reason);
+		this.code = code;
+		this.reason = reason;
+	}
+}

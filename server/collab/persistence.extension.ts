@@ -1,0 +1,189 @@
+import * as Y from 'yjs';
+import type {
+	afterHandleMessagePayload,
+	afterUnloadDocumentPayload,
+	beforeSyncPayload,
+	Connection,
+	Document,
+	Extension,
+	onLoadDocumentPayload
+} from '@hocuspocus/server';
+import type { DocumentRepository } from '../../src/lib/server/documents/document.repository.ts';
+import type { UpdateLog } from '../../src/lib/server/documents/update-log.ts';
+import { initServerArea } from '../../src/lib/shared/chat/document-schema.ts';
+import { acceptedChanges } from './validation.extension.ts';
+import type { GuardedChanges } from './update-guard.ts';
+import type { CollabContext } from './context.ts';
+
+const SYNC_STEP_2 = 1;
+const SYNC_UPDATE = 2;
+/** Updates appended since the last compaction before the document is compacted again. */
+const COMPACT_AFTER = 200;
+
+/** Marks updates the server itself makes (acceptance times, moderation, sealing). */
+export const SERVER_ORIGIN = { source: 'connectflow-server' } as const;
+const LOAD_ORIGIN = { source: 'connectflow-load' } as const;
+
+interface DocumentState {
+	/** Sequence numbers appended but not yet applied: compaction must keep them in the log. */
+	inFlight: Set<number>;
+	/** Appends not yet answered: their sequence numbers are unknown, so compaction waits. */
+	appending: number;
+	lastSeq: number;
+	sinceCompaction: number;
+	compacting: boolean;
+	/**
+	 * A copy that the server writes on first: its update is made durable before it is applied
+	 * to the live document, so no client ever holds a server write that a crash could lose
+	 * (the guard would then refuse that client's next sync).
+	 */
+	shadow: Y.Doc;
+}
+
+export interface AcceptedUpdate {
+	document: Document;
+	context: CollabContext;
+	changes: GuardedChanges;
+}
+
+/**
+ * Durability: every client update is appended to the log in Postgres before Hocuspocus applies
+ * and acknowledges it, so what the sender sees as sent survives a crash at any moment. The log
+ * is folded into a compacted state every COMPACT_AFTER updates and when a document unloads.
+ */
+export class PersistenceExtension implements Extension {
+	readonly extensionName = 'connectflow-persistence';
+	readonly priority = 800;
+	readonly repository: DocumentRepository;
+	readonly log: UpdateLog;
+	readonly onAccepted: (accepted: AcceptedUpdate) => void;
+	readonly onLoaded: (document: Document) => Promise<void>;
+	private states = new Map<string, DocumentState>();
+	private pending = new WeakMap<Connection, { seq: number | null; changes: GuardedChanges }>();
+
+	constructor(deps: {
+		repository: DocumentRepository;
+		log: UpdateLog;
+		onAccepted: (accepted: AcceptedUpdate) => void;
+		onLoaded: (document: Document) => Promise<void>;
+	}) {
+		this.repository = deps.repository;
+		this.log = deps.log;
+		this.onAccepted = deps.onAccepted;
+		this.onLoaded = deps.onLoaded;
+	}
+
+	async onLoadDocument({ document, documentName }: onLoadDocumentPayload): Promise<void> {
+		const stored = await this.repository.load(documentName);
+		Y.transact(
+			document,
+			() => {
+				if (stored.state) Y.applyUpdate(document, stored.state);
+				for (const { update } of stored.updates) Y.applyUpdate(document, update);
+			},
+			LOAD_ORIGIN
+		);
+		const lastSeq = stored.updates.at(-1)?.seq ?? 0;
+		const shadow = new Y.Doc();
+		Y.applyUpdate(shadow, Y.encodeStateAsUpdate(document));
+		this.states.set(documentName, {
+			inFlight: new Set(),
+			appending: 0,
+			lastSeq,
+			sinceCompaction: stored.updates.length,
+			compacting: false,
+			shadow
+		});
+		await this.writeServer(document, (area) => initServerArea(area));
+		await this.onLoaded(document);
+	}
+
+	async beforeSync(payload: beforeSyncPayload<CollabContext>): Promise<void> {
+		if (payload.type !== SYNC_STEP_2 && payload.type !== SYNC_UPDATE) return;
+		const changes = acceptedChanges.get(payload.payload);
+		if (!changes) throw new Error('update reached persistence without validation');
+		// An empty sync step 2 ([0, 0]) changes nothing and needs no log entry.
+		const seq = payload.payload.byteLength > 2 ? await this.append(payload.documentName, payload.payload) : null;
+		this.pending.set(payload.connection, { seq, changes });
+	}
+
+	async afterHandleMessage({ connection, document, context }: afterHandleMessagePayload<CollabContext>) {
+		const accepted = this.pending.get(connection);
+		if (!accepted) return;
+		this.pending.delete(connection);
+		const state = this.states.get(document.name);
+		if (accepted.seq !== null) state?.inFlight.delete(accepted.seq);
+		if (accepted.changes.written.length > 0 || accepted.changes.moderated.length > 0) {
+			this.onAccepted({ document, context, changes: accepted.changes });
+		}
+		if (state && state.sinceCompaction >= COMPACT_AFTER) void this.compact(document);
+	}
+
+	async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
+		this.states.get(documentName)?.shadow.destroy();
+		this.states.delete(documentName);
+	}
+
+	/**
+	 * Makes a server-only change (acceptance, moderation, sealing): written on the shadow copy,
+	 * appended to the log, and only then applied to the live document and sent to clients.
+	 */
+	async writeServer(document: Document, change: (doc: Y.Doc) => void): Promise<void> {
+		const state = this.states.get(document.name);
+		if (!state) return;
+		const updates: Uint8Array[] = [];
+		const capture = (update: Uint8Array) => updates.push(update);
+		state.shadow.on('update', capture);
+		try {
+			Y.transact(state.shadow, () => change(state.shadow), SERVER_ORIGIN);
+		} finally {
+			state.shadow.off('update', capture);
+		}
+		if (updates.length === 0) return;
+		const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+		const seq = await this.append(document.name, update);
+		Y.applyUpdate(document, update, SERVER_ORIGIN);
+		state.inFlight.delete(seq);
+	}
+
+	async beforeUnloadDocument({ document }: { document: Document }): Promise<void> {
+		await this.compact(document);
+	}
+
+	/** Folds the log into the stored state, keeping every update not yet applied. */
+	async compact(document: Document): Promise<void> {
+		const state = this.states.get(document.name);
+		if (!state || state.compacting || state.appending > 0 || state.lastSeq === 0) return;
+		state.compacting = true;
+		try {
+			const upto = state.inFlight.size > 0 ? Math.min(...state.inFlight) - 1 : state.lastSeq;
+			const appendedSince = state.sinceCompaction;
+			await this.repository.compact(document.name, Y.encodeStateAsUpdate(document), upto);
+			state.sinceCompaction = Math.max(0, state.sinceCompaction - appendedSince);
+		} catch (error) {
+			console.error(`[connectflow] compaction of ${document.name} failed`, error);
+		} finally {
+			state.compacting = false;
+		}
+	}
+
+	async compactAll(documents: Iterable<Document>): Promise<void> {
+		for (const document of documents) await this.compact(document);
+	}
+
+	private async append(name: string, update: Uint8Array): Promise<number> {
+		const state = this.states.get(name);
+		if (state) state.appending++;
+		try {
+			const seq = await this.log.append(name, update);
+			if (state) {
+				state.inFlight.add(seq);
+				state.lastSeq = Math.max(state.lastSeq, seq);
+				state.sinceCompaction++;
+			}
+			return seq;
+		} finally {
+			if (state) state.appending--;
+		}
+	}
+}

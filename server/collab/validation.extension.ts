@@ -1,0 +1,74 @@
+import type {
+	beforeHandleAwarenessPayload,
+	beforeHandleMessagePayload,
+	beforeSyncPayload,
+	Extension
+} from '@hocuspocus/server';
+import { MAX_UPDATE_BYTES, parseEntryKey } from '../../src/lib/shared/chat/document-schema.ts';
+import { checkUpdate, type GuardedChanges } from './update-guard.ts';
+import { CollabRefusal, closeCodes, type CollabContext } from './context.ts';
+
+const SYNC_STEP_2 = 1;
+const SYNC_UPDATE = 2;
+/** Frame overhead beyond the update itself: document name and message type headers. */
+const FRAME_OVERHEAD = 1024;
+
+/** Accepted changes by the payload they came in, for the persistence and record extensions. */
+export const acceptedChanges = new WeakMap<Uint8Array, GuardedChanges>();
+
+/**
+ * Checks every update before Hocuspocus applies it: size, decoding, and that everything it
+ * changes belongs to the sender (update-guard.ts). A refusal closes that document's connection
+ * with the reason; the server's copy never sees the update.
+ */
+export class ValidationExtension implements Extension {
+	readonly extensionName = 'connectflow-validation';
+	readonly priority = 900;
+
+	async beforeHandleMessage({ update }: beforeHandleMessagePayload): Promise<void> {
+		if (update.byteLength > MAX_UPDATE_BYTES + FRAME_OVERHEAD) {
+			throw new CollabRefusal(closeCodes.updateRefused, 'refused: message too large');
+		}
+	}
+
+	async beforeSync(payload: beforeSyncPayload<CollabContext>): Promise<void> {
+		if (payload.type !== SYNC_STEP_2 && payload.type !== SYNC_UPDATE) return;
+		const { user, access } = payload.context;
+		const verdict = checkUpdate(payload.document, payload.payload, {
+			userId: user.id,
+			canModerate: access.moderate,
+			readOnly: !access.react
+		});
+		if (!verdict.ok) {
+			// A gap in the sender's own history (an update that overtook its sync after a
+			// reconnect or a server restart) is no offence: the client syncs again and resends.
+			const prefix = verdict.reason.startsWith('depends on content') ? 'resync' : 'refused';
+			throw new CollabRefusal(closeCodes.updateRefused, `${prefix}: ${verdict.reason}`);
+		}
+		if (!access.post && verdict.changes.written.some((entry) => isMessageKey(entry.key))) {
+			throw new CollabRefusal(closeCodes.updateRefused, 'refused: you may not post in this channel');
+		}
+		acceptedChanges.set(payload.payload, verdict.changes);
+	}
+
+	/** Presence and typing carry the authenticated person, whatever the client claimed. */
+	async beforeHandleAwareness(payload: beforeHandleAwarenessPayload<CollabContext>): Promise<void> {
+		const context = payload.context;
+		if (!context) return;
+		const current = payload.awareness.getStates();
+		for (const [clientId, state] of payload.states) {
+			const owner = (current.get(clientId) as { user?: { id?: string } } | undefined)?.user?.id;
+			if (owner && owner !== context.user.id) {
+				payload.states.delete(clientId);
+				continue;
+			}
+			if (state && typeof state === 'object') {
+				state.user = { id: context.user.id, name: context.user.name };
+			}
+		}
+	}
+}
+
+function isMessageKey(key: string): boolean {
+	return parseEntryKey(key)?.kind === 'message';
+}

@@ -1,0 +1,58 @@
+import http from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadConfig } from '../src/lib/server/config.ts';
+import { installAppContext, openAppContext } from '../src/lib/server/app-context.ts';
+import { createCollabServer } from './collab/collab-server.ts';
+
+/**
+ * The process entry: one Node process serves the SvelteKit app (HTTP) and, on the same port,
+ * the collaboration server (WebSocket). Run after `npm run build`.
+ */
+const PROTOCOL_HEADER = 'x-connectflow-protocol';
+const config = loadConfig();
+if (config.ORIGIN) process.env.ORIGIN = config.ORIGIN;
+// adapter-node assumes https unless told otherwise; this server speaks plain http, and only a
+// trusted proxy in front of it may say the client used https.
+process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
+if (config.TRUST_PROXY) {
+	process.env.ADDRESS_HEADER ??= 'x-forwarded-for';
+	process.env.XFF_DEPTH ??= '1';
+}
+
+const context = await openAppContext(config);
+installAppContext(context);
+
+const handlerUrl = pathToFileURL(path.resolve('build/handler.js')).href;
+const { handler } = (await import(handlerUrl)) as { handler: http.RequestListener };
+
+const server = http.createServer((request, response) => {
+	const forwarded = config.TRUST_PROXY ? request.headers['x-forwarded-proto'] : undefined;
+	request.headers[PROTOCOL_HEADER] = forwarded === 'https' ? 'https' : 'http';
+	handler(request, response);
+});
+const collab = createCollabServer(context);
+server.on('upgrade', (request, socket, head) => {
+	if (!collab.handleUpgrade(request, socket, head)) socket.destroy();
+});
+server.listen(config.PORT, config.HOST, () => {
+	const address = server.address();
+	const port = typeof address === 'object' && address ? address.port : config.PORT;
+	const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+	const database = context.database.kind === 'pglite' ? `PGlite in ${config.pgliteDir}` : 'Postgres';
+	console.log(`ConnectFlow is running at http://${shownHost}:${port}  (database: ${database})`);
+});
+
+let stopping = false;
+async function stop(signal: string) {
+	if (stopping) return;
+	stopping = true;
+	console.log(`Received ${signal}, shutting down…`);
+	server.close();
+	server.closeAllConnections();
+	await collab.close();
+	await context.close();
+	process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,97 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { appContext } from '$lib/server/app-context.ts';
+import { SESSION_COOKIE } from '$lib/server/auth/session-token.ts';
+import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/session-cookie.ts';
+import { AppError, errorResponse } from '$lib/server/errors.ts';
+
+export const init: ServerInit = async () => {
+	await appContext();
+};
+
+/** A request id for logs, and the client's address as adapter-node reports it. */
+const handleRequestMeta: Handle = ({ event, resolve }) => {
+	event.locals.requestId = crypto.randomUUID();
+	event.locals.clientAddress = safeClientAddress(event.getClientAddress);
+	event.locals.user = null;
+	event.locals.session = null;
+	return resolve(event);
+};
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Cross-site request forgery: a browser always sends Origin on a cross-site POST, so a
+ * state-changing request whose Origin is not our own is refused before anything runs.
+ */
+const handleOrigin: Handle = ({ event, resolve }) => {
+	const origin = event.request.headers.get('origin');
+	if (SAFE_METHODS.has(event.request.method) || !origin || origin === event.url.origin) {
+		return resolve(event);
+	}
+	return errorResponse(new AppError('FORBIDDEN', 'Cross-site requests are refused.'));
+};
+
+/** Resolves the session cookie; a forged, expired or ended one is cleared. */
+const handleSession: Handle = async ({ event, resolve }) => {
+	const token = event.cookies.get(SESSION_COOKIE);
+	if (!token) return resolve(event);
+	const ctx = await appContext();
+	const validated = await ctx.auth.validateToken(token);
+	if (!validated) {
+		clearSessionCookie(event.cookies, event.url);
+		return resolve(event);
+	}
+	event.locals.user = validated.user;
+	event.locals.session = {
+		id: validated.session.id,
+		createdAt: validated.session.createdAt.toISOString(),
+		lastSeenAt: validated.session.lastSeenAt.toISOString(),
+		expiresAt: validated.session.expiresAt.toISOString(),
+		device: '',
+		ip: validated.session.ip,
+		current: true
+	};
+	if (validated.renewedExpiresAt) {
+		setSessionCookie(event.cookies, event.url, token, validated.renewedExpiresAt);
+	}
+	return resolve(event);
+};
+
+/** The API answers every failure as JSON with a stable code, including SvelteKit's own 405s. */
+const handleApiErrors: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	if (!event.url.pathname.startsWith('/api/') || response.status !== 405) return response;
+	return errorResponse(
+		new AppError('BAD_REQUEST', `${event.request.method} is not supported on ${event.url.pathname}.`)
+	);
+};
+
+const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	response.headers.set('x-content-type-options', 'nosniff');
+	response.headers.set('referrer-policy', 'same-origin');
+	response.headers.set('x-frame-options', 'DENY');
+	return response;
+};
+
+export const handle = sequence(
+	handleRequestMeta,
+	handleOrigin,
+	handleSession,
+	handleApiErrors,
+	handleSecurityHeaders
+);
+
+export const handleError: HandleServerError = ({ error, status, message }) => {
+	if (status >= 500) console.error('[connectflow] request failed', error);
+	return { code: status === 404 ? 'NOT_FOUND' : 'INTERNAL', message };
+};
+
+function safeClientAddress(getClientAddress: () => string): string {
+	try {
+		return getClientAddress();
+	} catch {
+		return 'unknown';
+	}
+}

@@ -1,0 +1,704 @@
+import { HocuspocusProvider, type HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import * as Y from 'yjs';
+import {
+	deleteMessage,
+	documentName,
+	editMessage,
+	getMessage,
+	listMessages,
+	markRead,
+	MAX_MESSAGE_TEXT_LENGTH,
+	moderateDelete,
+	nextShard,
+	ownReactions,
+	postMessage,
+	react,
+	readMarks,
+	unreact,
+	type DocumentKind,
+	type ListedMessage,
+	type Mention,
+	type ReadMark
+} from '$lib/shared/chat/document-schema.ts';
+import type { LocalCopy, LocalCopyFactory } from './local-copy.ts';
+import type { PresenceHub } from './presence.svelte.ts';
+import { ownEntries, refusedChanges, type RefusedItem } from './refusal.ts';
+
+/**
+ * One conversation (channel, group or direct conversation) as the browser holds it.
+ *
+ * History is split into shards, one Yjs document each (`channel.<id>.<n>`, `dm.<id>.<n>`). The
+ * conversation opens the newest (the head) and, on demand, older ones. Each document is loaded
+ * from the browser's local copy first and then connected over the tab's shared socket, so it
+ * opens without a network and everything written offline is sent when the connection returns.
+ *
+ * Everything the UI shows is reactive state derived from the documents (`messages`, `unread`,
+ * `pendingCount`, `typing`...), recomputed once per burst of document updates and only for the
+ * shards that changed. Writes go through the shared document-schema helpers, into the person's
+ * own map only, and only when the person's rights allow them: a refused update costs the local
+ * copy of that document.
+ */
+
+export interface ConversationChannel {
+	id: string;
+	/** The channel kind of the API; direct conversations live in `dm.` documents. */
+	kind: string;
+	headShard: number;
+}
+
+export interface ConversationRights {
+	/** Post, edit and delete own messages. */
+	post: boolean;
+	/** React and mark as read. */
+	react: boolean;
+	/** Delete other people's messages. */
+	moderate: boolean;
+}
+
+export interface TypingPerson {
+	id: string;
+	name: string;
+	/** The thread they are typing in, or null for the channel itself. */
+	threadId: string | null;
+}
+
+export type ConversationNotice =
+	| { kind: 'refused'; channelId: string; reason: string; items: RefusedItem[] }
+	| { kind: 'access-revoked'; channelId: string; reason: string }
+	| { kind: 'access-changed'; channelId: string }
+	| { kind: 'unauthenticated'; channelId: string; reason: string };
+
+export interface ConversationOptions {
+	channel: ConversationChannel;
+	user: { id: string; name: string };
+	socket: HocuspocusProviderWebsocket;
+	rights: ConversationRights;
+	/** The browser's copy of each document; none (memory only) when omitted. */
+	localCopy?: LocalCopyFactory;
+	presence?: PresenceHub;
+	onNotice?: (notice: ConversationNotice) => void;
+	/** Unread count the server reported, used until the documents tell better. */
+	serverUnread?: number;
+	/** Milliseconds to coalesce document updates before recomputing (0 in tests is fine). */
+	flushDelay?: number;
+}
+
+export type ConversationStatus = 'loading' | 'ready' | 'revoked' | 'signed-out';
+
+/** Someone who typed keeps showing as typing this long after their last keystroke signal. */
+const TYPING_SHOWN_MS = 6_000;
+/** How often this tab repeats its own typing signal while the person types. */
+const TYPING_SIGNAL_MS = 2_000;
+/** Without a keystroke for this long, this tab clears its typing signal. */
+const TYPING_IDLE_MS = 4_000;
+const RESYNC_TIMEOUT_MS = 10_000;
+
+interface TypingState {
+	typing?: unknown;
+	at?: unknown;
+	threadId?: unknown;
+}
+
+interface AwarenessShape {
+	user?: { id?: unknown; name?: unknown };
+	typing?: TypingState | null;
+}
+
+class Shard {
+	readonly number: number;
+	readonly name: string;
+	doc: Y.Doc;
+	provider: HocuspocusProvider | null = null;
+	local: LocalCopy | null = null;
+	listed: ListedMessage[] = [];
+	marks = new Map<string, ReadMark>();
+	dirty = true;
+	synced = false;
+	resetting = false;
+	offUpdate: () => void = () => {};
+
+	constructor(number: number, name: string) {
+		this.number = number;
+		this.name = name;
+		this.doc = new Y.Doc();
+	}
+}
+
+export class Conversation {
+	readonly channelId: string;
+	readonly documentKind: DocumentKind;
+	readonly user: { id: string; name: string };
+
+	/** Every loaded message (thread replies included), oldest first, the same order for all. */
+	messages = $state.raw<ListedMessage[]>([]);
+	status = $state<ConversationStatus>('loading');
+	/** The head document has synced with the server (at least once since opened). */
+	synced = $state(false);
+	/** The server gave a read-only connection (an ended project room, an archived channel). */
+	readOnly = $state(false);
+	loadingOlder = $state(false);
+	/** The oldest shard loaded; older history exists while it is above 0. */
+	oldestShard = $state(0);
+	typing = $state.raw<TypingPerson[]>([]);
+	/** Unread count from the server's list, for before the documents have loaded. */
+	serverUnread = $state(0);
+	rights = $state<ConversationRights>({ post: false, react: false, moderate: false });
+
+	/** Each person's latest read mark, as the position of the marked message in `messages`. */
+	private readPositions = $state.raw(new Map<string, number>());
+	/** Message id → position in `messages`. */
+	private positions = new Map<string, number>();
+
+	readonly hasOlder = $derived(this.oldestShard > 0);
+	readonly pendingCount = $derived(
+		this.messages.reduce(
+			(count, m) => count + (m.authorId === this.user.id && m.acceptedAt === null ? 1 : 0),
+			0
+		)
+	);
+	/** Top-level messages (not thread replies). */
+	readonly topLevel = $derived(this.messages.filter((m) => m.threadId === null));
+	/** Thread root id → replies, oldest first. */
+	readonly threads = $derived.by(() => {
+		const byRoot = new Map<string, ListedMessage[]>();
+		for (const message of this.messages) {
+			if (message.threadId === null) continue;
+			const replies = byRoot.get(message.threadId) ?? [];
+			replies.push(message);
+			byRoot.set(message.threadId, replies);
+		}
+		return byRoot;
+	});
+	readonly unread = $derived.by(() => this.countUnread());
+
+	private readonly socket: HocuspocusProviderWebsocket;
+	private readonly localCopy: LocalCopyFactory | undefined;
+	private readonly presence: PresenceHub | undefined;
+	private readonly onNotice: (notice: ConversationNotice) => void;
+	private readonly flushDelay: number;
+	private readonly shards = new Map<number, Shard>();
+	private head: Shard;
+	private flushTimer: ReturnType<typeof setTimeout> | null = null;
+	private destroyed = false;
+	private unregisterPresence: (() => void) | null = null;
+	private typingSeen = new Map<number, { at: unknown; seen: number }>();
+	private typingTimer: ReturnType<typeof setInterval> | null = null;
+	private ownTyping: { threadId: string | null; sentAt: number } | null = null;
+	private ownTypingTimer: ReturnType<typeof setTimeout> | null = null;
+	private offAwareness: (() => void) | null = null;
+
+	constructor(options: ConversationOptions) {
+		this.channelId = options.channel.id;
+		this.documentKind = options.channel.kind === 'dm' ? 'dm' : 'channel';
+		this.user = options.user;
+		this.socket = options.socket;
+		this.localCopy = options.localCopy;
+		this.presence = options.presence;
+		this.onNotice = options.onNotice ?? (() => {});
+		this.flushDelay = options.flushDelay ?? 16;
+		this.serverUnread = options.serverUnread ?? 0;
+		this.rights = { ...options.rights };
+		this.oldestShard = options.channel.headShard;
+		this.head = this.openShard(options.channel.headShard);
+	}
+
+	// ---- Reading ------------------------------------------------------------------------------
+
+	/** People (ids, not the author) whose read mark is at or after the message. */
+	seenBy(messageId: string): string[] {
+		const position = this.positions.get(messageId);
+		if (position === undefined) return [];
+		const author = this.messages[position]?.authorId;
+		const people: string[] = [];
+		for (const [userId, at] of this.readPositions) {
+			if (userId !== author && at >= position) people.push(userId);
+		}
+		return people.sort();
+	}
+
+	message(messageId: string): ListedMessage | null {
+		const position = this.positions.get(messageId);
+		return position === undefined ? null : (this.messages[position] ?? null);
+	}
+
+	replies(rootId: string): ListedMessage[] {
+		return this.threads.get(rootId) ?? [];
+	}
+
+	/** The person's latest message that can still be edited (for ↑ in an empty composer). */
+	lastOwnMessage(threadId: string | null = null): ListedMessage | null {
+		for (let index = this.messages.length - 1; index >= 0; index--) {
+			const message = this.messages[index]!;
+			if (message.authorId === this.user.id && !message.deleted && message.threadId === threadId) {
+				return message;
+			}
+		}
+		return null;
+	}
+
+	ownReactions(messageId: string): string[] {
+		const shard = this.shardOf(messageId);
+		return shard ? ownReactions(shard.doc, this.user.id, messageId) : [];
+	}
+
+	// ---- Writing ------------------------------------------------------------------------------
+
+	/** Posts a message (or a thread reply); returns its id. */
+	send(text: string, options: { threadId?: string | null; mentions?: Mention[] } = {}): string {
+		const body = text.trim();
+		if (!this.canPost()) throw new Error('You cannot post in this conversation.');
+		if (body.length === 0) throw new Error('A message needs some text.');
+		if (body.length > MAX_MESSAGE_TEXT_LENGTH) {
+			throw new Error(`A message has at most ${MAX_MESSAGE_TEXT_LENGTH} characters.`);
+		}
+		const head = this.writableHead();
+		const value = postMessage(head.doc, this.user.id, {
+			text: body,
+			threadId: options.threadId ?? null,
+			mentions: options.mentions ?? []
+		});
+		this.setTyping(false);
+		this.flushNow();
+		this.markRead();
+		return value.id;
+	}
+
+	reply(threadId: string, text: string, mentions: Mention[] = []): string {
+		return this.send(text, { threadId, mentions });
+	}
+
+	edit(messageId: string, text: string, mentions?: Mention[]): void {
+		const body = text.trim();
+		if (!this.canPost()) throw new Error('You cannot edit messages here.');
+		if (body.length === 0) throw new Error('A message needs some text.');
+		if (body.length > MAX_MESSAGE_TEXT_LENGTH) {
+			throw new Error(`A message has at most ${MAX_MESSAGE_TEXT_LENGTH} characters.`);
+		}
+		const shard = this.shardOf(messageId);
+		const current = shard ? getMessage(shard.doc, this.user.id, messageId) : null;
+		if (!shard || !current || current.deleted) throw new Error('That message cannot be edited.');
+		if (current.text === body) return;
+		editMessage(shard.doc, this.user.id, messageId, { text: body, mentions });
+		this.flushNow();
+	}
+
+	/** Deletes one's own message, or (for moderators) someone else's. */
+	delete(messageId: string): void {
+		const message = this.message(messageId);
+		const shard = this.shardOf(messageId);
+		if (!message || !shard || message.deleted) return;
+		if (message.authorId === this.user.id) {
+			if (!this.canPost()) throw new Error('You cannot delete messages here.');
+			deleteMessage(shard.doc, this.user.id, messageId);
+		} else {
+			if (!this.rights.moderate || this.readOnly) {
+				throw new Error('Only moderators delete other people’s messages.');
+			}
+			moderateDelete(shard.doc, message.authorId, messageId);
+		}
+		this.flushNow();
+	}
+
+	/** Adds or removes one's own reaction. */
+	toggleReaction(messageId: string, emoji: string): void {
+		if (!this.canReact()) throw new Error('You cannot react in this conversation.');
+		const shard = this.shardOf(messageId);
+		if (!shard) return;
+		if (ownReactions(shard.doc, this.user.id, messageId).includes(emoji)) {
+			unreact(shard.doc, this.user.id, messageId, emoji);
+		} else {
+			react(shard.doc, this.user.id, messageId, emoji);
+		}
+		this.flushNow();
+	}
+
+	/**
+	 * Marks everything loaded as read (the last message). Writes only when the mark moves
+	 * forward, so calling it often costs nothing.
+	 */
+	markRead(): void {
+		if (!this.canReact() || this.status !== 'ready') return;
+		this.flushNow();
+		const last = this.messages.findLast((m) => m.acceptedAt !== null) ?? this.messages.at(-1);
+		if (!last) return;
+		const position = this.positions.get(last.id) ?? -1;
+		if ((this.readPositions.get(this.user.id) ?? -1) >= position) return;
+		const shard = this.shardOf(last.id);
+		if (!shard) return;
+		// The server counts unread messages by acceptance time: never mark before it.
+		markRead(shard.doc, this.user.id, last.id, Math.max(Date.now(), last.acceptedAt ?? 0));
+		this.flushNow();
+	}
+
+	/**
+	 * Tells the others that the person is typing (in a thread, or the channel when null), or
+	 * that they stopped (false). Repeated calls are throttled.
+	 */
+	setTyping(threadId: string | null | false): void {
+		const awareness = this.head.provider?.awareness;
+		if (!awareness) return;
+		if (this.ownTypingTimer) clearTimeout(this.ownTypingTimer);
+		this.ownTypingTimer = null;
+		if (threadId === false) {
+			if (this.ownTyping) awareness.setLocalStateField('typing', null);
+			this.ownTyping = null;
+			return;
+		}
+		const now = Date.now();
+		const same = this.ownTyping?.threadId === threadId;
+		if (!same || now - (this.ownTyping?.sentAt ?? 0) >= TYPING_SIGNAL_MS) {
+			awareness.setLocalStateField('typing', { typing: true, at: now, threadId });
+			this.ownTyping = { threadId, sentAt: now };
+		}
+		this.ownTypingTimer = setTimeout(() => this.setTyping(false), TYPING_IDLE_MS);
+	}
+
+	/** Opens the next older shard of history; resolves when it has loaded. */
+	async loadOlder(): Promise<boolean> {
+		if (this.oldestShard <= 0 || this.loadingOlder || this.status === 'revoked') return false;
+		this.loadingOlder = true;
+		try {
+			const shard = this.openShard(this.oldestShard - 1);
+			this.oldestShard = shard.number;
+			await this.whenSynced(shard, RESYNC_TIMEOUT_MS);
+			this.flushNow();
+			return true;
+		} finally {
+			this.loadingOlder = false;
+		}
+	}
+
+	setRights(rights: ConversationRights): void {
+		this.rights = { ...rights };
+	}
+
+	destroy(): void {
+		if (this.destroyed) return;
+		this.destroyed = true;
+		this.setTyping(false);
+		if (this.flushTimer) clearTimeout(this.flushTimer);
+		if (this.typingTimer) clearInterval(this.typingTimer);
+		this.unregisterPresence?.();
+		this.offAwareness?.();
+		for (const shard of this.shards.values()) this.closeShard(shard, 'keep');
+		this.shards.clear();
+	}
+
+	// ---- Documents ----------------------------------------------------------------------------
+
+	private canPost(): boolean {
+		return this.rights.post && !this.readOnly && this.status !== 'revoked';
+	}
+
+	private canReact(): boolean {
+		return this.rights.react && !this.readOnly && this.status !== 'revoked';
+	}
+
+	private openShard(number: number): Shard {
+		const existing = this.shards.get(number);
+		if (existing) return existing;
+		const shard = new Shard(number, documentName(this.documentKind, this.channelId, number));
+		this.shards.set(number, shard);
+		void this.load(shard);
+		return shard;
+	}
+
+	private async load(shard: Shard): Promise<void> {
+		const onUpdate = () => this.invalidate(shard);
+		shard.doc.on('update', onUpdate);
+		shard.offUpdate = () => shard.doc.off('update', onUpdate);
+		shard.local = this.localCopy?.(shard.name, shard.doc) ?? null;
+		// The local copy first: the conversation shows (and works) before the network answers.
+		// (Always awaited, so that the caller has set `head` before this goes on.)
+		await shard.local?.loaded;
+		if (this.destroyed || this.shards.get(shard.number) !== shard) return;
+		if (shard === this.head && this.status === 'loading') this.status = 'ready';
+		this.invalidate(shard);
+		this.attach(shard);
+	}
+
+	private attach(shard: Shard): void {
+		const isHead = shard === this.head;
+		const provider: HocuspocusProvider = new HocuspocusProvider({
+			websocketProvider: this.socket,
+			name: shard.name,
+			document: shard.doc,
+			// The server reads the session cookie; the token only has to be present.
+			token: 'cookie',
+			onAuthenticated: ({ scope }) => {
+				if (shard === this.head) this.readOnly = scope === 'read-only';
+			},
+			onSynced: () => {
+				shard.synced = true;
+				if (shard === this.head) {
+					this.synced = true;
+					if (this.status === 'loading') this.status = 'ready';
+				}
+				this.invalidate(shard);
+			},
+			onClose: ({ event }) => this.onClosed(shard, provider, event?.reason ?? ''),
+			onAuthenticationFailed: ({ reason }) => this.onDenied(shard, provider, reason)
+		});
+		shard.provider = provider;
+		if (isHead) this.followAwareness(provider);
+		else provider.awareness?.setLocalState(null);
+		provider.attach();
+	}
+
+	private followAwareness(provider: HocuspocusProvider): void {
+		const awareness = provider.awareness;
+		if (!awareness) return;
+		this.offAwareness?.();
+		this.unregisterPresence?.();
+		awareness.setLocalStateField('user', { id: this.user.id, name: this.user.name });
+		this.unregisterPresence = this.presence?.register(awareness) ?? null;
+		const onChange = () => this.readTyping();
+		awareness.on('change', onChange);
+		this.offAwareness = () => awareness.off('change', onChange);
+	}
+
+	private closeShard(shard: Shard, copy: 'keep' | 'clear'): Promise<void> {
+		shard.offUpdate();
+		const provider = shard.provider;
+		shard.provider = null;
+		if (provider) {
+			if (provider.awareness && shard === this.head) {
+				this.unregisterPresence?.();
+				this.unregisterPresence = null;
+				this.offAwareness?.();
+				this.offAwareness = null;
+			}
+			provider.destroy();
+		}
+		const local = shard.local;
+		shard.local = null;
+		const done = local ? (copy === 'clear' ? local.clear() : local.destroy()) : Promise.resolve();
+		return done.finally(() => shard.doc.destroy());
+	}
+
+	private whenSynced(shard: Shard, timeoutMs: number): Promise<boolean> {
+		return new Promise((resolve) => {
+			const started = Date.now();
+			const check = () => {
+				if (shard.synced || this.destroyed) resolve(shard.synced);
+				else if (Date.now() - started > timeoutMs) resolve(false);
+				else setTimeout(check, 25);
+			};
+			check();
+		});
+	}
+
+	private onClosed(shard: Shard, provider: HocuspocusProvider, reason: string): void {
+		if (shard.provider !== provider || this.destroyed) return;
+		shard.synced = false;
+		if (reason.startsWith('refused')) void this.resetAfterRefusal(shard, reason);
+		else if (reason.startsWith('access-revoked')) void this.revoke(reason);
+		else if (reason.startsWith('unauthenticated')) this.signedOut(reason);
+		else if (reason.startsWith('access-changed')) {
+			// Rights changed (e.g. the room ended): reconnect as what we now are.
+			provider.destroy();
+			shard.provider = null;
+			this.attach(shard);
+			this.onNotice({ kind: 'access-changed', channelId: this.channelId });
+		}
+		// Anything else is the socket going away: the provider resyncs when it comes back.
+	}
+
+	private onDenied(shard: Shard, provider: HocuspocusProvider, reason: string): void {
+		if (shard.provider !== provider || this.destroyed) return;
+		if (reason.startsWith('unauthenticated')) this.signedOut(reason);
+		else if (reason.startsWith('forbidden')) void this.revoke(reason);
+		else if (shard !== this.head) {
+			// An older shard the server does not know: nothing more to load.
+			provider.destroy();
+			shard.provider = null;
+		} else void this.revoke(reason);
+	}
+
+	/**
+	 * The server refused something of ours in this document. Nothing of it may be kept or sent
+	 * again: the document and its local copy are dropped and fetched anew from the server, and
+	 * the person is told what did not land (with the text, to copy).
+	 */
+	private async resetAfterRefusal(shard: Shard, reason: string): Promise<void> {
+		if (shard.resetting) return;
+		shard.resetting = true;
+		const before = ownEntries(shard.doc, this.user.id);
+		const pending = shard.listed.filter(
+			(m) => m.authorId === this.user.id && m.acceptedAt === null && !m.deleted
+		);
+		const wasHead = shard === this.head;
+		this.shards.delete(shard.number);
+		await this.closeShard(shard, 'clear');
+		if (this.destroyed) return;
+		const fresh = new Shard(shard.number, shard.name);
+		this.shards.set(fresh.number, fresh);
+		if (wasHead) this.head = fresh;
+		this.flushNow();
+		await this.load(fresh);
+		const synced = await this.whenSynced(fresh, RESYNC_TIMEOUT_MS);
+		const items = synced
+			? refusedChanges(before, ownEntries(fresh.doc, this.user.id))
+			: pending.map((m): RefusedItem => ({ kind: 'message', messageId: m.id, text: m.text }));
+		this.onNotice({ kind: 'refused', channelId: this.channelId, reason, items });
+	}
+
+	/** Access is gone: the local copies are deleted and nothing more is shown. */
+	private async revoke(reason: string): Promise<void> {
+		if (this.status === 'revoked') return;
+		this.status = 'revoked';
+		const shards = [...this.shards.values()];
+		this.shards.clear();
+		this.messages = [];
+		this.typing = [];
+		await Promise.all(shards.map((shard) => this.closeShard(shard, 'clear')));
+		this.onNotice({ kind: 'access-revoked', channelId: this.channelId, reason });
+	}
+
+	private signedOut(reason: string): void {
+		if (this.status === 'signed-out') return;
+		this.status = 'signed-out';
+		for (const shard of this.shards.values()) {
+			shard.provider?.destroy();
+			shard.provider = null;
+		}
+		this.onNotice({ kind: 'unauthenticated', channelId: this.channelId, reason });
+	}
+
+	/** The head to write new messages into: a sealed head moves on to the next shard. */
+	private writableHead(): Shard {
+		this.followSealedHead();
+		return this.head;
+	}
+
+	private followSealedHead(): void {
+		for (let guard = 0; guard < 8; guard++) {
+			const next = nextShard(this.head.doc);
+			if (next === null || next <= this.head.number) return;
+			const previous = this.head;
+			const shard = this.shards.get(next) ?? new Shard(next, documentName(this.documentKind, this.channelId, next));
+			if (!this.shards.has(next)) {
+				this.shards.set(next, shard);
+				this.head = shard;
+				void this.load(shard);
+			} else {
+				this.head = shard;
+			}
+			// Presence and typing travel with the head.
+			if (previous.provider?.awareness) {
+				this.unregisterPresence?.();
+				this.unregisterPresence = null;
+				this.offAwareness?.();
+				this.offAwareness = null;
+				previous.provider.awareness.setLocalState(null);
+			}
+			if (shard.provider) this.followAwareness(shard.provider);
+		}
+	}
+
+	// ---- Derived state ------------------------------------------------------------------------
+
+	private invalidate(shard: Shard): void {
+		shard.dirty = true;
+		if (this.flushTimer || this.destroyed) return;
+		this.flushTimer = setTimeout(() => this.flushNow(), this.flushDelay);
+	}
+
+	/** Recomputes what changed: listMessages only for the shards whose documents changed. */
+	private flushNow(): void {
+		if (this.flushTimer) clearTimeout(this.flushTimer);
+		this.flushTimer = null;
+		if (this.destroyed || this.status === 'revoked') return;
+		let changed = false;
+		for (const shard of this.shards.values()) {
+			if (!shard.dirty) continue;
+			shard.dirty = false;
+			shard.listed = listMessages(shard.doc);
+			shard.marks = readMarks(shard.doc);
+			changed = true;
+		}
+		if (nextShard(this.head.doc) !== null) this.followSealedHead();
+		if (!changed) return;
+		const ordered = [...this.shards.values()].sort((a, b) => a.number - b.number);
+		const messages = ordered.flatMap((shard) => shard.listed);
+		const positions = new Map<string, number>();
+		messages.forEach((message, index) => positions.set(message.id, index));
+		const latestMarks = new Map<string, ReadMark>();
+		for (const shard of ordered) for (const [userId, mark] of shard.marks) latestMarks.set(userId, mark);
+		const readPositions = new Map<string, number>();
+		for (const [userId, mark] of latestMarks) {
+			readPositions.set(userId, positions.get(mark.messageId) ?? -1);
+		}
+		this.positions = positions;
+		this.readPositions = readPositions;
+		this.messages = messages;
+		this.myMark = latestMarks.get(this.user.id) ?? null;
+	}
+
+	private myMark: ReadMark | null = null;
+
+	private countUnread(): number {
+		const messages = this.messages;
+		const mine = this.readPositions.get(this.user.id);
+		const counts = (m: ListedMessage) =>
+			m.authorId !== this.user.id && !m.deleted && m.threadId === null;
+		if (mine !== undefined) {
+			if (mine >= 0) {
+				let count = 0;
+				for (let index = mine + 1; index < messages.length; index++) {
+					if (counts(messages[index]!)) count++;
+				}
+				return count;
+			}
+			const at = this.myMark?.at ?? 0;
+			return messages.filter((m) => counts(m) && (m.acceptedAt ?? Infinity) > at).length;
+		}
+		// No mark in the loaded history: everything loaded is unread, or what the server says.
+		return Math.max(this.serverUnread, messages.filter(counts).length);
+	}
+
+	private readTyping(): void {
+		const awareness = this.head.provider?.awareness;
+		if (!awareness) return;
+		const now = Date.now();
+		const people: TypingPerson[] = [];
+		const seen = new Set<number>();
+		for (const [clientId, raw] of awareness.getStates()) {
+			if (clientId === awareness.clientID) continue;
+			const state = raw as AwarenessShape;
+			const id = state.user?.id;
+			const typing = state.typing;
+			if (typeof id !== 'string' || id === this.user.id || !typing || typing.typing !== true) continue;
+			seen.add(clientId);
+			const previous = this.typingSeen.get(clientId);
+			const entry = previous && previous.at === typing.at ? previous : { at: typing.at, seen: now };
+			this.typingSeen.set(clientId, entry);
+			if (now - entry.seen > TYPING_SHOWN_MS) continue;
+			if (people.some((person) => person.id === id)) continue;
+			people.push({
+				id,
+				name: typeof state.user?.name === 'string' ? state.user.name : 'Someone',
+				threadId: typeof typing.threadId === 'string' ? typing.threadId : null
+			});
+		}
+		for (const clientId of this.typingSeen.keys()) if (!seen.has(clientId)) this.typingSeen.delete(clientId);
+		const same =
+			people.length === this.typing.length &&
+			people.every((p, i) => p.id === this.typing[i]?.id && p.threadId === this.typing[i]?.threadId);
+		if (!same) this.typing = people;
+		// While someone shows as typing, look again every second so that it expires.
+		if (people.length > 0 && !this.typingTimer) {
+			this.typingTimer = setInterval(() => this.readTyping(), 1_000);
+		} else if (people.length === 0 && this.typingTimer) {
+			clearInterval(this.typingTimer);
+			this.typingTimer = null;
+		}
+	}
+
+	private shardOf(messageId: string): Shard | null {
+		for (const shard of this.shards.values()) {
+			if (shard.listed.some((m) => m.id === messageId)) return shard;
+		}
+		return null;
+	}
+}

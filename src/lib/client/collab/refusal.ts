@@ -1,0 +1,55 @@
+import * as Y from 'yjs';
+import { messageValueSchema, parseEntryKey, userRoot } from '$lib/shared/chat/document-schema.ts';
+
+/**
+ * What the server refused. When the server refuses an update it closes the document, and the
+ * client replaces its copy by the server's: comparing the person's own map before (local) and
+ * after (server) names exactly what did not land, so the person can be told and copy the text.
+ */
+
+export type RefusedItem =
+	| { kind: 'message' | 'edit'; messageId: string; text: string }
+	| { kind: 'delete'; messageId: string }
+	| { kind: 'reaction'; messageId: string; emoji: string };
+
+/** A plain copy of a person's own entries in a document. */
+export function ownEntries(doc: Y.Doc, userId: string): Map<string, unknown> {
+	const entries = new Map<string, unknown>();
+	for (const [key, value] of doc.getMap<unknown>(userRoot(userId)).entries()) {
+		entries.set(key, value);
+	}
+	return entries;
+}
+
+export function refusedChanges(
+	local: ReadonlyMap<string, unknown>,
+	server: ReadonlyMap<string, unknown>
+): RefusedItem[] {
+	const items: RefusedItem[] = [];
+	for (const [key, value] of local) {
+		const entry = parseEntryKey(key);
+		if (!entry) continue;
+		if (entry.kind === 'reaction') {
+			if (!server.has(key)) {
+				items.push({ kind: 'reaction', messageId: entry.messageId, emoji: entry.emoji });
+			}
+			continue;
+		}
+		if (entry.kind !== 'message') continue;
+		const mine = messageValueSchema.safeParse(value);
+		if (!mine.success) continue;
+		const theirs = messageValueSchema.safeParse(server.get(key));
+		const serverVersion = theirs.success ? theirs.data.version : 0;
+		if (serverVersion >= mine.data.version) continue;
+		if (mine.data.deleted) {
+			if (theirs.success) items.push({ kind: 'delete', messageId: entry.messageId });
+		} else {
+			items.push({
+				kind: theirs.success ? 'edit' : 'message',
+				messageId: entry.messageId,
+				text: mine.data.text
+			});
+		}
+	}
+	return items;
+}

@@ -1,0 +1,31 @@
+import { HocuspocusProvider } from '@hocuspocus/provider';
+
+/**
+ * A provider that sends changes only once the document is in sync. Changes made before (while
+ * offline, or while reconnecting) stay in the document and reach the server in the sync
+ * handshake; sending them ahead of it would put a gap in this client's history that the server
+ * refuses ("resync").
+ */
+export class SyncedProvider extends HocuspocusProvider {
+	override documentUpdateHandler(update: Uint8Array, origin: unknown): void {
+		if (!this.synced) return;
+		super.documentUpdateHandler(update, origin);
+	}
+
+	/** Starts over with the server after it closed this document: authenticate and sync again. */
+	reconnectDocument(): void {
+		this.detach();
+		this.attach();
+	}
+}
+
+/** Reasons the server gives when it closes one document's connection. */
+export type CloseKind = 'resync' | 'refused' | 'access-revoked' | 'unauthenticated' | 'other';
+
+export function closeKind(reason: string): CloseKind {
+	for (const kind of ['resync', 'refused', 'access-revoked', 'unauthenticated'] as const) {
+		if (reason.startsWith(`${kind}:`) || reason.startsWith(kind)) return kind;
+	}
+	if (reason.startsWith('access-changed')) return 'access-revoked';
+	return 'other';
+}

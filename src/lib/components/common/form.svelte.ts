@@ -1,0 +1,95 @@
+import { ApiError } from '$lib/client/api.ts';
+
+export interface Issue {
+	path: string;
+	message: string;
+}
+
+/** The validation issues the API sends in `details.issues` (empty when there are none). */
+export function issuesOf(details: unknown): Issue[] {
+	if (typeof details !== 'object' || details === null || !('issues' in details)) return [];
+	const issues = (details as { issues: unknown }).issues;
+	if (!Array.isArray(issues)) return [];
+	return issues.filter(
+		(issue): issue is Issue =>
+			typeof issue === 'object' &&
+			issue !== null &&
+			typeof issue.path === 'string' &&
+			typeof issue.message === 'string'
+	);
+}
+
+/** `details.retryAfterSeconds` of a RATE_LIMITED answer, if any. */
+export function retryAfterOf(details: unknown): number | null {
+	if (typeof details !== 'object' || details === null) return null;
+	const value = (details as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+	return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+/**
+ * State of one form that talks to the API: submitting flag, one message for the whole form,
+ * and an error per field (from the API's validation issues or set by the page).
+ */
+export class FormState<Field extends string = string> {
+	submitting = $state(false);
+	message = $state<string | null>(null);
+	fieldErrors = $state<Partial<Record<Field, string>>>({});
+	readonly fields: readonly Field[];
+
+	constructor(fields: readonly Field[]) {
+		this.fields = fields;
+	}
+
+	get hasFieldErrors(): boolean {
+		return Object.values(this.fieldErrors).some(Boolean);
+	}
+
+	reset(): void {
+		this.message = null;
+		this.fieldErrors = {};
+	}
+
+	setField(field: Field, message: string | null): void {
+		this.fieldErrors = { ...this.fieldErrors, [field]: message ?? undefined };
+	}
+
+	clearField(field: Field): void {
+		if (this.fieldErrors[field]) this.setField(field, null);
+	}
+
+	/**
+	 * Runs the request. On an ApiError, spreads validation issues over the fields and sets the
+	 * form message (the page can override it from the outcome). Other errors are rethrown.
+	 */
+	async run<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+		this.submitting = true;
+		this.reset();
+		try {
+			return { ok: true, value: await work() };
+		} catch (caught) {
+			if (!(caught instanceof ApiError)) throw caught;
+			this.absorb(caught);
+			return { ok: false, error: caught };
+		} finally {
+			this.submitting = false;
+		}
+	}
+
+	private absorb(error: ApiError): void {
+		const errors: Partial<Record<Field, string>> = {};
+		const unplaced: string[] = [];
+		for (const issue of issuesOf(error.details)) {
+			const field = this.fields.find((name) => name === issue.path);
+			if (field && !errors[field]) errors[field] = issue.message;
+			else if (!field) unplaced.push(issue.message);
+		}
+		this.fieldErrors = errors;
+		const placed = Object.keys(errors).length > 0;
+		this.message =
+			error.code === 'VALIDATION_FAILED' && placed
+				? (unplaced[0] ?? 'Please check the highlighted fields.')
+				: error.message;
+	}
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { roles, userStatuses } from '../../shared/roles.ts';
+
+export const emailSchema = z
+	.string()
+	.trim()
+	.toLowerCase()
+	.max(254)
+	.pipe(z.email({ message: 'Enter a valid email address.' }));
+
+/** Length beats composition rules (NIST 800-63B): at least 10 characters, not one repeated. */
+export const passwordSchema = z
+	.string()
+	.min(10, 'Use at least 10 characters.')
+	.max(200, 'Use at most 200 characters.')
+	.refine((value) => new Set(value).size >= 4, 'Use a less repetitive password.');
+
+export const personNameSchema = z.string().trim().min(1, 'Enter your name.').max(100);
+export const titleSchema = z.string().trim().max(100).default('');
+
+export const signInSchema = z.object({
+	email: emailSchema,
+	password: z.string().min(1, 'Enter your password.').max(200)
+});
+
+export const registerSchema = z.object({
+	joinCode: z.string().trim().toUpperCase().min(4).max(32),
+	name: personNameSchema,
+	email: emailSchema,
+	password: passwordSchema,
+	title: titleSchema
+});
+
+export const createOrganizationSchema = z.object({
+	organizationName: z.string().trim().min(2, 'Enter the organization name.').max(100),
+	name: personNameSchema,
+	email: emailSchema,
+	password: passwordSchema,
+	title: titleSchema
+});
+
+export const sessionUserSchema = z.object({
+	id: z.uuid(),
+	orgId: z.uuid(),
+	orgName: z.string(),
+	email: z.string(),
+	name: z.string(),
+	title: z.string(),
+	role: z.enum(roles),
+	status: z.enum(userStatuses),
+	departmentId: z.uuid().nullable(),
+	teamId: z.uuid().nullable()
+});
+export type SessionUser = z.infer<typeof sessionUserSchema>;
+
+export const sessionInfoSchema = z.object({
+	id: z.string(),
+	createdAt: z.iso.datetime({ offset: true }),
+	lastSeenAt: z.iso.datetime({ offset: true }),
+	expiresAt: z.iso.datetime({ offset: true }),
+	device: z.string(),
+	ip: z.string(),
+	current: z.boolean()
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+export type SignInInput = z.infer<typeof signInSchema>;
+export type RegisterInput = z.infer<typeof registerSchema>;
+export type CreateOrganizationInput = z.infer<typeof createOrganizationSchema>;

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableDatabaseKinds } from '../testing/test-database.ts';
+import { createTestApp, testClient, type TestApp } from '../testing/test-app.ts';
+import { isAppError } from '../errors.ts';
+import { sessionIdFromToken } from './session-token.ts';
+
+const kinds = await availableDatabaseKinds();
+
+async function errorCode(promise: Promise<unknown>): Promise<string> {
+	try {
+		await promise;
+	} catch (error) {
+		if (isAppError(error)) return error.code;
+		throw error;
+	}
+	throw new Error('Expected the call to fail');
+}
+
+describe.each(kinds)('auth on %s', (kind) => {
+	let app: TestApp;
+	beforeAll(async () => {
+		app = await createTestApp(kind);
+	});
+	afterAll(() => app.close());
+
+	it('makes the creator of an organization its Super Admin with a join code', async () => {
+		const { admin, joinCode } = await app.createOrganization('Initech');
+		expect(admin.role).toBe('super_admin');
+		expect(admin.orgName).toBe('Initech');
+		expect(joinCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+	});
+
+	it('stores only the SHA-256 of the session token', async () => {
+		const { token } = await app.createOrganization();
+		const rows = await app.database.sql<{ id: string }[]>`select id from sessions`;
+		expect(rows.map((r) => r.id)).toContain(sessionIdFromToken(token));
+		expect(rows.map((r) => r.id)).not.toContain(token);
+	});
+
+	it('registers with a join code as a Team Member', async () => {
+		const { joinCode, admin } = await app.createOrganization();
+		const { user } = await app.join(joinCode, 'Bob Builder');
+		expect(user.role).toBe('team_member');
+		expect(user.orgId).toBe(admin.orgId);
+	});
+
+	it('refuses an unknown code, a disabled code and a rotated-away code, creating nobody', async () => {
+		const { joinCode, admin } = await app.createOrganization();
+		const before = await countUsers(app);
+		const input = (code: string) => ({
+			joinCode: code,
+			name: 'Mallory',
+			email: `mallory.${Date.now()}@example.test`,
+			password: 'correct horse battery',
+			title: ''
+		});
+		expect(await errorCode(app.auth.register(input('ZZZZ-ZZZZ'), testClient))).toBe('JOIN_CODE_INVALID');
+		await app.org.updateJoinCode(admin, { enabled: false });
+		expect(await errorCode(app.auth.register(input(joinCode), testClient))).toBe('JOIN_CODE_INVALID');
+		await app.org.updateJoinCode(admin, { enabled: true });
+		const rotated = await app.org.rotateJoinCode(admin);
+		expect(rotated.joinCode).not.toBe(joinCode);
+		expect(await errorCode(app.auth.register(input(joinCode), testClient))).toBe('JOIN_CODE_INVALID');
+		expect(await countUsers(app)).toBe(before);
+		const { user } = await app.join(rotated.joinCode, 'Welcome Person');
+		expect(user.orgId).toBe(admin.orgId);
+	});
+
+	it('refuses a taken email, in any letter case', async () => {
+		const { joinCode } = await app.createOrganization();
+		const email = `taken.${Date.now()}@example.test`;
+		await app.auth.register(
+			{ joinCode, name: 'First', email, password: 'correct horse battery', title: '' },
+			testClient
+		);
+		const again = app.auth.register(
+			{ joinCode, name: 'Second', email: email.toUpperCase(), password: 'correct horse battery', title: '' },
+			testClient
+		);
+		expect(await errorCode(again)).toBe('EMAIL_TAKEN');
+	});
+
+	it('keeps new members pending when approval is required, until approved', async () => {
+		const { joinCode, admin } = await app.createOrganization();
+		await app.org.updateJoinCode(admin, { requireApproval: true });
+		const email = `pending.${Date.now()}@example.test`;
+		const result = await app.auth.register(
+			{ joinCode, name: 'Patient Pat', email, password: 'correct horse battery', title: '' },
+			testClient
+		);
+		expect(result).toEqual({ pendingApproval: true });
+		const signIn = () => app.auth.signIn({ email, password: 'correct horse battery' }, testClient);
+		expect(await errorCode(signIn())).toBe('ACCOUNT_PENDING');
+		const [row] = await app.database.sql<{ id: string }[]>`select id from users where email = ${email}`;
+		await app.people.approve(admin, row!.id);
+		expect((await signIn()).user.status).toBe('active');
+	});
+
+	it('answers a wrong password and an unknown email the same way', async () => {
+		const { joinCode } = await app.createOrganization();
+		const { user } = await app.join(joinCode, 'Carol');
+		const wrong = await errorCode(app.auth.signIn({ email: user.email, password: 'not the password' }, { ...testClient, ip: '10.0.0.1' }));
+		const unknown = await errorCode(app.auth.signIn({ email: 'nobody@example.test', password: 'not the password' }, { ...testClient, ip: '10.0.0.1' }));
+		expect(wrong).toBe('INVALID_CREDENTIALS');
+		expect(unknown).toBe('INVALID_CREDENTIALS');
+	});
+
+	it('slows down repeated failures per account, even with the right password', async () => {
+		const { joinCode } = await app.createOrganization();
+		const { user } = await app.join(joinCode, 'Dave');
+		const from = { ...testClient, ip: '10.0.0.2' };
+		for (let i = 0; i < 5; i++) {
+			expect(await errorCode(app.auth.signIn({ email: user.email, password: 'wrong password' }, from))).toBe('INVALID_CREDENTIALS');
+		}
+		expect(await errorCode(app.auth.signIn({ email: user.email, password: 'wrong password' }, from))).toBe('RATE_LIMITED');
+		expect(await errorCode(app.auth.signIn({ email: user.email, password: 'correct horse battery' }, from))).toBe('RATE_LIMITED');
+	});
+
+	it('slows down one address trying many accounts', async () => {
+		const from = { ...testClient, ip: '10.0.0.3' };
+		for (let i = 0; i < 20; i++) {
+			await errorCode(app.auth.signIn({ email: `guess${i}@example.test`, password: 'wrong password' }, from));
+		}
+		expect(await errorCode(app.auth.signIn({ email: 'guess99@example.test', password: 'wrong password' }, from))).toBe('RATE_LIMITED');
+	});
+
+	it('refuses forged, expired and ended session tokens', async () => {
+		const { token, admin } = await app.createOrganization();
+		expect(await app.auth.validateToken('not-a-token')).toBeNull();
+		expect(await app.auth.validateToken('a'.repeat(32))).toBeNull();
+		expect((await app.auth.validateToken(token))?.user.id).toBe(admin.id);
+		const later = new Date(Date.now() + 31 * 86_400_000);
+		expect(await app.auth.validateToken(token, later)).toBeNull();
+		expect(await app.auth.validateToken(token)).toBeNull();
+		const second = await app.auth.issueSession(admin.id, testClient);
+		await app.auth.signOut(sessionIdFromToken(second.token), admin.id);
+		expect(await app.auth.validateToken(second.token)).toBeNull();
+	});
+
+	it('slides the expiry forward once half the lifetime has passed', async () => {
+		const { token } = await app.createOrganization();
+		const first = await app.auth.validateToken(token);
+		expect(first?.renewedExpiresAt).toBeNull();
+		const in20Days = new Date(Date.now() + 20 * 86_400_000);
+		const slid = await app.auth.validateToken(token, in20Days);
+		expect(slid?.renewedExpiresAt?.getTime()).toBeGreaterThan(in20Days.getTime() + 29 * 86_400_000);
+	});
+
+	it('lists sessions of every device and ends one without touching the others', async () => {
+		const { admin, token } = await app.createOrganization();
+		const phone = await app.auth.issueSession(admin.id, { userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1', ip: '10.1.1.1' });
+		const list = await app.auth.listSessions(admin.id, sessionIdFromToken(token));
+		expect(list).toHaveLength(2);
+		expect(list.find((s) => s.current)?.device).toBe('Chrome on Linux');
+		expect(list.find((s) => !s.current)?.device).toBe('Safari on iOS');
+		await app.auth.endSession(admin.id, sessionIdFromToken(phone.token));
+		expect(await app.auth.validateToken(phone.token)).toBeNull();
+		expect(await app.auth.validateToken(token)).not.toBeNull();
+	});
+
+	it('does not let a person end someone else’s session', async () => {
+		const { admin, joinCode } = await app.createOrganization();
+		const { token } = await app.join(joinCode, 'Eve');
+		expect(await errorCode(app.auth.endSession(admin.id, sessionIdFromToken(token)))).toBe('NOT_FOUND');
+		expect(await app.auth.validateToken(token)).not.toBeNull();
+	});
+
+	it('ends every session at once when a person is deactivated, and refuses sign-in', async () => {
+		const { admin, joinCode } = await app.createOrganization();
+		const { user, token } = await app.join(joinCode, 'Frank');
+		const laptop = await app.auth.signIn({ email: user.email, password: 'correct horse battery' }, testClient);
+		const ended: unknown[] = [];
+		const off = app.events.on('sessions.ended', (event) => ended.push(event));
+		await app.people.deactivate(admin, user.id);
+		off();
+		expect(await app.auth.validateToken(token)).toBeNull();
+		expect(await app.auth.validateToken(laptop.token)).toBeNull();
+		expect(ended).toEqual([{ userId: user.id, sessionIds: 'all' }]);
+		expect(await errorCode(app.auth.signIn({ email: user.email, password: 'correct horse battery' }, testClient))).toBe('ACCOUNT_DEACTIVATED');
+		await app.people.reactivate(admin, user.id);
+		expect((await app.auth.signIn({ email: user.email, password: 'correct horse battery' }, testClient)).user.id).toBe(user.id);
+	});
+});
+
+async function countUsers(app: TestApp): Promise<number> {
+	const [row] = await app.database.sql<{ count: number }[]>`select count(*)::int as count from users`;
+	return row!.count;
+}

@@ -1,0 +1,55 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs/promises';
+import { openDatabase } from './database.ts';
+import { runMigrations } from './migrate.ts';
+import { availableDatabaseKinds, createTestDatabase } from '../testing/test-database.ts';
+import { migrations } from './migrations/index.ts';
+
+const kinds = await availableDatabaseKinds();
+
+describe.each(kinds)('database on %s', (kind) => {
+	it('applies every migration once and is idempotent on a second run', async () => {
+		const db = await createTestDatabase(kind);
+		try {
+			const rows = await db.sql<{ version: number }[]>`select version from schema_migrations order by version`;
+			expect(rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
+			expect(await runMigrations(db.sql)).toEqual([]);
+		} finally {
+			await db.close();
+		}
+	});
+
+	it('runs transactions that roll back on error', async () => {
+		const db = await createTestDatabase(kind);
+		try {
+			await expect(
+				db.sql.begin(async (tx) => {
+					await tx`insert into organizations (name, join_code) values ('Rollback', 'RB-1')`;
+					throw new Error('abort');
+				})
+			).rejects.toThrow('abort');
+			const [row] = await db.sql<{ count: number }[]>`select count(*)::int as count from organizations`;
+			const count = row?.count;
+			expect(count).toBe(0);
+		} finally {
+			await db.close();
+		}
+	});
+});
+
+describe('embedded database in a data folder', () => {
+	const dir = path.join(os.tmpdir(), `cf-pglite-${process.pid}-${Date.now()}`);
+	afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+
+	it('keeps its rows across a restart', async () => {
+		const first = await openDatabase({ pgliteDir: dir });
+		await first.sql`insert into organizations (name, join_code) values ('Persisted', 'P-1')`;
+		await first.close();
+		const second = await openDatabase({ pgliteDir: dir });
+		const rows = await second.sql<{ name: string }[]>`select name from organizations`;
+		await second.close();
+		expect(rows.map((r) => r.name)).toEqual(['Persisted']);
+	});
+});

@@ -1,0 +1,79 @@
+import fs from 'node:fs/promises';
+import postgres from 'postgres';
+import { runMigrations } from './migrate.ts';
+
+export type Sql = postgres.Sql;
+
+export interface Database {
+	sql: Sql;
+	kind: 'pglite' | 'postgres';
+	close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+	/** Real Postgres when set; otherwise the embedded PGlite below. */
+	databaseUrl?: string;
+	/** Folder of the embedded database; `memory://` keeps it in memory (tests). */
+	pgliteDir?: string;
+	/** Connections to real Postgres. PGlite is single-session, so it always gets one. */
+	maxConnections?: number;
+	migrate?: boolean;
+}
+
+const sqlOptions = {
+	onnotice: () => {},
+	transform: { undefined: null }
+} as const;
+
+/**
+ * Opens the database. One SQL dialect for both: the `postgres` client speaks the wire protocol
+ * to real Postgres, or to PGlite served on a loopback port by pglite-socket in this process.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+	const database = options.databaseUrl
+		? openPostgres(options.databaseUrl, options.maxConnections ?? 10)
+		: await openPglite(options.pgliteDir ?? 'memory://');
+	if (options.migrate !== false) await runMigrations(database.sql);
+	return database;
+}
+
+function openPostgres(url: string, max: number): Database {
+	const sql = postgres(url, { ...sqlOptions, max, types: { bigint: numericBigint } });
+	return { sql, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
+}
+
+async function openPglite(dir: string): Promise<Database> {
+	const { PGlite } = await import('@electric-sql/pglite');
+	const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+	if (dir !== 'memory://') await fs.mkdir(dir, { recursive: true });
+	const pglite = await PGlite.create(dir === 'memory://' ? undefined : dir);
+	const server = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
+	await server.start();
+	const [host, port] = server.getServerConn().split(':');
+	const sql = postgres({
+		...sqlOptions,
+		host,
+		port: Number(port),
+		user: 'postgres',
+		database: 'postgres',
+		max: 1,
+		types: { bigint: numericBigint }
+	});
+	return {
+		sql,
+		kind: 'pglite',
+		async close() {
+			await sql.end({ timeout: 5 });
+			await server.stop();
+			await pglite.close();
+		}
+	};
+}
+
+/** int8 (counts, bigserial ids) as a JS number: every value we keep stays far below 2^53. */
+const numericBigint = {
+	to: 20,
+	from: [20],
+	serialize: (value: number | bigint) => value.toString(),
+	parse: (value: string) => Number(value)
+};

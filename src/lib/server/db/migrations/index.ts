@@ -1,0 +1,14 @@
+import organizationsPeopleSessions from './001-organizations-people-sessions.ts';
+import channelsDocumentsMessages from './002-channels-documents-messages.ts';
+
+export interface Migration {
+	version: number;
+	name: string;
+	sql: string;
+}
+
+/** Append only: a migration that has shipped is never edited. */
+export const migrations: Migration[] = [
+	{ version: 1, name: 'organizations-people-sessions', sql: organizationsPeopleSessions },
+	{ version: 2, name: 'channels-documents-messages', sql: channelsDocumentsMessages }
+];

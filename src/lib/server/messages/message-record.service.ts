@@ -1,0 +1,78 @@
+import * as Y from 'yjs';
+import { listMessages, readMarks, type ListedMessage } from '../../shared/chat/document-schema.ts';
+import type { MessageRecord, MessageRepository } from './message.repository.ts';
+
+/**
+ * Keeps the relational record in step with the documents. Fed with each accepted change as it
+ * happens, and with a whole document when it is loaded, which repairs anything a crash between
+ * the document write and the record write left out (every write here is idempotent).
+ */
+export class MessageRecordService {
+	readonly messages: MessageRepository;
+	private chain: Promise<void> = Promise.resolve();
+
+	constructor(messages: MessageRepository) {
+		this.messages = messages;
+	}
+
+	/** Runs record writes one after another, off the path of the acknowledgement. */
+	enqueue(work: () => Promise<void>): Promise<void> {
+		const next = this.chain.then(work).catch((error) => {
+			console.error('[connectflow] message record write failed', error);
+		});
+		this.chain = next;
+		return next;
+	}
+
+	idle(): Promise<void> {
+		return this.chain;
+	}
+
+	recordMessage(channelId: string, shard: number, message: ListedMessage): Promise<void> {
+		return this.enqueue(() => this.messages.upsert(toRecord(channelId, shard, message)));
+	}
+
+	recordModeration(messageId: string, by: string, at: number): Promise<void> {
+		return this.enqueue(() => this.messages.markModerated(messageId, by, new Date(at)));
+	}
+
+	recordRead(channelId: string, userId: string, messageId: string, at: number): Promise<void> {
+		return this.enqueue(() => this.messages.recordRead(channelId, userId, messageId, new Date(at)));
+	}
+
+	/** Brings the record of one shard up to the document: missing or newer versions are written. */
+	reconcile(channelId: string, shard: number, doc: Y.Doc): Promise<void> {
+		return this.enqueue(async () => {
+			const known = await this.messages.versionsOf(channelId, shard);
+			for (const message of listMessages(doc)) {
+				if ((known.get(message.id) ?? 0) < message.version) {
+					await this.messages.upsert(toRecord(channelId, shard, message));
+				}
+				if (message.moderation) {
+					await this.messages.markModerated(message.id, message.moderation.by, new Date(message.moderation.at));
+				}
+			}
+			for (const [userId, mark] of readMarks(doc)) {
+				await this.messages.recordRead(channelId, userId, mark.messageId, new Date(mark.at));
+			}
+		});
+	}
+}
+
+function toRecord(channelId: string, shard: number, message: ListedMessage): MessageRecord {
+	return {
+		id: message.id,
+		channelId,
+		shard,
+		authorId: message.authorId,
+		threadId: message.threadId,
+		text: message.text,
+		mentions: message.mentions,
+		attachments: message.attachments,
+		version: message.version,
+		createdAt: new Date(message.createdAt),
+		acceptedAt: new Date(message.acceptedAt ?? Date.now()),
+		editedAt: message.editedAt ? new Date(message.editedAt) : null,
+		deleted: message.deleted
+	};
+}

@@ -1,0 +1,82 @@
+import type { Sql } from '../db/database.ts';
+
+export interface MessageRecord {
+	id: string;
+	channelId: string;
+	shard: number;
+	authorId: string;
+	threadId: string | null;
+	text: string;
+	mentions: unknown[];
+	attachments: unknown[];
+	version: number;
+	createdAt: Date;
+	acceptedAt: Date;
+	editedAt: Date | null;
+	deleted: boolean;
+}
+
+/** The relational record of messages: every version of every text is kept. */
+export class MessageRepository {
+	readonly sql: Sql;
+	constructor(sql: Sql) {
+		this.sql = sql;
+	}
+
+	/** Inserts or advances a message; an older or equal version changes nothing. */
+	async upsert(record: MessageRecord): Promise<void> {
+		await this.sql.begin(async (tx) => {
+			await tx`
+				insert into messages (id, channel_id, shard, author_id, thread_id, text, mentions,
+					attachments, version, created_at, accepted_at, edited_at, deleted_at)
+				values (${record.id}, ${record.channelId}, ${record.shard}, ${record.authorId},
+					${record.threadId}, ${record.text}, ${tx.json(record.mentions as never)},
+					${tx.json(record.attachments as never)}, ${record.version}, ${record.createdAt},
+					${record.acceptedAt}, ${record.editedAt},
+					${record.deleted ? record.editedAt ?? record.acceptedAt : null})
+				on conflict (id) do update set
+					text = excluded.text, mentions = excluded.mentions, attachments = excluded.attachments,
+					version = excluded.version, edited_at = excluded.edited_at,
+					deleted_at = coalesce(messages.deleted_at, excluded.deleted_at)
+				where messages.version < excluded.version and messages.author_id = excluded.author_id`;
+			await tx`
+				insert into message_versions (message_id, version, text, deleted)
+				values (${record.id}, ${record.version}, ${record.text}, ${record.deleted})
+				on conflict do nothing`;
+		});
+	}
+
+	async markModerated(messageId: string, by: string, at: Date): Promise<void> {
+		await this.sql`
+			update messages set deleted_at = coalesce(deleted_at, ${at}), deleted_by = ${by}
+			where id = ${messageId}`;
+	}
+
+	async recordRead(channelId: string, userId: string, messageId: string, at: Date): Promise<void> {
+		await this.sql`
+			insert into channel_reads (channel_id, user_id, last_read_message_id, last_read_at)
+			values (${channelId}, ${userId}, ${messageId}, ${at})
+			on conflict (channel_id, user_id) do update set
+				last_read_message_id = excluded.last_read_message_id,
+				last_read_at = excluded.last_read_at
+			where channel_reads.last_read_at < excluded.last_read_at`;
+	}
+
+	async versionsOf(channelId: string, shard: number): Promise<Map<string, number>> {
+		const rows = await this.sql<{ id: string; version: number }[]>`
+			select id, version from messages where channel_id = ${channelId} and shard = ${shard}`;
+		return new Map(rows.map((row) => [row.id, row.version]));
+	}
+
+	async history(messageId: string) {
+		return this.sql<{ version: number; text: string; deleted: boolean; recordedAt: Date }[]>`
+			select version, text, deleted, recorded_at as "recordedAt" from message_versions
+			where message_id = ${messageId} order by version`;
+	}
+
+	async countInShard(channelId: string, shard: number): Promise<number> {
+		const [row] = await this.sql<{ count: number }[]>`
+			select count(*)::int as count from messages where channel_id = ${channelId} and shard = ${shard}`;
+		return row!.count;
+	}
+}

@@ -1,0 +1,271 @@
+import type { Database, Sql } from '../db/database.ts';
+import { AppError, forbidden, notFound } from '../errors.ts';
+import type { DomainEvents } from '../events.ts';
+import type { AuditRepository } from '../audit/audit.repository.ts';
+import { policy, type Actor } from '../../shared/policy.ts';
+import { generateJoinCode } from './join-code.ts';
+import type { DepartmentRow, OrgRepository, TeamRow } from './org.repository.ts';
+import type { ChannelRepository } from '../channels/channel.repository.ts';
+import type { Department, JoinCode, Team } from './org.schema.ts';
+
+export const toDepartment = (row: DepartmentRow): Department => ({
+	id: row.id,
+	name: row.name,
+	archived: row.archivedAt !== null,
+	createdAt: row.createdAt.toISOString()
+});
+
+export const toTeam = (row: TeamRow): Team => ({
+	id: row.id,
+	departmentId: row.departmentId,
+	name: row.name,
+	archived: row.archivedAt !== null,
+	createdAt: row.createdAt.toISOString()
+});
+
+/** Departments, teams and the join code: checks policy, changes, audits, in one transaction. */
+export class OrgService {
+	readonly database: Database;
+	readonly org: OrgRepository;
+	readonly channels: ChannelRepository;
+	readonly audit: AuditRepository;
+	readonly events: DomainEvents;
+
+	constructor(deps: {
+		database: Database;
+		org: OrgRepository;
+		channels: ChannelRepository;
+		audit: AuditRepository;
+		events: DomainEvents;
+	}) {
+		this.database = deps.database;
+		this.channels = deps.channels;
+		this.org = deps.org;
+		this.audit = deps.audit;
+		this.events = deps.events;
+	}
+
+	async listStructure(actor: Actor) {
+		if (!policy.viewOrganization(actor, { id: actor.orgId })) throw forbidden();
+		const [departments, teams] = await Promise.all([
+			this.org.listDepartments(actor.orgId),
+			this.org.listTeams(actor.orgId)
+		]);
+		return { departments: departments.map(toDepartment), teams: teams.map(toTeam) };
+	}
+
+	async createDepartment(actor: Actor, input: { name: string }): Promise<Department> {
+		if (!policy.createDepartment(actor, { id: actor.orgId })) {
+			throw forbidden('Only Super Admins create departments.');
+		}
+		return this.change(actor, async (sql) => {
+			const row = await this.org.insertDepartment(actor.orgId, input.name, sql);
+			await this.channels.insert(
+				{ orgId: actor.orgId, kind: 'department', name: row.name, departmentId: row.id, createdBy: actor.id },
+				sql
+			);
+			await this.record(sql, actor, 'department.create', 'department', row.id, undefined, row);
+			return toDepartment(row);
+		});
+	}
+
+	async updateDepartment(
+		actor: Actor,
+		id: string,
+		input: { name?: string; archived?: boolean }
+	): Promise<Department> {
+		const before = await this.requireDepartment(actor, id);
+		if (input.name !== undefined && !policy.renameDepartment(actor, before)) {
+			throw forbidden('You may not rename this department.');
+		}
+		if (input.archived !== undefined && !policy.archiveDepartment(actor, before)) {
+			throw forbidden('Only Super Admins archive departments.');
+		}
+		return this.change(actor, async (sql) => {
+			if (input.archived === true && (await this.org.countActiveTeams(id, sql)) > 0) {
+				throw new AppError(
+					'CONFLICT',
+					'Archive or move this department’s teams before archiving the department.'
+				);
+			}
+			const after = await this.org.updateDepartment(
+				id,
+				{ name: input.name, archivedAt: archiveChange(input.archived, before.archivedAt) },
+				sql
+			);
+			const channel = await this.channels.findByDepartment(id, sql);
+			if (channel) {
+				await this.channels.update(channel.id, { name: after.name, archivedAt: after.archivedAt }, sql);
+			}
+			const action = input.archived === undefined ? 'department.update' : archiveAction('department', input.archived);
+			await this.record(sql, actor, action, 'department', id, before, after);
+			return toDepartment(after);
+		});
+	}
+
+	async createTeam(actor: Actor, input: { name: string; departmentId: string }): Promise<Team> {
+		const department = await this.requireDepartment(actor, input.departmentId);
+		if (!policy.createTeam(actor, department)) {
+			throw forbidden('You may not create teams in this department.');
+		}
+		if (department.archivedAt) throw new AppError('CONFLICT', 'That department is archived.');
+		return this.change(actor, async (sql) => {
+			const row = await this.org.insertTeam(actor.orgId, department.id, input.name, sql);
+			await this.channels.insert(
+				{
+					orgId: actor.orgId,
+					kind: 'team',
+					name: row.name,
+					teamId: row.id,
+					departmentId: department.id,
+					createdBy: actor.id
+				},
+				sql
+			);
+			await this.record(sql, actor, 'team.create', 'team', row.id, undefined, row);
+			return toTeam(row);
+		});
+	}
+
+	async updateTeam(
+		actor: Actor,
+		id: string,
+		input: { name?: string; departmentId?: string; archived?: boolean }
+	): Promise<Team> {
+		const before = await this.requireTeam(actor, id);
+		if (input.name !== undefined && !policy.renameTeam(actor, before)) {
+			throw forbidden('You may not rename this team.');
+		}
+		if (input.archived !== undefined && !policy.archiveTeam(actor, before)) {
+			throw forbidden('You may not archive this team.');
+		}
+		const moving = input.departmentId !== undefined && input.departmentId !== before.departmentId;
+		if (moving) {
+			const target = await this.requireDepartment(actor, input.departmentId!);
+			if (!policy.moveTeam(actor, before, target)) {
+				throw forbidden('You may not move this team to that department.');
+			}
+			if (target.archivedAt) throw new AppError('CONFLICT', 'That department is archived.');
+		}
+		return this.change(actor, async (sql) => {
+			const after = await this.org.updateTeam(
+				id,
+				{
+					name: input.name,
+					departmentId: moving ? input.departmentId : undefined,
+					archivedAt: archiveChange(input.archived, before.archivedAt)
+				},
+				sql
+			);
+			if (moving) await this.org.moveTeamMembers(id, after.departmentId, sql);
+			const channel = await this.channels.findByTeam(id, sql);
+			if (channel) {
+				await this.channels.update(
+					channel.id,
+					{ name: after.name, departmentId: after.departmentId, archivedAt: after.archivedAt },
+					sql
+				);
+			}
+			const action = moving
+				? 'team.move'
+				: input.archived === undefined
+					? 'team.update'
+					: archiveAction('team', input.archived);
+			await this.record(sql, actor, action, 'team', id, before, after);
+			return toTeam(after);
+		});
+	}
+
+	async getJoinCode(actor: Actor): Promise<JoinCode> {
+		if (!policy.manageJoinCode(actor, { id: actor.orgId })) throw forbidden();
+		const organization = await this.org.findOrganization(actor.orgId);
+		if (!organization) throw notFound('The organization');
+		return toJoinCode(organization);
+	}
+
+	async rotateJoinCode(actor: Actor): Promise<JoinCode> {
+		return this.changeJoinCode(actor, { joinCode: generateJoinCode() }, 'join_code.rotate');
+	}
+
+	async updateJoinCode(
+		actor: Actor,
+		input: { enabled?: boolean; requireApproval?: boolean }
+	): Promise<JoinCode> {
+		return this.changeJoinCode(
+			actor,
+			{ joinCodeEnabled: input.enabled, requireApproval: input.requireApproval },
+			'join_code.update'
+		);
+	}
+
+	private async changeJoinCode(
+		actor: Actor,
+		change: { joinCode?: string; joinCodeEnabled?: boolean; requireApproval?: boolean },
+		action: string
+	): Promise<JoinCode> {
+		if (!policy.manageJoinCode(actor, { id: actor.orgId })) {
+			throw forbidden('Only Super Admins manage the join code.');
+		}
+		return this.change(actor, async (sql) => {
+			const before = await this.org.findOrganization(actor.orgId, sql);
+			const after = await this.org.updateJoinCode(actor.orgId, change, sql);
+			await this.record(
+				sql,
+				actor,
+				action,
+				'organization',
+				actor.orgId,
+				before && toJoinCode(before),
+				toJoinCode(after)
+			);
+			return toJoinCode(after);
+		});
+	}
+
+	private async requireDepartment(actor: Actor, id: string) {
+		const department = await this.org.findDepartment(id);
+		if (!department || department.orgId !== actor.orgId) throw notFound('That department');
+		return department;
+	}
+
+	private async requireTeam(actor: Actor, id: string) {
+		const team = await this.org.findTeam(id);
+		if (!team || team.orgId !== actor.orgId) throw notFound('That team');
+		return team;
+	}
+
+	private async change<T>(actor: Actor, work: (sql: Sql) => Promise<T>): Promise<T> {
+		const result = await this.database.sql.begin((tx) => work(tx as unknown as Sql));
+		this.events.emit('structure.changed', { orgId: actor.orgId });
+		return result as T;
+	}
+
+	private record(
+		sql: Sql,
+		actor: Actor,
+		action: string,
+		targetType: string,
+		targetId: string,
+		before: unknown,
+		after: unknown
+	) {
+		return this.audit.record(
+			{ orgId: actor.orgId, actorId: actor.id, action, targetType, targetId, before, after },
+			sql
+		);
+	}
+}
+
+function archiveChange(archived: boolean | undefined, current: Date | null): Date | null | undefined {
+	if (archived === undefined) return undefined;
+	if (!archived) return null;
+	return current ?? new Date();
+}
+
+function archiveAction(kind: string, archived: boolean) {
+	return `${kind}.${archived ? 'archive' : 'restore'}`;
+}
+
+function toJoinCode(row: { joinCode: string; joinCodeEnabled: boolean; requireApproval: boolean }) {
+	return { joinCode: row.joinCode, enabled: row.joinCodeEnabled, requireApproval: row.requireApproval };
+}

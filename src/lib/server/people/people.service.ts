@@ -1,0 +1,249 @@
+import type { Database, Sql } from '../db/database.ts';
+import { AppError, forbidden, notFound } from '../errors.ts';
+import type { DomainEvents } from '../events.ts';
+import type { AuditRepository } from '../audit/audit.repository.ts';
+import type { SessionRepository } from '../auth/session.repository.ts';
+import type { OrgRepository } from '../org/org.repository.ts';
+import type { OrgChart, Person } from '../org/org.schema.ts';
+import { toDepartment, toTeam } from '../org/org.service.ts';
+import { policy, type Actor, type Placement } from '../../shared/policy.ts';
+import type { Role } from '../../shared/roles.ts';
+import type { DirectoryRow, PeopleRepository, PersonRow } from './people.repository.ts';
+
+export interface AssignInput {
+	teamId?: string | null;
+	departmentId?: string | null;
+	role?: Role;
+	title?: string;
+}
+
+/** People: the directory, the org chart, placing people and (de)activating them. */
+export class PeopleService {
+	readonly database: Database;
+	readonly people: PeopleRepository;
+	readonly org: OrgRepository;
+	readonly sessions: SessionRepository;
+	readonly audit: AuditRepository;
+	readonly events: DomainEvents;
+
+	constructor(deps: {
+		database: Database;
+		people: PeopleRepository;
+		org: OrgRepository;
+		sessions: SessionRepository;
+		audit: AuditRepository;
+		events: DomainEvents;
+	}) {
+		this.database = deps.database;
+		this.people = deps.people;
+		this.org = deps.org;
+		this.sessions = deps.sessions;
+		this.audit = deps.audit;
+		this.events = deps.events;
+	}
+
+	async directory(
+		actor: Actor,
+		query: { q?: string; limit: number; offset: number; includeInactive?: boolean }
+	): Promise<{ people: Person[]; total: number }> {
+		if (!policy.viewOrganization(actor, { id: actor.orgId })) throw forbidden();
+		const includeInactive = Boolean(query.includeInactive) && policy.accessAdmin(actor);
+		const { rows, total } = await this.people.search(actor.orgId, {
+			query: query.q,
+			limit: query.limit,
+			offset: query.offset,
+			includeInactive
+		});
+		return { people: rows.map(toPerson), total };
+	}
+
+	async orgChart(actor: Actor): Promise<OrgChart> {
+		if (!policy.viewOrganization(actor, { id: actor.orgId })) throw forbidden();
+		const [organization, departments, teams, people] = await Promise.all([
+			this.org.findOrganization(actor.orgId),
+			this.org.listDepartments(actor.orgId),
+			this.org.listTeams(actor.orgId),
+			this.people.search(actor.orgId, { limit: 100_000, offset: 0 })
+		]);
+		const everyone = people.rows.map(toPerson);
+		const activeTeams = teams.filter((team) => !team.archivedAt);
+		return {
+			organization: { id: actor.orgId, name: organization?.name ?? '' },
+			superAdmins: everyone.filter((p) => p.role === 'super_admin'),
+			departments: departments
+				.filter((department) => !department.archivedAt)
+				.map((department) => {
+					const inDepartment = everyone.filter(
+						(p) => p.departmentId === department.id && p.role !== 'super_admin'
+					);
+					return {
+						...toDepartment(department),
+						heads: inDepartment.filter((p) => p.role === 'department_head'),
+						members: inDepartment.filter((p) => p.role !== 'department_head' && !p.teamId),
+						teams: activeTeams
+							.filter((team) => team.departmentId === department.id)
+							.map((team) => {
+								const inTeam = inDepartment.filter(
+									(p) => p.teamId === team.id && p.role !== 'department_head'
+								);
+								return {
+									...toTeam(team),
+									managers: inTeam.filter((p) => p.role === 'team_manager'),
+									members: inTeam.filter((p) => p.role !== 'team_manager')
+								};
+							})
+					};
+				}),
+			unassigned: everyone.filter((p) => p.role !== 'super_admin' && !p.departmentId)
+		};
+	}
+
+	async assign(actor: Actor, personId: string, input: AssignInput): Promise<Person> {
+		const person = await this.requirePerson(actor, personId);
+		const placement = await this.resolvePlacement(actor, person, input);
+		if (!policy.assignPerson(actor, person, placement)) {
+			throw forbidden('You may not place this person there with that role.');
+		}
+		const after = await this.database.sql.begin(async (tx) => {
+			const sql = tx as unknown as Sql;
+			const updated = await this.people.update(
+				personId,
+				{ ...placement, ...(input.title !== undefined ? { title: input.title } : {}) },
+				sql
+			);
+			await this.record(sql, actor, 'person.assign', person, updated);
+			return updated;
+		});
+		this.events.emit('person.changed', { orgId: actor.orgId, personId });
+		return this.describe(after);
+	}
+
+	async deactivate(actor: Actor, personId: string): Promise<Person> {
+		const person = await this.requirePerson(actor, personId);
+		if (!policy.deactivatePerson(actor, person)) {
+			throw forbidden('You may not deactivate this person.');
+		}
+		return this.setStatus(actor, person, 'deactivated', 'person.deactivate');
+	}
+
+	async reactivate(actor: Actor, personId: string): Promise<Person> {
+		const person = await this.requirePerson(actor, personId);
+		if (!policy.deactivatePerson(actor, person)) {
+			throw forbidden('You may not reactivate this person.');
+		}
+		if (person.status !== 'deactivated') {
+			throw new AppError('CONFLICT', 'This person is not deactivated.');
+		}
+		return this.setStatus(actor, person, 'active', 'person.reactivate');
+	}
+
+	async approve(actor: Actor, personId: string): Promise<Person> {
+		const person = await this.requirePerson(actor, personId);
+		if (!policy.approveMember(actor, { id: actor.orgId })) {
+			throw forbidden('You may not approve new members.');
+		}
+		if (person.status !== 'pending') {
+			throw new AppError('CONFLICT', 'This person is not waiting for approval.');
+		}
+		return this.setStatus(actor, person, 'active', 'person.approve');
+	}
+
+	private async setStatus(
+		actor: Actor,
+		person: PersonRow,
+		status: 'active' | 'deactivated',
+		action: string
+	): Promise<Person> {
+		const after = await this.database.sql.begin(async (tx) => {
+			const sql = tx as unknown as Sql;
+			const updated = await this.people.update(person.id, { status }, sql);
+			// Deactivation ends every session at once, in the same transaction.
+			if (status === 'deactivated') await this.sessions.deleteAllForUser(person.id, sql);
+			await this.record(sql, actor, action, person, updated);
+			return updated;
+		});
+		if (status === 'deactivated') {
+			this.events.emit('sessions.ended', { userId: person.id, sessionIds: 'all' });
+		}
+		this.events.emit('person.changed', { orgId: actor.orgId, personId: person.id });
+		return this.describe(after);
+	}
+
+	/** Fills in what the request leaves out: a team implies its department. */
+	private async resolvePlacement(
+		actor: Actor,
+		person: PersonRow,
+		input: AssignInput
+	): Promise<Placement> {
+		let teamId = input.teamId === undefined ? person.teamId : input.teamId;
+		let departmentId = input.departmentId === undefined ? person.departmentId : input.departmentId;
+		if (input.teamId) {
+			const team = await this.org.findTeam(input.teamId);
+			if (!team || team.orgId !== actor.orgId) throw notFound('That team');
+			if (team.archivedAt) throw new AppError('CONFLICT', 'That team is archived.');
+			departmentId = team.departmentId;
+		} else if (input.departmentId !== undefined && input.teamId === undefined && teamId) {
+			// Moving to another department leaves the old department's team.
+			const team = await this.org.findTeam(teamId);
+			if (team && team.departmentId !== input.departmentId) teamId = null;
+		}
+		if (departmentId && departmentId !== person.departmentId) {
+			const department = await this.org.findDepartment(departmentId);
+			if (!department || department.orgId !== actor.orgId) throw notFound('That department');
+			if (department.archivedAt) throw new AppError('CONFLICT', 'That department is archived.');
+		}
+		if (departmentId === null) teamId = null;
+		return { role: input.role ?? person.role, departmentId, teamId };
+	}
+
+	private async requirePerson(actor: Actor, personId: string) {
+		const person = await this.people.find(personId);
+		if (!person || person.orgId !== actor.orgId) throw notFound('That person');
+		return person;
+	}
+
+	private async describe(row: PersonRow): Promise<Person> {
+		const [department, team] = await Promise.all([
+			row.departmentId ? this.org.findDepartment(row.departmentId) : null,
+			row.teamId ? this.org.findTeam(row.teamId) : null
+		]);
+		return toPerson({ ...row, departmentName: department?.name ?? null, teamName: team?.name ?? null });
+	}
+
+	private record(sql: Sql, actor: Actor, action: string, before: PersonRow, after: PersonRow) {
+		const view = (row: PersonRow) => ({
+			role: row.role,
+			status: row.status,
+			departmentId: row.departmentId,
+			teamId: row.teamId,
+			title: row.title
+		});
+		return this.audit.record(
+			{
+				orgId: actor.orgId,
+				actorId: actor.id,
+				action,
+				targetType: 'person',
+				targetId: before.id,
+				before: { name: before.name, ...view(before) },
+				after: { name: after.name, ...view(after) }
+			},
+			sql
+		);
+	}
+}
+
+export function toPerson(row: DirectoryRow): Person {
+	return {
+		id: row.id,
+		email: row.email,
+		name: row.name,
+		title: row.title,
+		role: row.role,
+		status: row.status,
+		departmentId: row.departmentId,
+		departmentName: row.departmentName,
+		teamId: row.teamId,
+		teamName: row.teamName
+	};
+}

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import fs, { type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError, notFound } from '../errors.ts';
+import {
+	buildDownloadResponse,
+	ByteCounter,
+	checkBuffer,
+	checkExpiry,
+	checkPut,
+	DEFAULT_CONTENT_TYPE,
+	META_SUFFIX,
+	sizeMismatch,
+	validateContentType,
+	validateKey
+} from './common.ts';
+import type {
+	DownloadOptions,
+	FileInfo,
+	FileStorage,
+	FileStream,
+	PutMeta,
+	StoredFile
+} from './storage.ts';
+
+export interface LocalStorageOptions {
+	/** Folder holding the files; created on first write. */
+	root: string;
+	maxBytes: number;
+}
+
+interface Sidecar {
+	contentType: string;
+}
+
+/**
+ * Files in a folder: `<root>/<key>` holds the bytes and `<root>/<key>.meta.json` the content type.
+ * Uploads are written to `<root>/.tmp` and renamed into place, so a reader sees the old file or the
+ * new one, never a partial one, and a crash leaves only temp files behind.
+ */
+export class LocalStorage implements FileStorage {
+	readonly kind = 'local' as const;
+	readonly root: string;
+	readonly maxBytes: number;
+	readonly #tmpDir: string;
+
+	constructor(options: LocalStorageOptions) {
+		this.root = path.resolve(options.root);
+		this.maxBytes = options.maxBytes;
+		this.#tmpDir = path.join(this.root, '.tmp');
+	}
+
+	async put(key: string, data: Readable | Uint8Array, meta: PutMeta): Promise<StoredFile> {
+		// Same file system as the target, which is what makes the rename atomic.
+		const tmp = path.join(this.#tmpDir, randomUUID());
+		const tmpMeta = tmp + META_SUFFIX;
+		try {
+			checkPut(key, meta, this.maxBytes);
+			const target = this.#path(key);
+			await fs.mkdir(this.#tmpDir, { recursive: true });
+			let size: number;
+			if (data instanceof Uint8Array) {
+				checkBuffer(data, meta, this.maxBytes);
+				await fs.writeFile(tmp, data, { flush: true });
+				size = data.byteLength;
+			} else {
+				const counter = new ByteCounter(this.maxBytes);
+				await pipeline(data, counter, createWriteStream(tmp, { flush: true }));
+				size = counter.bytes;
+				if (meta.size !== undefined && meta.size !== size) throw sizeMismatch(meta.size, size);
+			}
+			const sidecar: Sidecar = { contentType: meta.contentType };
+			await fs.writeFile(tmpMeta, JSON.stringify(sidecar), { flush: true });
+			await fs.mkdir(path.dirname(target), { recursive: true });
+			if ((await fs.stat(target).catch(() => null))?.isDirectory()) throw keyConflict(key);
+			// The bytes are renamed last: the file exists only once its content type is in place.
+			await fs.rename(tmpMeta, target + META_SUFFIX);
+			await fs.rename(tmp, target);
+			return { key, size };
+		} catch (error) {
+			// An unread or half-read source would otherwise hold its producer (an HTTP upload) open.
+			if (!(data instanceof Uint8Array) && !data.destroyed) data.destroy();
+			await Promise.all([fs.rm(tmp, { force: true }), fs.rm(tmpMeta, { force: true })]);
+			if (hasCode(error, 'ENOTDIR', 'EEXIST', 'EISDIR')) throw keyConflict(key);
+			throw error;
+		}
+	}
+
+	async get(key: string): Promise<FileStream> {
+		const file = this.#path(key);
+		let handle: FileHandle;
+		try {
+			handle = await fs.open(file, 'r');
+		} catch (error) {
+			throw missingOr(error, key);
+		}
+		try {
+			// Size from the open handle, so a concurrent replace cannot make it disagree with the bytes.
+			const info = await handle.stat();
+			if (!info.isFile()) throw missing(key);
+			const contentType = await this.#contentType(file);
+			return { stream: handle.createReadStream(), size: info.size, contentType };
+		} catch (error) {
+			await handle.close();
+			throw error;
+		}
+	}
+
+	async stat(key: string): Promise<FileInfo> {
+		const file = this.#path(key);
+		const info = await fs.stat(file).catch((error: unknown) => {
+			throw missingOr(error, key);
+		});
+		if (!info.isFile()) throw missing(key);
+		return {
+			key,
+			size: info.size,
+			contentType: await this.#contentType(file),
+			lastModified: info.mtime
+		};
+	}
+
+	async delete(key: string): Promise<void> {
+		const file = this.#path(key);
+		await ignoreMissing(fs.unlink(file));
+		await ignoreMissing(fs.unlink(file + META_SUFFIX));
+	}
+
+	async exists(key: string): Promise<boolean> {
+		const file = this.#path(key);
+		try {
+			return (await fs.stat(file)).isFile();
+		} catch (error) {
+			if (hasCode(error, 'ENOENT', 'ENOTDIR')) return false;
+			throw error;
+		}
+	}
+
+	async downloadResponse(key: string, options: DownloadOptions): Promise<Response> {
+		return buildDownloadResponse(await this.get(key), options);
+	}
+
+	async signedUrl(key: string, expirySeconds: number): Promise<string | null> {
+		validateKey(key);
+		checkExpiry(expirySeconds);
+		return null;
+	}
+
+	#path(key: string): string {
+		validateKey(key);
+		const full = path.join(this.root, key);
+		// validateKey already rules this out; the check stays in case those rules are ever loosened.
+		if (!full.startsWith(this.root + path.sep)) {
+			throw new AppError('BAD_REQUEST', 'Invalid file key.');
+		}
+		return full;
+	}
+
+	async #contentType(file: string): Promise<string> {
+		try {
+			const sidecar = JSON.parse(await fs.readFile(file + META_SUFFIX, 'utf8')) as Partial<Sidecar>;
+			return validateContentType(sidecar.contentType ?? DEFAULT_CONTENT_TYPE);
+		} catch {
+			// A file copied in by hand, or a damaged sidecar: still downloadable, as opaque bytes.
+			return DEFAULT_CONTENT_TYPE;
+		}
+	}
+}
+
+function hasCode(error: unknown, ...codes: string[]): boolean {
+	const code = (error as { code?: unknown } | null)?.code;
+	return typeof code === 'string' && codes.includes(code);
+}
+
+function missing(key: string): AppError {
+	return notFound(`File ${key}`);
+}
+
+function missingOr(error: unknown, key: string): unknown {
+	return hasCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR') ? missing(key) : error;
+}
+
+function keyConflict(key: string): AppError {
+	return new AppError('CONFLICT', 'A file key cannot also be the folder of other files.', {
+		details: { key }
+	});
+}
+
+async function ignoreMissing(operation: Promise<void>): Promise<void> {
+	try {
+		await operation;
+	} catch (error) {
+		// EISDIR: the key names a folder of other files, which is not a stored file either.
+		if (!hasCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR')) throw error;
+	}
+}

@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import S3rver from 's3rver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3Storage } from './s3-storage.ts';
+import {
+	CONTRACT_MAX_BYTES,
+	describeStorageContract,
+	chunked,
+	expectAppError,
+	failingAfter,
+	readAll,
+	sha256
+} from './storage-contract.ts';
+
+/** s3rver's built-in credentials; it checks request signatures against them. */
+const ACCESS_KEY = 'S3RVER';
+const SECRET_KEY = 'S3RVER';
+
+interface S3Server {
+	port: number;
+	/** Every request the server received, as "METHOD /path?query". */
+	requests: string[];
+	close(): Promise<void>;
+}
+
+async function startS3Server(): Promise<S3Server> {
+	const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'cf-s3rver-'));
+	const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
+	const { port } = await server.run();
+	const requests: string[] = [];
+	server.httpServer?.on('request', (req: IncomingMessage) =>
+		requests.push(`${req.method} ${req.url}`)
+	);
+	return {
+		port,
+		requests,
+		close: async () => {
+			server.httpServer?.closeAllConnections();
+			await server.close();
+			await fs.rm(directory, { recursive: true, force: true });
+		}
+	};
+}
+
+function s3Storage(server: S3Server, bucket: string): S3Storage {
+	return new S3Storage({
+		endPoint: '127.0.0.1',
+		port: server.port,
+		useSSL: false,
+		accessKey: ACCESS_KEY,
+		secretKey: SECRET_KEY,
+		bucket,
+		region: 'us-east-1',
+		maxBytes: CONTRACT_MAX_BYTES
+	});
+}
+
+describeStorageContract('S3 (s3rver)', async () => {
+	const server = await startS3Server();
+	return { storage: s3Storage(server, 'contract'), close: server.close };
+});
+
+describe('S3Storage against s3rver', () => {
+	let server: S3Server;
+
+	beforeAll(async () => {
+		server = await startS3Server();
+	});
+	afterAll(() => server?.close());
+
+	it('creates its bucket on first write', async () => {
+		const storage = s3Storage(server, 'made-on-demand');
+		expect(await storage.client.bucketExists('made-on-demand')).toBe(false);
+		await storage.put('first', Buffer.from('1'), { contentType: 'text/plain' });
+		expect(await storage.client.bucketExists('made-on-demand')).toBe(true);
+		// A second instance (another process) finds it and does not fail.
+		await s3Storage(server, 'made-on-demand').put('second', Buffer.from('2'), {
+			contentType: 'text/plain'
+		});
+	});
+
+	it('uploads a stream over 5 MB in parts, and a small one in a single request', async () => {
+		const storage = s3Storage(server, 'multipart');
+		server.requests.length = 0;
+		const data = randomBytes(6 * 1024 * 1024);
+		await storage.put('big', chunked(data), { contentType: 'x/y' });
+		expect(sha256(await readAll((await storage.get('big')).stream))).toBe(sha256(data));
+		expect(server.requests.filter((r) => /^POST \/multipart\/big\?uploads/.test(r))).toHaveLength(
+			1
+		);
+		expect(
+			server.requests.filter((r) => /^PUT \/multipart\/big\?.*partNumber=/.test(r))
+		).toHaveLength(2);
+		expect(server.requests.filter((r) => /^POST \/multipart\/big\?uploadId=/.test(r))).toHaveLength(
+			1
+		);
+
+		server.requests.length = 0;
+		await storage.put('small', Readable.from([Buffer.alloc(1000, 1)]), { contentType: 'x/y' });
+		expect(server.requests.filter((r) => r.startsWith('PUT /multipart/small'))).toHaveLength(1);
+		expect(server.requests.some((r) => r.includes('uploads'))).toBe(false);
+	});
+
+	it('aborts the multipart upload when the source fails', async () => {
+		const storage = s3Storage(server, 'aborted');
+		server.requests.length = 0;
+		await expect(
+			storage.put('partial', failingAfter(7 * 1024 * 1024), { contentType: 'x/y' })
+		).rejects.toThrow('connection reset');
+		expect(
+			server.requests.filter((r) => /^DELETE \/aborted\/partial\?uploadId=/.test(r))
+		).toHaveLength(1);
+		expect(await storage.exists('partial')).toBe(false);
+	});
+
+	it('gives signed URLs that plain fetch downloads until they expire', async () => {
+		const storage = s3Storage(server, 'signed');
+		await storage.put('docs/plan.pdf', Buffer.from('%PDF signed'), {
+			contentType: 'application/pdf'
+		});
+
+		const url = await storage.signedUrl('docs/plan.pdf', 60);
+		expect(url).toMatch(
+			new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/signed/docs/plan\\.pdf\\?`)
+		);
+		const response = await fetch(url!);
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toBe('application/pdf');
+		expect(await response.text()).toBe('%PDF signed');
+
+		const named = await storage.signedUrl('docs/plan.pdf', 60, { filename: 'Plan für 2027.pdf' });
+		const download = await fetch(named!);
+		expect(download.headers.get('content-disposition')).toBe(
+			`attachment; filename="Plan f_r 2027.pdf"; filename*=UTF-8''Plan%20f%C3%BCr%202027.pdf`
+		);
+		await download.body?.cancel();
+
+		// s3rver does not verify SigV4 signatures, but it does enforce the expiry we signed.
+		const shortLived = await storage.signedUrl('docs/plan.pdf', 1);
+		await new Promise((resolve) => setTimeout(resolve, 2100));
+		const expired = await fetch(shortLived!);
+		expect(expired.status).toBe(403);
+		expect(await expired.text()).toContain('Request has expired');
+	});
+
+	it('maps a missing bucket to NOT_FOUND on reads', async () => {
+		const storage = s3Storage(server, 'no-such-bucket');
+		await expectAppError(storage.get('x'), 'NOT_FOUND');
+		await expectAppError(storage.stat('x'), 'NOT_FOUND');
+		expect(await storage.exists('x')).toBe(false);
+		await storage.delete('x');
+	});
+
+	it('reads size and type from the GET response itself', async () => {
+		const storage = s3Storage(server, 'headers');
+		await storage.put('h.txt', Buffer.from('12345'), { contentType: 'text/plain; charset=utf-8' });
+		const file = await storage.get('h.txt');
+		expect(file).toMatchObject({ size: 5, contentType: 'text/plain; charset=utf-8' });
+		expect((await readAll(file.stream)).toString()).toBe('12345');
+	});
+});

@@ -1,0 +1,36 @@
+/**
+ * The stable error codes of ConnectFlow. The server answers every failure with one of these
+ * (JSON `{ error: { code, message, details? } }`); the browser keys its behaviour on the code,
+ * never on the message.
+ */
+export const errorStatus = {
+	BAD_REQUEST: 400,
+	VALIDATION_FAILED: 422,
+	MALFORMED_JSON: 400,
+	PAYLOAD_TOO_LARGE: 413,
+	UNAUTHENTICATED: 401,
+	INVALID_CREDENTIALS: 401,
+	SESSION_EXPIRED: 401,
+	ACCOUNT_DEACTIVATED: 403,
+	ACCOUNT_PENDING: 403,
+	FORBIDDEN: 403,
+	NOT_FOUND: 404,
+	CONFLICT: 409,
+	EMAIL_TAKEN: 409,
+	JOIN_CODE_INVALID: 400,
+	WEAK_PASSWORD: 422,
+	RATE_LIMITED: 429,
+	INTERNAL: 500
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export interface ErrorBody {
+	error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+	if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+	const error = (value as { error: unknown }).error;
+	return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
+}

@@ -1,0 +1,4 @@
+import { handle } from '$lib/server/http/endpoint.ts';
+import * as channels from '$lib/server/channels/channel.endpoints.ts';
+
+export const POST = handle(channels.addChannelMembers);
