@@ -17,12 +17,14 @@ try {
 	const where = ctx.database.kind === 'pglite' ? config.pgliteDir : 'DATABASE_URL';
 	console.log(
 		result.created
-			? `Loaded ${demoOrganization} into ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s.`
+			? `Loaded ${demoOrganization} (${result.messages} messages) into ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s.`
 			: `${demoOrganization} is already loaded in ${where}; nothing changed.`
 	);
 	console.log(`\nSign in with any of these (password: ${demoPassword}):`);
 	for (const signIn of result.signIns) {
-		console.log(`  ${roleLabels[signIn.role as Role].padEnd(16)} ${signIn.email.padEnd(36)} ${signIn.name}`);
+		console.log(
+			`  ${roleLabels[signIn.role as Role].padEnd(16)} ${signIn.email.padEnd(36)} ${signIn.name}`
+		);
 	}
 } finally {
 	await ctx.close();

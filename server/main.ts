@@ -39,7 +39,8 @@ server.listen(config.PORT, config.HOST, () => {
 	const address = server.address();
 	const port = typeof address === 'object' && address ? address.port : config.PORT;
 	const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-	const database = context.database.kind === 'pglite' ? `PGlite in ${config.pgliteDir}` : 'Postgres';
+	const database =
+		context.database.kind === 'pglite' ? `PGlite in ${config.pgliteDir}` : 'Postgres';
 	console.log(`ConnectFlow is running at http://${shownHost}:${port}  (database: ${database})`);
 });
 

@@ -63,7 +63,10 @@ const handleApiErrors: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	if (!event.url.pathname.startsWith('/api/') || response.status !== 405) return response;
 	return errorResponse(
-		new AppError('BAD_REQUEST', `${event.request.method} is not supported on ${event.url.pathname}.`)
+		new AppError(
+			'BAD_REQUEST',
+			`${event.request.method} is not supported on ${event.url.pathname}.`
+		)
 	);
 };
 

@@ -13,13 +13,26 @@ describe('demo organization', () => {
 	it('loads some fifty placed people with a sign-in for every role, once', async () => {
 		const first = await loadDemo(app);
 		expect(first.created).toBe(true);
-		expect(first.signIns.map((s) => s.role)).toEqual(['super_admin', 'department_head', 'team_manager', 'team_member']);
+		expect(first.signIns.map((s) => s.role)).toEqual([
+			'super_admin',
+			'department_head',
+			'team_manager',
+			'team_member'
+		]);
 		for (const signIn of first.signIns) {
-			const session = await app.auth.signIn({ email: signIn.email, password: demoPassword }, { userAgent: 'test', ip: '127.0.0.9' });
+			const session = await app.auth.signIn(
+				{ email: signIn.email, password: demoPassword },
+				{ userAgent: 'test', ip: '127.0.0.9' }
+			);
 			expect(session.user.role).toBe(signIn.role);
 		}
 		const chart = await app.people.orgChart(
-			(await app.auth.signIn({ email: first.signIns[3]!.email, password: demoPassword }, { userAgent: 'test', ip: '127.0.0.9' })).user
+			(
+				await app.auth.signIn(
+					{ email: first.signIns[3]!.email, password: demoPassword },
+					{ userAgent: 'test', ip: '127.0.0.9' }
+				)
+			).user
 		);
 		expect(chart.departments).toHaveLength(5);
 		expect(chart.departments.every((d) => d.heads.length === 1 && d.teams.length >= 2)).toBe(true);

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../src/lib/server/app-context.ts';
 import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
+import { loadChat } from './load-chat.ts';
 import {
 	demoAdmin,
 	demoEmail,
@@ -13,6 +14,7 @@ const client = { userAgent: 'ConnectFlow demo loader', ip: '127.0.0.1' };
 
 export interface DemoResult {
 	created: boolean;
+	messages: number;
 	signIns: { role: string; name: string; email: string }[];
 }
 
@@ -23,11 +25,11 @@ export interface DemoResult {
 export async function loadDemo(ctx: AppContext): Promise<DemoResult> {
 	const adminEmail = demoEmail(demoAdmin.name);
 	const existing = await ctx.database.sql`select 1 from users where lower(email) = ${adminEmail}`;
-	if (existing.length === 0) await createDemo(ctx);
-	return { created: existing.length === 0, signIns: signInsByRole() };
+	const messages = existing.length === 0 ? await createDemo(ctx) : 0;
+	return { created: existing.length === 0, messages, signIns: signInsByRole() };
 }
 
-async function createDemo(ctx: AppContext) {
+async function createDemo(ctx: AppContext): Promise<number> {
 	const { user: admin } = await ctx.auth.createOrganization(
 		{
 			organizationName: demoOrganization,
@@ -49,15 +51,27 @@ async function createDemo(ctx: AppContext) {
 		}
 	}
 	const { joinCode } = await ctx.org.getJoinCode(admin);
+	const placed: SessionUser[] = [];
 	for (const person of demoPeople) {
 		const joined = await ctx.auth.register(
-			{ joinCode, name: person.name, email: demoEmail(person.name), password: demoPassword, title: person.title },
+			{
+				joinCode,
+				name: person.name,
+				email: demoEmail(person.name),
+				password: demoPassword,
+				title: person.title
+			},
 			client
 		);
-		if ('pendingApproval' in joined) throw new Error('The demo organization must not require approval');
+		if ('pendingApproval' in joined)
+			throw new Error('The demo organization must not require approval');
 		await place(ctx, admin, joined.user, person, departments, teams);
+		const refreshed = await ctx.auth.validateToken(joined.token);
+		placed.push(refreshed!.user);
 	}
+	const messages = await loadChat(ctx, admin, placed);
 	await ctx.database.sql`delete from sessions where user_agent = ${client.userAgent}`;
+	return messages;
 }
 
 async function place(

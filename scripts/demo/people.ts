@@ -21,7 +21,11 @@ export const demoStructure: Record<string, string[]> = {
 	'People & Operations': ['Talent', 'Finance']
 };
 
-export const demoAdmin: DemoPerson = { name: 'Amelia Hart', title: 'Chief Executive Officer', role: 'super_admin' };
+export const demoAdmin: DemoPerson = {
+	name: 'Amelia Hart',
+	title: 'Chief Executive Officer',
+	role: 'super_admin'
+};
 
 const member = (name: string, title: string, department: string, team: string): DemoPerson => ({
 	name,

@@ -53,7 +53,12 @@ export class Acceptance {
 			} else if (key?.kind === 'read') {
 				const mark = readMarkSchema.safeParse(entry.value);
 				if (mark.success) {
-					void this.record.recordRead(context.channelId, authorId, mark.data.messageId, mark.data.at);
+					void this.record.recordRead(
+						context.channelId,
+						authorId,
+						mark.data.messageId,
+						mark.data.at
+					);
 				}
 			}
 		}
@@ -67,7 +72,11 @@ export class Acceptance {
 			void this.record.recordModeration(moderated.messageId, authorId, now);
 		}
 		for (const value of latestVersions(messages)) {
-			void this.record.recordMessage(context.channelId, context.shard, listed(document, authorId, value, now));
+			void this.record.recordMessage(
+				context.channelId,
+				context.shard,
+				listed(document, authorId, value, now)
+			);
 		}
 		if (messages.length > 0) await this.sealIfFull(document, context.channelId, context.shard);
 	}
@@ -116,7 +125,12 @@ function latestVersions(values: MessageValue[]): MessageValue[] {
 	return [...latest.values()];
 }
 
-function listed(document: Document, authorId: string, value: MessageValue, now: number): ListedMessage {
+function listed(
+	document: Document,
+	authorId: string,
+	value: MessageValue,
+	now: number
+): ListedMessage {
 	return {
 		authorId,
 		id: value.id,

@@ -13,6 +13,7 @@ export class AccessWatcher {
 	readonly app: AppContext;
 	readonly hocuspocus: Hocuspocus;
 	private unsubscribe: (() => void)[] = [];
+	private timer: ReturnType<typeof setInterval> | null = null;
 
 	constructor(app: AppContext, hocuspocus: Hocuspocus) {
 		this.app = app;
@@ -22,9 +23,18 @@ export class AccessWatcher {
 	start(): void {
 		const events = this.app.events;
 		this.unsubscribe = [
-			events.on('person.changed', ({ personId }) => void this.recheck((c) => c.user.id === personId)),
-			events.on('structure.changed', ({ orgId }) => void this.recheck((c) => c.user.orgId === orgId)),
-			events.on('channel.changed', ({ channelId }) => void this.recheck((c) => c.channelId === channelId)),
+			events.on(
+				'person.changed',
+				({ personId }) => void this.recheck((c) => c.user.id === personId)
+			),
+			events.on(
+				'structure.changed',
+				({ orgId }) => void this.recheck((c) => c.user.orgId === orgId)
+			),
+			events.on(
+				'channel.changed',
+				({ channelId }) => void this.recheck((c) => c.channelId === channelId)
+			),
 			events.on('sessions.ended', ({ userId, sessionIds }) =>
 				this.closeWhere(
 					(c) => c.user.id === userId && (sessionIds === 'all' || sessionIds.includes(c.sessionId)),
@@ -38,6 +48,16 @@ export class AccessWatcher {
 	stop(): void {
 		for (const off of this.unsubscribe) off();
 		this.unsubscribe = [];
+		if (this.timer) clearInterval(this.timer);
+		this.timer = null;
+	}
+
+	/** Project rooms turn read-only when their end date passes, with no event to announce it. */
+	watchDeadlines(intervalMs = 30_000): void {
+		this.timer = setInterval(() => {
+			void this.recheck((context) => context.channelKind === 'project' && context.access.react);
+		}, intervalMs);
+		this.timer.unref();
 	}
 
 	/** Re-evaluates the rights of every matching connection against the database. */
@@ -47,10 +67,18 @@ export class AccessWatcher {
 			const context = connection.context;
 			const person = await this.app.people.people.find(context.user.id);
 			if (!person || person.status !== 'active') {
-				connection.close({ code: closeCodes.unauthenticated, reason: 'unauthenticated: account inactive' });
+				connection.close({
+					code: closeCodes.unauthenticated,
+					reason: 'unauthenticated: account inactive'
+				});
 				continue;
 			}
-			const user = { ...context.user, role: person.role, departmentId: person.departmentId, teamId: person.teamId };
+			const user = {
+				...context.user,
+				role: person.role,
+				departmentId: person.departmentId,
+				teamId: person.teamId
+			};
 			try {
 				const { access } = await this.app.channels.access(user, context.channelId);
 				const wasReadOnly = !context.access.react;
@@ -61,12 +89,19 @@ export class AccessWatcher {
 				}
 			} catch (error) {
 				if (!isAppError(error)) throw error;
-				connection.close({ code: closeCodes.accessRevoked, reason: 'access-revoked: you no longer have access' });
+				connection.close({
+					code: closeCodes.accessRevoked,
+					reason: 'access-revoked: you no longer have access'
+				});
 			}
 		}
 	}
 
-	private closeWhere(matches: (context: CollabContext) => boolean, code: number, reason: string): void {
+	private closeWhere(
+		matches: (context: CollabContext) => boolean,
+		code: number,
+		reason: string
+	): void {
 		for (const connection of this.connections()) {
 			if (matches(connection.context)) connection.close({ code, reason });
 		}

@@ -55,7 +55,12 @@ export class AuthExtension implements Extension {
 export function readCookie(header: string, name: string): string | null {
 	for (const part of header.split(';')) {
 		const [key, ...value] = part.trim().split('=');
-		if (key === name) return decodeURIComponent(value.join('='));
+		if (key !== name) continue;
+		try {
+			return decodeURIComponent(value.join('='));
+		} catch {
+			return null;
+		}
 	}
 	return null;
 }

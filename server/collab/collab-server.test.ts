@@ -13,7 +13,12 @@ import {
 } from '../../src/lib/shared/chat/document-schema.ts';
 import { availableDatabaseKinds } from '../../src/lib/server/testing/test-database.ts';
 import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
-import { startCollabHarness, waitFor, type CollabHarness, type TestClient } from './testing/collab-harness.ts';
+import {
+	startCollabHarness,
+	waitFor,
+	type CollabHarness,
+	type TestClient
+} from './testing/collab-harness.ts';
 
 const kinds = await availableDatabaseKinds();
 
@@ -32,8 +37,14 @@ describe.each(kinds)('collaboration server on %s', (kind) => {
 		const org = await h.app.createOrganization('Collab Co');
 		admin = { user: org.admin, token: org.token };
 		const department = await h.app.org.createDepartment(org.admin, { name: 'Engineering' });
-		const platform = await h.app.org.createTeam(org.admin, { name: 'Platform', departmentId: department.id });
-		const mobile = await h.app.org.createTeam(org.admin, { name: 'Mobile', departmentId: department.id });
+		const platform = await h.app.org.createTeam(org.admin, {
+			name: 'Platform',
+			departmentId: department.id
+		});
+		const mobile = await h.app.org.createTeam(org.admin, {
+			name: 'Mobile',
+			departmentId: department.id
+		});
 		alice = await h.app.join(org.joinCode, 'Alice');
 		bob = await h.app.join(org.joinCode, 'Bob');
 		outsider = await h.app.join(org.joinCode, 'Olga');
@@ -58,7 +69,10 @@ describe.each(kinds)('collaboration server on %s', (kind) => {
 	it('delivers a message between two members, stamped by the server and recorded', async () => {
 		const a = await opened(alice.token, doc(teamChannel));
 		const b = await opened(bob.token, doc(teamChannel));
-		const sent = postMessage(a.doc, alice.user.id, { text: 'Deploy at **noon**', mentions: [bob.user.id] });
+		const sent = postMessage(a.doc, alice.user.id, {
+			text: 'Deploy at **noon**',
+			mentions: [bob.user.id]
+		});
 		await a.acknowledged();
 		await waitFor(() => listMessages(b.doc).some((m) => m.id === sent.id && m.acceptedAt !== null));
 		const received = listMessages(b.doc).find((m) => m.id === sent.id)!;
@@ -81,7 +95,9 @@ describe.each(kinds)('collaboration server on %s', (kind) => {
 		deleteMessage(a.doc, alice.user.id, sent.id);
 		await a.acknowledged();
 		await h.collab.record.idle();
-		const versions = await h.app.database.sql<{ version: number; text: string; deleted: boolean }[]>`
+		const versions = await h.app.database.sql<
+			{ version: number; text: string; deleted: boolean }[]
+		>`
 			select version, text, deleted from message_versions where message_id = ${sent.id} order by version`;
 		expect(versions).toEqual([
 			{ version: 1, text: 'first draft', deleted: false },
@@ -116,7 +132,9 @@ describe.each(kinds)('collaboration server on %s', (kind) => {
 		react(reader.doc, alice.user.id, news.id, '🎉');
 		markRead(reader.doc, alice.user.id, news.id);
 		await reader.acknowledged();
-		await waitFor(() => listMessages(announcer.doc).find((m) => m.id === news.id)!.reactions.length === 1);
+		await waitFor(
+			() => listMessages(announcer.doc).find((m) => m.id === news.id)!.reactions.length === 1
+		);
 		const before = Y.encodeStateAsUpdate(serverDoc(doc(announcements)));
 		postMessage(reader.doc, alice.user.id, { text: 'Can I post here?' });
 		await waitFor(() => reader.closes.some((reason) => reason.includes('may not post')));
@@ -132,20 +150,36 @@ describe.each(kinds)('collaboration server on %s', (kind) => {
 		// Alice stays connected: the document stays loaded between attempts.
 
 		const attempts: [string, (d: Y.Doc) => void][] = [
-			['overwrite someone else’s message', (d) => d.getMap(userRoot(alice.user.id)).set(`m:${own.id}`, { ...own, text: 'hacked', version: 2 })],
-			['delete someone else’s message', (d) => d.getMap(userRoot(alice.user.id)).delete(`m:${own.id}`)],
+			[
+				'overwrite someone else’s message',
+				(d) =>
+					d
+						.getMap(userRoot(alice.user.id))
+						.set(`m:${own.id}`, { ...own, text: 'hacked', version: 2 })
+			],
+			[
+				'delete someone else’s message',
+				(d) => d.getMap(userRoot(alice.user.id)).delete(`m:${own.id}`)
+			],
 			['post as someone else', (d) => postMessage(d, alice.user.id, { text: 'I am Alice' })],
 			['react for someone else', (d) => react(d, alice.user.id, own.id, '👍')],
 			['mark read for someone else', (d) => markRead(d, alice.user.id, own.id)],
 			['write the server area', (d) => d.getMap('server').set('archived', true)],
 			['create another top-level type', (d) => d.getArray('sneaky').insert(0, ['x'])],
-			['post a malformed message', (d) => d.getMap(userRoot(bob.user.id)).set('m:not-a-uuid', { text: 1 })]
+			[
+				'post a malformed message',
+				(d) => d.getMap(userRoot(bob.user.id)).set('m:not-a-uuid', { text: 1 })
+			]
 		];
 		for (const [what, attack] of attempts) {
 			const mallory = await opened(bob.token, doc(teamChannel));
 			const before = Y.encodeStateAsUpdate(serverDoc(doc(teamChannel)));
 			attack(mallory.doc);
-			await waitFor(() => mallory.closes.some((reason) => reason.startsWith('refused')), 5_000, what);
+			await waitFor(
+				() => mallory.closes.some((reason) => reason.startsWith('refused')),
+				5_000,
+				what
+			);
 			expect(Y.encodeStateAsUpdate(serverDoc(doc(teamChannel))), what).toEqual(before);
 			mallory.destroy();
 		}
@@ -161,9 +195,15 @@ describe.each(kinds)('collaboration server on %s', (kind) => {
 		const mod = await opened(admin.token, doc(teamChannel));
 		mod.doc.getMap(userRoot(alice.user.id)).delete(`m:${rude.id}`);
 		await mod.acknowledged();
-		await waitFor(() => listMessages(a.doc).find((m) => m.id === rude.id)?.moderation != null || !listMessages(a.doc).some((m) => m.id === rude.id && m.text));
+		await waitFor(
+			() =>
+				listMessages(a.doc).find((m) => m.id === rude.id)?.moderation != null ||
+				!listMessages(a.doc).some((m) => m.id === rude.id && m.text)
+		);
 		await h.collab.record.idle();
-		const [row] = await h.app.database.sql<{ deletedBy: string }[]>`select deleted_by as "deletedBy" from messages where id = ${rude.id}`;
+		const [row] = await h.app.database.sql<
+			{ deletedBy: string }[]
+		>`select deleted_by as "deletedBy" from messages where id = ${rude.id}`;
 		expect(row!.deletedBy).toBe(admin.user.id);
 		a.destroy();
 		mod.destroy();
@@ -172,7 +212,10 @@ describe.each(kinds)('collaboration server on %s', (kind) => {
 	it('refuses oversized and garbage frames without harming other clients', async () => {
 		const a = await opened(alice.token, doc(teamChannel));
 		const b = await opened(bob.token, doc(teamChannel));
-		for (const frame of [Buffer.alloc(400 * 1024, 7), Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3])]) {
+		for (const frame of [
+			Buffer.alloc(400 * 1024, 7),
+			Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3])
+		]) {
 			const raw = new WebSocket(h.url, { headers: { cookie: `cf_session=${bob.token}` } });
 			const closed = new Promise<number>((resolve) => raw.on('close', (code) => resolve(code)));
 			raw.on('error', () => {});
@@ -200,7 +243,8 @@ describe.each(kinds)('collaboration server on %s', (kind) => {
 		postMessage(writer.doc, alice.user.id, { text: 'before the end' });
 		await writer.acknowledged();
 		writer.destroy();
-		await h.app.database.sql`update channels set ends_at = now() - interval '1 minute' where id = ${room.id}`;
+		await h.app.database
+			.sql`update channels set ends_at = now() - interval '1 minute' where id = ${room.id}`;
 		const watcher = await opened(admin.token, name);
 		const late = await opened(alice.token, name);
 		const before = Y.encodeStateAsUpdate(serverDoc(name));
@@ -214,7 +258,9 @@ describe.each(kinds)('collaboration server on %s', (kind) => {
 	});
 
 	it('closes the connection of a person moved out of the team, and refuses them after', async () => {
-		const mobileTeam = (await h.app.org.listStructure(admin.user)).teams.find((t) => t.name === 'Mobile')!;
+		const mobileTeam = (await h.app.org.listStructure(admin.user)).teams.find(
+			(t) => t.name === 'Mobile'
+		)!;
 		const b = await opened(bob.token, doc(teamChannel));
 		await h.app.people.assign(admin.user, bob.user.id, { teamId: mobileTeam.id });
 		await waitFor(() => b.closes.some((reason) => reason.startsWith('access-revoked')));

@@ -43,7 +43,10 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 		log: new UpdateLog(documents),
 		onAccepted: (accepted) => {
 			acceptance.handle(accepted).catch((error) => {
-				console.error(`[connectflow] accepting a change to ${accepted.document.name} failed`, error);
+				console.error(
+					`[connectflow] accepting a change to ${accepted.document.name} failed`,
+					error
+				);
 			});
 		},
 		onLoaded: async (document) => {
@@ -59,6 +62,7 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 	});
 	const watcher = new AccessWatcher(app, hocuspocus);
 	watcher.start();
+	watcher.watchDeadlines();
 	const sockets = new WebSocketServer({
 		noServer: true,
 		// Yjs decoding of a crafted frame can loop or exhaust memory: cap frames before decoding.
@@ -69,7 +73,9 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 		const url = new URL(request.url ?? '/', 'http://localhost');
 		if (url.pathname !== COLLAB_PATH) return false;
 		if (!sameOrigin(request, app.config.ORIGIN)) {
-			socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n\r\nCross-site WebSocket refused\n');
+			socket.end(
+				'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n\r\nCross-site WebSocket refused\n'
+			);
 			return true;
 		}
 		sockets.handleUpgrade(request, socket, head, (websocket) => connect(websocket, request));

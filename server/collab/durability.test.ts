@@ -6,7 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DocumentRepository } from '../../src/lib/server/documents/document.repository.ts';
 import { openDatabase } from '../../src/lib/server/db/database.ts';
-import { documentName, listMessages, postMessage } from '../../src/lib/shared/chat/document-schema.ts';
+import {
+	documentName,
+	listMessages,
+	postMessage
+} from '../../src/lib/shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 
 /**
@@ -59,7 +63,9 @@ describe('durability under SIGKILL', () => {
 		await output(server, (text) => text.includes('ready'));
 		const name = documentName('channel', channelId, 0);
 		const url = `ws://127.0.0.1:${port}/collab`;
-		const clients: TestClient[] = members.map((m) => connectClient(url, m.token, name, { maxAttempts: 0 }));
+		const clients: TestClient[] = members.map((m) =>
+			connectClient(url, m.token, name, { maxAttempts: 0 })
+		);
 		await Promise.all(clients.map((c) => c.synced));
 
 		const acknowledged = new Set<string>();
@@ -68,7 +74,9 @@ describe('durability under SIGKILL', () => {
 		const senders = clients.map(async (client, index) => {
 			let n = 0;
 			while (sending) {
-				const message = postMessage(client.doc, members[index]!.id, { text: `sender ${index} message ${n++}` });
+				const message = postMessage(client.doc, members[index]!.id, {
+					text: `sender ${index} message ${n++}`
+				});
 				unacknowledged[index]!.push(message.id);
 				await new Promise((resolve) => setTimeout(resolve, 15 + Math.random() * 20));
 				// Everything sent before a moment of no unsynced changes was acknowledged.
@@ -89,10 +97,19 @@ describe('durability under SIGKILL', () => {
 		sending = false;
 		await Promise.all(senders);
 		try {
-			await Promise.all(clients.map((c) => waitFor(() => !c.provider.hasUnsyncedChanges, 20_000, 'resend')));
+			await Promise.all(
+				clients.map((c) => waitFor(() => !c.provider.hasUnsyncedChanges, 20_000, 'resend'))
+			);
 		} catch (error) {
 			for (const c of clients) {
-				console.log('client', c.socket.status, c.provider.unsyncedChanges, c.provider.isSynced, c.closes, c.denied);
+				console.log(
+					'client',
+					c.socket.status,
+					c.provider.unsyncedChanges,
+					c.provider.isSynced,
+					c.closes,
+					c.denied
+				);
 			}
 			throw error;
 		}
@@ -101,7 +118,9 @@ describe('durability under SIGKILL', () => {
 			void client;
 		}
 		expect(acknowledged.size).toBeGreaterThan(50);
-		console.log(`durability: ${acknowledged.size} acknowledged messages from ${clients.length} senders through 4 SIGKILLs`);
+		console.log(
+			`durability: ${acknowledged.size} acknowledged messages from ${clients.length} senders through 4 SIGKILLs`
+		);
 
 		// Every client ends up with every acknowledged message.
 		await Promise.all(

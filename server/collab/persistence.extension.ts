@@ -103,11 +103,18 @@ export class PersistenceExtension implements Extension {
 		const changes = acceptedChanges.get(payload.payload);
 		if (!changes) throw new Error('update reached persistence without validation');
 		// An empty sync step 2 ([0, 0]) changes nothing and needs no log entry.
-		const seq = payload.payload.byteLength > 2 ? await this.append(payload.documentName, payload.payload) : null;
+		const seq =
+			payload.payload.byteLength > 2
+				? await this.append(payload.documentName, payload.payload)
+				: null;
 		this.pending.set(payload.connection, { seq, changes });
 	}
 
-	async afterHandleMessage({ connection, document, context }: afterHandleMessagePayload<CollabContext>) {
+	async afterHandleMessage({
+		connection,
+		document,
+		context
+	}: afterHandleMessagePayload<CollabContext>) {
 		const accepted = this.pending.get(connection);
 		if (!accepted) return;
 		this.pending.delete(connection);

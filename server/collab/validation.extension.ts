@@ -46,7 +46,10 @@ export class ValidationExtension implements Extension {
 			throw new CollabRefusal(closeCodes.updateRefused, `${prefix}: ${verdict.reason}`);
 		}
 		if (!access.post && verdict.changes.written.some((entry) => isMessageKey(entry.key))) {
-			throw new CollabRefusal(closeCodes.updateRefused, 'refused: you may not post in this channel');
+			throw new CollabRefusal(
+				closeCodes.updateRefused,
+				'refused: you may not post in this channel'
+			);
 		}
 		acceptedChanges.set(payload.payload, verdict.changes);
 	}

@@ -26,18 +26,37 @@ async function createOrganization(request: APIRequestContext) {
 }
 
 test.describe('the API refuses bad input', () => {
-	test('registration: unknown code, disabled code, taken email, weak password', async ({ playwright, baseURL }) => {
+	test('registration: unknown code, disabled code, taken email, weak password', async ({
+		playwright,
+		baseURL
+	}) => {
 		const admin = await playwright.request.newContext({ baseURL });
 		const { email, joinCode } = await createOrganization(admin);
 		const guest = await playwright.request.newContext({ baseURL });
 		const register = (data: Record<string, unknown>) => guest.post('/api/auth/register', { data });
 		const person = { name: 'New Person', email: `new.${unique()}@example.test`, password };
 
-		await expectError(await register({ ...person, joinCode: 'NOPE-NOPE' }), 400, 'JOIN_CODE_INVALID');
+		await expectError(
+			await register({ ...person, joinCode: 'NOPE-NOPE' }),
+			400,
+			'JOIN_CODE_INVALID'
+		);
 		await expectError(await register({ ...person, joinCode, email }), 409, 'EMAIL_TAKEN');
-		await expectError(await register({ ...person, joinCode, password: 'short' }), 422, 'VALIDATION_FAILED');
-		await expectError(await register({ ...person, joinCode, password: 'aaaaaaaaaaaa' }), 422, 'VALIDATION_FAILED');
-		await expectError(await register({ ...person, joinCode, email: 'not-an-email' }), 422, 'VALIDATION_FAILED');
+		await expectError(
+			await register({ ...person, joinCode, password: 'short' }),
+			422,
+			'VALIDATION_FAILED'
+		);
+		await expectError(
+			await register({ ...person, joinCode, password: 'aaaaaaaaaaaa' }),
+			422,
+			'VALIDATION_FAILED'
+		);
+		await expectError(
+			await register({ ...person, joinCode, email: 'not-an-email' }),
+			422,
+			'VALIDATION_FAILED'
+		);
 		expect((await admin.patch('/api/join-code', { data: { enabled: false } })).ok()).toBe(true);
 		await expectError(await register({ ...person, joinCode }), 400, 'JOIN_CODE_INVALID');
 
@@ -49,8 +68,12 @@ test.describe('the API refuses bad input', () => {
 
 	test('sign-in: a wrong password answers exactly like an unknown email', async ({ request }) => {
 		const owner = await createOrganization(request);
-		const wrong = await request.post('/api/auth/sign-in', { data: { email: owner.email, password: 'wrong password!' } });
-		const unknown = await request.post('/api/auth/sign-in', { data: { email: `ghost.${unique()}@example.test`, password: 'wrong password!' } });
+		const wrong = await request.post('/api/auth/sign-in', {
+			data: { email: owner.email, password: 'wrong password!' }
+		});
+		const unknown = await request.post('/api/auth/sign-in', {
+			data: { email: `ghost.${unique()}@example.test`, password: 'wrong password!' }
+		});
 		await expectError(wrong, 401, 'INVALID_CREDENTIALS');
 		await expectError(unknown, 401, 'INVALID_CREDENTIALS');
 		expect((await wrong.json()).error.message).toBe((await unknown.json()).error.message);
@@ -86,12 +109,18 @@ test.describe('the API refuses bad input', () => {
 	test('malformed JSON, wrong content type, oversized bodies and bad ids', async ({ request }) => {
 		await createOrganization(request);
 		await expectError(
-			await request.post('/api/departments', { headers: { 'content-type': 'application/json' }, data: Buffer.from('{"name": ') }),
+			await request.post('/api/departments', {
+				headers: { 'content-type': 'application/json' },
+				data: Buffer.from('{"name": ')
+			}),
 			400,
 			'MALFORMED_JSON'
 		);
 		await expectError(
-			await request.post('/api/departments', { headers: { 'content-type': 'text/plain' }, data: Buffer.from('{"name":"Sneaky"}') }),
+			await request.post('/api/departments', {
+				headers: { 'content-type': 'text/plain' },
+				data: Buffer.from('{"name":"Sneaky"}')
+			}),
 			400,
 			'BAD_REQUEST'
 		);
@@ -101,15 +130,32 @@ test.describe('the API refuses bad input', () => {
 			'PAYLOAD_TOO_LARGE'
 		);
 		await expectError(
-			await request.post('/api/departments', { headers: { origin: 'https://evil.example' }, data: { name: 'Forged' } }),
+			await request.post('/api/departments', {
+				headers: { origin: 'https://evil.example' },
+				data: { name: 'Forged' }
+			}),
 			403,
 			'FORBIDDEN'
 		);
-		await expectError(await request.post('/api/departments', { data: { name: '' } }), 422, 'VALIDATION_FAILED');
-		await expectError(await request.post('/api/departments', { data: [1, 2, 3] }), 422, 'VALIDATION_FAILED');
-		await expectError(await request.patch('/api/teams/not-a-uuid', { data: { name: 'x' } }), 422, 'VALIDATION_FAILED');
 		await expectError(
-			await request.patch('/api/teams/00000000-0000-4000-8000-000000000000', { data: { name: 'x' } }),
+			await request.post('/api/departments', { data: { name: '' } }),
+			422,
+			'VALIDATION_FAILED'
+		);
+		await expectError(
+			await request.post('/api/departments', { data: [1, 2, 3] }),
+			422,
+			'VALIDATION_FAILED'
+		);
+		await expectError(
+			await request.patch('/api/teams/not-a-uuid', { data: { name: 'x' } }),
+			422,
+			'VALIDATION_FAILED'
+		);
+		await expectError(
+			await request.patch('/api/teams/00000000-0000-4000-8000-000000000000', {
+				data: { name: 'x' }
+			}),
 			404,
 			'NOT_FOUND'
 		);
@@ -120,40 +166,79 @@ test.describe('the API refuses bad input', () => {
 		expect(structure.departments).toEqual([]);
 	});
 
-	test('a Team Manager cannot edit another team, and nothing changes', async ({ playwright, baseURL }) => {
+	test('a Team Manager cannot edit another team, and nothing changes', async ({
+		playwright,
+		baseURL
+	}) => {
 		const admin = await playwright.request.newContext({ baseURL });
 		const { joinCode } = await createOrganization(admin);
-		const department = await (await admin.post('/api/departments', { data: { name: 'Engineering' } })).json();
-		const mine = await (await admin.post('/api/teams', { data: { name: 'Platform', departmentId: department.id } })).json();
-		const theirs = await (await admin.post('/api/teams', { data: { name: 'Mobile', departmentId: department.id } })).json();
+		const department = await (
+			await admin.post('/api/departments', { data: { name: 'Engineering' } })
+		).json();
+		const mine = await (
+			await admin.post('/api/teams', { data: { name: 'Platform', departmentId: department.id } })
+		).json();
+		const theirs = await (
+			await admin.post('/api/teams', { data: { name: 'Mobile', departmentId: department.id } })
+		).json();
 		const manager = await playwright.request.newContext({ baseURL });
 		const joined = await (
 			await manager.post('/api/auth/register', {
 				data: { joinCode, name: 'Manny Manager', email: `manny.${unique()}@example.test`, password }
 			})
 		).json();
-		expect((await admin.patch(`/api/people/${joined.user.id}`, { data: { teamId: mine.id, role: 'team_manager' } })).ok()).toBe(true);
+		expect(
+			(
+				await admin.patch(`/api/people/${joined.user.id}`, {
+					data: { teamId: mine.id, role: 'team_manager' }
+				})
+			).ok()
+		).toBe(true);
 
-		await expectError(await manager.patch(`/api/teams/${theirs.id}`, { data: { name: 'Hijacked' } }), 403, 'FORBIDDEN');
-		await expectError(await manager.post('/api/departments', { data: { name: 'Shadow' } }), 403, 'FORBIDDEN');
+		await expectError(
+			await manager.patch(`/api/teams/${theirs.id}`, { data: { name: 'Hijacked' } }),
+			403,
+			'FORBIDDEN'
+		);
+		await expectError(
+			await manager.post('/api/departments', { data: { name: 'Shadow' } }),
+			403,
+			'FORBIDDEN'
+		);
 		await expectError(await manager.get('/api/audit'), 403, 'FORBIDDEN');
-		expect((await manager.patch(`/api/teams/${mine.id}`, { data: { name: 'Platform Core' } })).ok()).toBe(true);
+		expect(
+			(await manager.patch(`/api/teams/${mine.id}`, { data: { name: 'Platform Core' } })).ok()
+		).toBe(true);
 		const structure = await (await admin.get('/api/structure')).json();
-		expect(structure.teams.map((t: { name: string }) => t.name).sort()).toEqual(['Mobile', 'Platform Core']);
+		expect(structure.teams.map((t: { name: string }) => t.name).sort()).toEqual([
+			'Mobile',
+			'Platform Core'
+		]);
 		await admin.dispose();
 		await manager.dispose();
 	});
 
-	test('a deactivated person’s old cookie stops working at once', async ({ playwright, baseURL }) => {
+	test('a deactivated person’s old cookie stops working at once', async ({
+		playwright,
+		baseURL
+	}) => {
 		const admin = await playwright.request.newContext({ baseURL });
 		const { joinCode } = await createOrganization(admin);
 		const person = await playwright.request.newContext({ baseURL });
 		const email = `leaver.${unique()}@example.test`;
-		const joined = await (await person.post('/api/auth/register', { data: { joinCode, name: 'Leaver', email, password } })).json();
+		const joined = await (
+			await person.post('/api/auth/register', {
+				data: { joinCode, name: 'Leaver', email, password }
+			})
+		).json();
 		expect((await person.get('/api/me')).ok()).toBe(true);
 		expect((await admin.post(`/api/people/${joined.user.id}/deactivate`)).ok()).toBe(true);
 		await expectError(await person.get('/api/me'), 401, 'UNAUTHENTICATED');
-		await expectError(await person.post('/api/auth/sign-in', { data: { email, password } }), 403, 'ACCOUNT_DEACTIVATED');
+		await expectError(
+			await person.post('/api/auth/sign-in', { data: { email, password } }),
+			403,
+			'ACCOUNT_DEACTIVATED'
+		);
 		await admin.dispose();
 		await person.dispose();
 	});
@@ -161,7 +246,11 @@ test.describe('the API refuses bad input', () => {
 	test('sign-in attempts are rate limited with a Retry-After', async ({ request }) => {
 		const { email } = await createOrganization(request);
 		for (let i = 0; i < 5; i++) {
-			await expectError(await request.post('/api/auth/sign-in', { data: { email, password: 'wrong password!' } }), 401, 'INVALID_CREDENTIALS');
+			await expectError(
+				await request.post('/api/auth/sign-in', { data: { email, password: 'wrong password!' } }),
+				401,
+				'INVALID_CREDENTIALS'
+			);
 		}
 		const limited = await request.post('/api/auth/sign-in', { data: { email, password } });
 		await expectError(limited, 429, 'RATE_LIMITED');

@@ -116,7 +116,11 @@ export function connectClient(
 	};
 }
 
-export async function waitFor(check: () => boolean, timeoutMs = 5_000, what = 'a condition'): Promise<void> {
+export async function waitFor(
+	check: () => boolean,
+	timeoutMs = 5_000,
+	what = 'a condition'
+): Promise<void> {
 	const started = Date.now();
 	while (!check()) {
 		if (Date.now() - started > timeoutMs) throw new Error(`Timed out waiting for ${what}`);

@@ -16,16 +16,31 @@ if (mode === 'setup') {
 	const client = { userAgent: 'durability test', ip: '127.0.0.1' };
 	const people = Number(process.argv[3] ?? 3);
 	const org = await app.auth.createOrganization(
-		{ organizationName: 'Durable Inc', name: 'Admin', email: `admin.${Date.now()}@example.test`, password: 'correct horse battery', title: '' },
+		{
+			organizationName: 'Durable Inc',
+			name: 'Admin',
+			email: `admin.${Date.now()}@example.test`,
+			password: 'correct horse battery',
+			title: ''
+		},
 		client
 	);
 	const department = await app.org.createDepartment(org.user, { name: 'Operations' });
-	const team = await app.org.createTeam(org.user, { name: 'Night Shift', departmentId: department.id });
+	const team = await app.org.createTeam(org.user, {
+		name: 'Night Shift',
+		departmentId: department.id
+	});
 	const { joinCode } = await app.org.getJoinCode(org.user);
 	const members = [];
 	for (let i = 0; i < people; i++) {
 		const joined = await app.auth.register(
-			{ joinCode, name: `Sender ${i + 1}`, email: `sender${i}.${Date.now()}@example.test`, password: 'correct horse battery', title: '' },
+			{
+				joinCode,
+				name: `Sender ${i + 1}`,
+				email: `sender${i}.${Date.now()}@example.test`,
+				password: 'correct horse battery',
+				title: ''
+			},
 			client
 		);
 		if ('pendingApproval' in joined) throw new Error('unexpected approval');

@@ -69,15 +69,13 @@ export const policy = {
 		isSuperAdmin(actor) && actor.orgId === org.id,
 
 	renameDepartment: (actor: Actor, department: DepartmentRef) =>
-		sameOrg(actor, department) &&
-		(isSuperAdmin(actor) || headsDepartment(actor, department.id)),
+		sameOrg(actor, department) && (isSuperAdmin(actor) || headsDepartment(actor, department.id)),
 
 	archiveDepartment: (actor: Actor, department: DepartmentRef) =>
 		sameOrg(actor, department) && isSuperAdmin(actor),
 
 	createTeam: (actor: Actor, department: DepartmentRef) =>
-		sameOrg(actor, department) &&
-		(isSuperAdmin(actor) || headsDepartment(actor, department.id)),
+		sameOrg(actor, department) && (isSuperAdmin(actor) || headsDepartment(actor, department.id)),
 
 	renameTeam: (actor: Actor, team: TeamRef) =>
 		sameOrg(actor, team) &&
@@ -93,8 +91,7 @@ export const policy = {
 			(headsDepartment(actor, team.departmentId) && headsDepartment(actor, toDepartment.id))),
 
 	archiveTeam: (actor: Actor, team: TeamRef) =>
-		sameOrg(actor, team) &&
-		(isSuperAdmin(actor) || headsDepartment(actor, team.departmentId)),
+		sameOrg(actor, team) && (isSuperAdmin(actor) || headsDepartment(actor, team.departmentId)),
 
 	/**
 	 * Places a person (team, department, role). A manager acts only on people inside their own
@@ -107,7 +104,8 @@ export const policy = {
 		if (roleRank[person.role] >= roleRank[actor.role]) return false;
 		if (roleRank[to.role] >= roleRank[actor.role]) return false;
 		if (actor.role === 'department_head') {
-			const personInside = person.departmentId === null || person.departmentId === actor.departmentId;
+			const personInside =
+				person.departmentId === null || person.departmentId === actor.departmentId;
 			return personInside && to.departmentId === actor.departmentId;
 		}
 		if (actor.role === 'team_manager') {
@@ -135,7 +133,14 @@ export const policy = {
 
 export type PolicyAction = keyof typeof policy;
 
-export const channelKinds = ['announcements', 'department', 'team', 'project', 'private', 'dm'] as const;
+export const channelKinds = [
+	'announcements',
+	'department',
+	'team',
+	'project',
+	'private',
+	'dm'
+] as const;
 export type ChannelKind = (typeof channelKinds)[number];
 export type PostPolicy = 'members' | 'moderators';
 
@@ -165,7 +170,13 @@ export interface ChannelAccess {
 	manage: boolean;
 }
 
-const noAccess: ChannelAccess = { read: false, post: false, react: false, moderate: false, manage: false };
+const noAccess: ChannelAccess = {
+	read: false,
+	post: false,
+	react: false,
+	moderate: false,
+	manage: false
+};
 
 /** Whether the org structure (not an invitation) makes the actor a member of the channel. */
 function structuralMember(actor: Actor, channel: ChannelRef): boolean {
@@ -222,9 +233,7 @@ export function channelAccess(
 		channel.kind === 'announcements' &&
 		(actor.role === 'super_admin' || actor.role === 'department_head');
 	const mayPost =
-		channel.kind === 'announcements'
-			? announcer
-			: channel.postPolicy === 'members' || moderate;
+		channel.kind === 'announcements' ? announcer : channel.postPolicy === 'members' || moderate;
 	const manage =
 		channel.kind === 'dm'
 			? false

@@ -2,8 +2,15 @@ import { pageContext } from '$lib/server/http/page.ts';
 import { policy } from '$lib/shared/policy.ts';
 import type { LayoutServerLoad } from './$types';
 
-/** Every page of the application needs a signed-in person; others go to /signin?next=… */
+/**
+ * Every page of the application needs a signed-in person; others go to /signin?next=…
+ * The sidebar's conversations come along, so that the first paint already lists them.
+ */
 export const load: LayoutServerLoad = async (event) => {
-	const { user } = await pageContext(event);
-	return { user, canAdmin: policy.accessAdmin(user) };
+	const { ctx, user } = await pageContext(event);
+	const channels = await ctx.channels.list(user).catch((error: unknown) => {
+		console.error('[connectflow] could not list channels', error);
+		return [];
+	});
+	return { user, canAdmin: policy.accessAdmin(user), channels };
 };

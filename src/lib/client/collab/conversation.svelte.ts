@@ -426,7 +426,7 @@ export class Conversation {
 			// The server reads the session cookie; the token only has to be present.
 			token: 'cookie',
 			onAuthenticated: ({ scope }) => {
-				if (shard === this.head) this.readOnly = scope === 'read-only';
+				if (shard === this.head) this.readOnly = scope === 'readonly';
 			},
 			onSynced: () => {
 				shard.synced = true;
@@ -488,9 +488,21 @@ export class Conversation {
 		});
 	}
 
+	/**
+	 * The server has closed this document's connection (or never opened it): the provider must
+	 * not send its own "close" for it, which the server would take as the first message of the
+	 * next connection to the same document and close that one too.
+	 */
+	private forget(provider: HocuspocusProvider): void {
+		const providers = this.socket.configuration.providerMap;
+		if (providers.get(provider.effectiveName) === provider) providers.delete(provider.effectiveName);
+	}
+
 	private onClosed(shard: Shard, provider: HocuspocusProvider, reason: string): void {
 		if (shard.provider !== provider || this.destroyed) return;
 		shard.synced = false;
+		// A close from the server names its reason; a socket that went away has none of ours.
+		if (/^(refused|access-|unauthenticated)/.test(reason)) this.forget(provider);
 		if (reason.startsWith('refused')) void this.resetAfterRefusal(shard, reason);
 		else if (reason.startsWith('access-revoked')) void this.revoke(reason);
 		else if (reason.startsWith('unauthenticated')) this.signedOut(reason);
@@ -506,6 +518,7 @@ export class Conversation {
 
 	private onDenied(shard: Shard, provider: HocuspocusProvider, reason: string): void {
 		if (shard.provider !== provider || this.destroyed) return;
+		this.forget(provider);
 		if (reason.startsWith('unauthenticated')) this.signedOut(reason);
 		else if (reason.startsWith('forbidden')) void this.revoke(reason);
 		else if (shard !== this.head) {

@@ -2,7 +2,12 @@ import { getContext, setContext } from 'svelte';
 import { SvelteMap } from 'svelte/reactivity';
 import { api } from '$lib/client/api.ts';
 import type { ChannelDetail, ChannelSummary } from '$lib/server/channels/channel.schema.ts';
-import { sharedConnection, type CollabConnection, type ConnectionStatus } from './connection.svelte.ts';
+import {
+	closeSharedConnection,
+	sharedConnection,
+	type CollabConnection,
+	type ConnectionStatus
+} from './connection.svelte.ts';
 import { Conversation, type ConversationNotice } from './conversation.svelte.ts';
 import { indexedDbCopies } from './local-copy.ts';
 import { PresenceHub } from './presence.svelte.ts';
@@ -125,6 +130,9 @@ export class Workspace {
 		for (const conversation of this.conversations.values()) conversation.destroy();
 		this.conversations.clear();
 		this.presence.destroy();
+		// The socket carries this person's cookie: the next person of this tab gets a new one.
+		if (this.started) closeSharedConnection();
+		this.connection = null;
 		this.started = false;
 	}
 

@@ -54,13 +54,19 @@ describe.each(kinds)('auth on %s', (kind) => {
 			password: 'correct horse battery',
 			title: ''
 		});
-		expect(await errorCode(app.auth.register(input('ZZZZ-ZZZZ'), testClient))).toBe('JOIN_CODE_INVALID');
+		expect(await errorCode(app.auth.register(input('ZZZZ-ZZZZ'), testClient))).toBe(
+			'JOIN_CODE_INVALID'
+		);
 		await app.org.updateJoinCode(admin, { enabled: false });
-		expect(await errorCode(app.auth.register(input(joinCode), testClient))).toBe('JOIN_CODE_INVALID');
+		expect(await errorCode(app.auth.register(input(joinCode), testClient))).toBe(
+			'JOIN_CODE_INVALID'
+		);
 		await app.org.updateJoinCode(admin, { enabled: true });
 		const rotated = await app.org.rotateJoinCode(admin);
 		expect(rotated.joinCode).not.toBe(joinCode);
-		expect(await errorCode(app.auth.register(input(joinCode), testClient))).toBe('JOIN_CODE_INVALID');
+		expect(await errorCode(app.auth.register(input(joinCode), testClient))).toBe(
+			'JOIN_CODE_INVALID'
+		);
 		expect(await countUsers(app)).toBe(before);
 		const { user } = await app.join(rotated.joinCode, 'Welcome Person');
 		expect(user.orgId).toBe(admin.orgId);
@@ -74,7 +80,13 @@ describe.each(kinds)('auth on %s', (kind) => {
 			testClient
 		);
 		const again = app.auth.register(
-			{ joinCode, name: 'Second', email: email.toUpperCase(), password: 'correct horse battery', title: '' },
+			{
+				joinCode,
+				name: 'Second',
+				email: email.toUpperCase(),
+				password: 'correct horse battery',
+				title: ''
+			},
 			testClient
 		);
 		expect(await errorCode(again)).toBe('EMAIL_TAKEN');
@@ -91,7 +103,9 @@ describe.each(kinds)('auth on %s', (kind) => {
 		expect(result).toEqual({ pendingApproval: true });
 		const signIn = () => app.auth.signIn({ email, password: 'correct horse battery' }, testClient);
 		expect(await errorCode(signIn())).toBe('ACCOUNT_PENDING');
-		const [row] = await app.database.sql<{ id: string }[]>`select id from users where email = ${email}`;
+		const [row] = await app.database.sql<
+			{ id: string }[]
+		>`select id from users where email = ${email}`;
 		await app.people.approve(admin, row!.id);
 		expect((await signIn()).user.status).toBe('active');
 	});
@@ -99,8 +113,18 @@ describe.each(kinds)('auth on %s', (kind) => {
 	it('answers a wrong password and an unknown email the same way', async () => {
 		const { joinCode } = await app.createOrganization();
 		const { user } = await app.join(joinCode, 'Carol');
-		const wrong = await errorCode(app.auth.signIn({ email: user.email, password: 'not the password' }, { ...testClient, ip: '10.0.0.1' }));
-		const unknown = await errorCode(app.auth.signIn({ email: 'nobody@example.test', password: 'not the password' }, { ...testClient, ip: '10.0.0.1' }));
+		const wrong = await errorCode(
+			app.auth.signIn(
+				{ email: user.email, password: 'not the password' },
+				{ ...testClient, ip: '10.0.0.1' }
+			)
+		);
+		const unknown = await errorCode(
+			app.auth.signIn(
+				{ email: 'nobody@example.test', password: 'not the password' },
+				{ ...testClient, ip: '10.0.0.1' }
+			)
+		);
 		expect(wrong).toBe('INVALID_CREDENTIALS');
 		expect(unknown).toBe('INVALID_CREDENTIALS');
 	});
@@ -110,18 +134,32 @@ describe.each(kinds)('auth on %s', (kind) => {
 		const { user } = await app.join(joinCode, 'Dave');
 		const from = { ...testClient, ip: '10.0.0.2' };
 		for (let i = 0; i < 5; i++) {
-			expect(await errorCode(app.auth.signIn({ email: user.email, password: 'wrong password' }, from))).toBe('INVALID_CREDENTIALS');
+			expect(
+				await errorCode(app.auth.signIn({ email: user.email, password: 'wrong password' }, from))
+			).toBe('INVALID_CREDENTIALS');
 		}
-		expect(await errorCode(app.auth.signIn({ email: user.email, password: 'wrong password' }, from))).toBe('RATE_LIMITED');
-		expect(await errorCode(app.auth.signIn({ email: user.email, password: 'correct horse battery' }, from))).toBe('RATE_LIMITED');
+		expect(
+			await errorCode(app.auth.signIn({ email: user.email, password: 'wrong password' }, from))
+		).toBe('RATE_LIMITED');
+		expect(
+			await errorCode(
+				app.auth.signIn({ email: user.email, password: 'correct horse battery' }, from)
+			)
+		).toBe('RATE_LIMITED');
 	});
 
 	it('slows down one address trying many accounts', async () => {
 		const from = { ...testClient, ip: '10.0.0.3' };
 		for (let i = 0; i < 20; i++) {
-			await errorCode(app.auth.signIn({ email: `guess${i}@example.test`, password: 'wrong password' }, from));
+			await errorCode(
+				app.auth.signIn({ email: `guess${i}@example.test`, password: 'wrong password' }, from)
+			);
 		}
-		expect(await errorCode(app.auth.signIn({ email: 'guess99@example.test', password: 'wrong password' }, from))).toBe('RATE_LIMITED');
+		expect(
+			await errorCode(
+				app.auth.signIn({ email: 'guess99@example.test', password: 'wrong password' }, from)
+			)
+		).toBe('RATE_LIMITED');
 	});
 
 	it('refuses forged, expired and ended session tokens', async () => {
@@ -148,7 +186,10 @@ describe.each(kinds)('auth on %s', (kind) => {
 
 	it('lists sessions of every device and ends one without touching the others', async () => {
 		const { admin, token } = await app.createOrganization();
-		const phone = await app.auth.issueSession(admin.id, { userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1', ip: '10.1.1.1' });
+		const phone = await app.auth.issueSession(admin.id, {
+			userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1',
+			ip: '10.1.1.1'
+		});
 		const list = await app.auth.listSessions(admin.id, sessionIdFromToken(token));
 		expect(list).toHaveLength(2);
 		expect(list.find((s) => s.current)?.device).toBe('Chrome on Linux');
@@ -161,14 +202,19 @@ describe.each(kinds)('auth on %s', (kind) => {
 	it('does not let a person end someone else’s session', async () => {
 		const { admin, joinCode } = await app.createOrganization();
 		const { token } = await app.join(joinCode, 'Eve');
-		expect(await errorCode(app.auth.endSession(admin.id, sessionIdFromToken(token)))).toBe('NOT_FOUND');
+		expect(await errorCode(app.auth.endSession(admin.id, sessionIdFromToken(token)))).toBe(
+			'NOT_FOUND'
+		);
 		expect(await app.auth.validateToken(token)).not.toBeNull();
 	});
 
 	it('ends every session at once when a person is deactivated, and refuses sign-in', async () => {
 		const { admin, joinCode } = await app.createOrganization();
 		const { user, token } = await app.join(joinCode, 'Frank');
-		const laptop = await app.auth.signIn({ email: user.email, password: 'correct horse battery' }, testClient);
+		const laptop = await app.auth.signIn(
+			{ email: user.email, password: 'correct horse battery' },
+			testClient
+		);
 		const ended: unknown[] = [];
 		const off = app.events.on('sessions.ended', (event) => ended.push(event));
 		await app.people.deactivate(admin, user.id);
@@ -176,13 +222,22 @@ describe.each(kinds)('auth on %s', (kind) => {
 		expect(await app.auth.validateToken(token)).toBeNull();
 		expect(await app.auth.validateToken(laptop.token)).toBeNull();
 		expect(ended).toEqual([{ userId: user.id, sessionIds: 'all' }]);
-		expect(await errorCode(app.auth.signIn({ email: user.email, password: 'correct horse battery' }, testClient))).toBe('ACCOUNT_DEACTIVATED');
+		expect(
+			await errorCode(
+				app.auth.signIn({ email: user.email, password: 'correct horse battery' }, testClient)
+			)
+		).toBe('ACCOUNT_DEACTIVATED');
 		await app.people.reactivate(admin, user.id);
-		expect((await app.auth.signIn({ email: user.email, password: 'correct horse battery' }, testClient)).user.id).toBe(user.id);
+		expect(
+			(await app.auth.signIn({ email: user.email, password: 'correct horse battery' }, testClient))
+				.user.id
+		).toBe(user.id);
 	});
 });
 
 async function countUsers(app: TestApp): Promise<number> {
-	const [row] = await app.database.sql<{ count: number }[]>`select count(*)::int as count from users`;
+	const [row] = await app.database.sql<
+		{ count: number }[]
+	>`select count(*)::int as count from users`;
 	return row!.count;
 }

@@ -73,7 +73,8 @@ export class SessionRepository {
 	}
 
 	async touch(id: string, lastSeenAt: Date, expiresAt: Date): Promise<void> {
-		await this.sql`update sessions set last_seen_at = ${lastSeenAt}, expires_at = ${expiresAt} where id = ${id}`;
+		await this
+			.sql`update sessions set last_seen_at = ${lastSeenAt}, expires_at = ${expiresAt} where id = ${id}`;
 	}
 
 	async listForUser(userId: string): Promise<SessionRow[]> {

@@ -12,8 +12,16 @@ export interface ThrottleRule {
 	maxDelaySeconds: number;
 }
 
-export const accountRule: ThrottleRule = { freeFailures: 5, windowSeconds: 900, maxDelaySeconds: 900 };
-export const addressRule: ThrottleRule = { freeFailures: 20, windowSeconds: 900, maxDelaySeconds: 900 };
+export const accountRule: ThrottleRule = {
+	freeFailures: 5,
+	windowSeconds: 900,
+	maxDelaySeconds: 900
+};
+export const addressRule: ThrottleRule = {
+	freeFailures: 20,
+	windowSeconds: 900,
+	maxDelaySeconds: 900
+};
 
 export class SignInThrottle {
 	readonly sql: Sql;
@@ -22,7 +30,10 @@ export class SignInThrottle {
 	}
 
 	/** Throws RATE_LIMITED while any of the keys must still wait. */
-	async assertAllowed(keys: { key: string; rule: ThrottleRule }[], now = new Date()): Promise<void> {
+	async assertAllowed(
+		keys: { key: string; rule: ThrottleRule }[],
+		now = new Date()
+	): Promise<void> {
 		let waitSeconds = 0;
 		for (const { key, rule } of keys) {
 			const [row] = await this.sql<{ failures: number; first: Date; last: Date }[]>`
@@ -38,12 +49,18 @@ export class SignInThrottle {
 			throw new AppError(
 				'RATE_LIMITED',
 				`Too many failed sign-in attempts. Try again in ${waitSeconds} seconds.`,
-				{ details: { retryAfterSeconds: waitSeconds }, headers: { 'retry-after': String(waitSeconds) } }
+				{
+					details: { retryAfterSeconds: waitSeconds },
+					headers: { 'retry-after': String(waitSeconds) }
+				}
 			);
 		}
 	}
 
-	async recordFailure(keys: { key: string; rule: ThrottleRule }[], now = new Date()): Promise<void> {
+	async recordFailure(
+		keys: { key: string; rule: ThrottleRule }[],
+		now = new Date()
+	): Promise<void> {
 		for (const { key, rule } of keys) {
 			const windowStart = new Date(now.getTime() - rule.windowSeconds * 1000);
 			await this.sql`

@@ -100,7 +100,9 @@ export class ChannelRepository {
 
 	async update(
 		id: string,
-		change: Partial<Pick<ChannelRow, 'name' | 'topic' | 'postPolicy' | 'departmentId' | 'archivedAt' | 'endsAt'>>,
+		change: Partial<
+			Pick<ChannelRow, 'name' | 'topic' | 'postPolicy' | 'departmentId' | 'archivedAt' | 'endsAt'>
+		>,
 		tx: Sql = this.sql
 	): Promise<ChannelRow> {
 		const values = {
@@ -127,18 +129,29 @@ export class ChannelRepository {
 	}
 
 	async isExplicitMember(channelId: string, userId: string, tx: Sql = this.sql) {
-		const rows = await tx`select 1 from channel_members where channel_id = ${channelId} and user_id = ${userId}`;
+		const rows =
+			await tx`select 1 from channel_members where channel_id = ${channelId} and user_id = ${userId}`;
 		return rows.length > 0;
 	}
 
-	async addMembers(channelId: string, userIds: string[], addedBy: string | null, tx: Sql = this.sql) {
+	async addMembers(
+		channelId: string,
+		userIds: string[],
+		addedBy: string | null,
+		tx: Sql = this.sql
+	) {
 		if (userIds.length === 0) return;
-		const rows = userIds.map((userId) => ({ channel_id: channelId, user_id: userId, added_by: addedBy }));
+		const rows = userIds.map((userId) => ({
+			channel_id: channelId,
+			user_id: userId,
+			added_by: addedBy
+		}));
 		await tx`insert into channel_members ${tx(rows, 'channel_id', 'user_id', 'added_by')} on conflict do nothing`;
 	}
 
 	async removeMember(channelId: string, userId: string, tx: Sql = this.sql) {
-		const result = await tx`delete from channel_members where channel_id = ${channelId} and user_id = ${userId}`;
+		const result =
+			await tx`delete from channel_members where channel_id = ${channelId} and user_id = ${userId}`;
 		return result.count > 0;
 	}
 

@@ -19,11 +19,14 @@ export const createChannelSchema = z
 		path: ['endsAt']
 	})
 	.refine(
-		(value) => !value.startsAt || !value.endsAt || Date.parse(value.startsAt) < Date.parse(value.endsAt),
+		(value) =>
+			!value.startsAt || !value.endsAt || Date.parse(value.startsAt) < Date.parse(value.endsAt),
 		{ message: 'The end must come after the start.', path: ['endsAt'] }
 	);
 
-export const openDmSchema = z.object({ memberIds: memberIds.min(1, 'Choose at least one person.').max(8) });
+export const openDmSchema = z.object({
+	memberIds: memberIds.min(1, 'Choose at least one person.').max(8)
+});
 
 export const updateChannelSchema = z
 	.object({

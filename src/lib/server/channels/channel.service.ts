@@ -58,7 +58,10 @@ export class ChannelService {
 	}
 
 	/** The channel and what the person may do there; not found when they may not read it. */
-	async access(actor: Actor, channelId: string): Promise<{ channel: ChannelRow; access: ChannelAccess }> {
+	async access(
+		actor: Actor,
+		channelId: string
+	): Promise<{ channel: ChannelRow; access: ChannelAccess }> {
 		const channel = await this.channels.find(channelId);
 		if (!channel || channel.orgId !== actor.orgId) throw notFound('That channel');
 		const explicit = await this.channels.isExplicitMember(channelId, actor.id);
@@ -73,7 +76,10 @@ export class ChannelService {
 		const visible = candidates
 			.map((row) => ({ row, access: channelAccess(actor, toChannelRef(row), row.explicitMember) }))
 			.filter(({ access }) => access.read);
-		const unread = await this.unreadCounts(actor.id, visible.map(({ row }) => row.id));
+		const unread = await this.unreadCounts(
+			actor.id,
+			visible.map(({ row }) => row.id)
+		);
 		const dmPartners = await this.dmPartners(
 			actor.id,
 			visible.filter(({ row }) => row.kind === 'dm').map(({ row }) => row.id)
@@ -99,7 +105,14 @@ export class ChannelService {
 
 	async create(
 		actor: Actor,
-		input: { kind: 'project' | 'private'; name: string; topic: string; memberIds: string[]; startsAt?: string; endsAt?: string }
+		input: {
+			kind: 'project' | 'private';
+			name: string;
+			topic: string;
+			memberIds: string[];
+			startsAt?: string;
+			endsAt?: string;
+		}
 	): Promise<ChannelDetail> {
 		const allowed =
 			input.kind === 'project'
@@ -112,7 +125,9 @@ export class ChannelService {
 					: 'You may not create private groups.'
 			);
 		}
-		const memberIds = await this.requireColleagues(actor, [...new Set([actor.id, ...input.memberIds])]);
+		const memberIds = await this.requireColleagues(actor, [
+			...new Set([actor.id, ...input.memberIds])
+		]);
 		const channel = await this.database.sql.begin(async (tx) => {
 			const sql = tx as unknown as Sql;
 			const row = await this.channels.insert(
@@ -128,7 +143,11 @@ export class ChannelService {
 				sql
 			);
 			await this.channels.addMembers(row.id, memberIds, actor.id, sql);
-			await this.record(sql, actor, 'channel.create', row.id, undefined, { name: row.name, kind: row.kind, memberIds });
+			await this.record(sql, actor, 'channel.create', row.id, undefined, {
+				name: row.name,
+				kind: row.kind,
+				memberIds
+			});
 			return row;
 		});
 		return this.detail(actor, channel.id);
@@ -137,7 +156,9 @@ export class ChannelService {
 	/** Starting a conversation with the same people again reopens the existing one. */
 	async openDm(actor: Actor, input: { memberIds: string[] }): Promise<ChannelDetail> {
 		if (!channelPolicy.startDirectMessage(actor)) throw forbidden();
-		const memberIds = await this.requireColleagues(actor, [...new Set([actor.id, ...input.memberIds])]);
+		const memberIds = await this.requireColleagues(actor, [
+			...new Set([actor.id, ...input.memberIds])
+		]);
 		if (memberIds.length < 2) {
 			throw new AppError('VALIDATION_FAILED', 'Choose at least one other person.');
 		}
@@ -165,7 +186,10 @@ export class ChannelService {
 	): Promise<ChannelDetail> {
 		const { channel, access } = await this.access(actor, channelId);
 		if (!access.manage) throw forbidden('You may not change this channel’s settings.');
-		if (input.name !== undefined && ['department', 'team', 'announcements'].includes(channel.kind)) {
+		if (
+			input.name !== undefined &&
+			['department', 'team', 'announcements'].includes(channel.kind)
+		) {
 			throw new AppError('CONFLICT', 'This channel is named after its place in the organization.');
 		}
 		if (input.postPolicy !== undefined && channel.kind === 'announcements') {
@@ -180,7 +204,11 @@ export class ChannelService {
 		return this.detail(actor, channelId);
 	}
 
-	async addMembers(actor: Actor, channelId: string, input: { userIds: string[] }): Promise<ChannelDetail> {
+	async addMembers(
+		actor: Actor,
+		channelId: string,
+		input: { userIds: string[] }
+	): Promise<ChannelDetail> {
 		const { channel, access } = await this.requireInvitationChannel(actor, channelId);
 		if (!access.manage) throw forbidden('You may not add members to this channel.');
 		const userIds = await this.requireColleagues(actor, input.userIds);
@@ -230,7 +258,10 @@ export class ChannelService {
 		return unique;
 	}
 
-	private summary(row: ChannelRow, access: ChannelAccess): Omit<ChannelSummary, 'unread' | 'partners'> {
+	private summary(
+		row: ChannelRow,
+		access: ChannelAccess
+	): Omit<ChannelSummary, 'unread' | 'partners'> {
 		return {
 			id: row.id,
 			kind: row.kind,
@@ -261,7 +292,10 @@ export class ChannelService {
 		return new Map(rows.map((row) => [row.channelId, row.count]));
 	}
 
-	private async dmPartners(userId: string, channelIds: string[]): Promise<Map<string, ChannelMember[]>> {
+	private async dmPartners(
+		userId: string,
+		channelIds: string[]
+	): Promise<Map<string, ChannelMember[]>> {
 		if (channelIds.length === 0) return new Map();
 		const sql = this.database.sql;
 		const rows = await sql<(MemberRow & { channelId: string })[]>`
@@ -279,9 +313,24 @@ export class ChannelService {
 		return partners;
 	}
 
-	private record(sql: Sql, actor: Actor, action: string, channelId: string, before: unknown, after: unknown) {
+	private record(
+		sql: Sql,
+		actor: Actor,
+		action: string,
+		channelId: string,
+		before: unknown,
+		after: unknown
+	) {
 		return this.audit.record(
-			{ orgId: actor.orgId, actorId: actor.id, action, targetType: 'channel', targetId: channelId, before, after },
+			{
+				orgId: actor.orgId,
+				actorId: actor.id,
+				action,
+				targetType: 'channel',
+				targetId: channelId,
+				before,
+				after
+			},
 			sql
 		);
 	}

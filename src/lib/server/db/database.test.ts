@@ -13,7 +13,9 @@ describe.each(kinds)('database on %s', (kind) => {
 	it('applies every migration once and is idempotent on a second run', async () => {
 		const db = await createTestDatabase(kind);
 		try {
-			const rows = await db.sql<{ version: number }[]>`select version from schema_migrations order by version`;
+			const rows = await db.sql<
+				{ version: number }[]
+			>`select version from schema_migrations order by version`;
 			expect(rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
 			expect(await runMigrations(db.sql)).toEqual([]);
 		} finally {
@@ -30,7 +32,9 @@ describe.each(kinds)('database on %s', (kind) => {
 					throw new Error('abort');
 				})
 			).rejects.toThrow('abort');
-			const [row] = await db.sql<{ count: number }[]>`select count(*)::int as count from organizations`;
+			const [row] = await db.sql<
+				{ count: number }[]
+			>`select count(*)::int as count from organizations`;
 			const count = row?.count;
 			expect(count).toBe(0);
 		} finally {

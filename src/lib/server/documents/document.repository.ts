@@ -13,7 +13,9 @@ export class DocumentRepository {
 	}
 
 	async load(name: string): Promise<StoredDocument> {
-		const [doc] = await this.sql<{ state: Uint8Array }[]>`select state from documents where name = ${name}`;
+		const [doc] = await this.sql<
+			{ state: Uint8Array }[]
+		>`select state from documents where name = ${name}`;
 		const updates = await this.sql<{ seq: number; update: Uint8Array }[]>`
 			select seq, update from document_updates where name = ${name} order by seq`;
 		return { state: doc?.state ?? null, updates: [...updates] };

@@ -49,7 +49,11 @@ export class MessageRecordService {
 					await this.messages.upsert(toRecord(channelId, shard, message));
 				}
 				if (message.moderation) {
-					await this.messages.markModerated(message.id, message.moderation.by, new Date(message.moderation.at));
+					await this.messages.markModerated(
+						message.id,
+						message.moderation.by,
+						new Date(message.moderation.at)
+					);
 				}
 			}
 			for (const [userId, mark] of readMarks(doc)) {

@@ -33,7 +33,7 @@ export class MessageRepository {
 					${record.threadId}, ${record.text}, ${tx.json(record.mentions as never)},
 					${tx.json(record.attachments as never)}, ${record.version}, ${record.createdAt},
 					${record.acceptedAt}, ${record.editedAt},
-					${record.deleted ? record.editedAt ?? record.acceptedAt : null})
+					${record.deleted ? (record.editedAt ?? record.acceptedAt) : null})
 				on conflict (id) do update set
 					text = excluded.text, mentions = excluded.mentions, attachments = excluded.attachments,
 					version = excluded.version, edited_at = excluded.edited_at,

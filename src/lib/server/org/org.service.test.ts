@@ -28,21 +28,68 @@ describe.each(kinds)('organization structure and people on %s', (kind) => {
 		const { admin, joinCode } = await app.createOrganization();
 		const engineering = await app.org.createDepartment(admin, { name: 'Engineering' });
 		const sales = await app.org.createDepartment(admin, { name: 'Sales' });
-		const platform = await app.org.createTeam(admin, { name: 'Platform', departmentId: engineering.id });
-		const mobile = await app.org.createTeam(admin, { name: 'Mobile', departmentId: engineering.id });
+		const platform = await app.org.createTeam(admin, {
+			name: 'Platform',
+			departmentId: engineering.id
+		});
+		const mobile = await app.org.createTeam(admin, {
+			name: 'Mobile',
+			departmentId: engineering.id
+		});
 		const field = await app.org.createTeam(admin, { name: 'Field', departmentId: sales.id });
-		const person = async (name: string, placement: { teamId?: string; departmentId?: string; role: SessionUser['role']; title?: string }) => {
+		const person = async (
+			name: string,
+			placement: {
+				teamId?: string;
+				departmentId?: string;
+				role: SessionUser['role'];
+				title?: string;
+			}
+		) => {
 			const { user } = await app.join(joinCode, name);
 			await app.people.assign(admin, user.id, placement);
 			const refreshed = await app.people.directory(admin, { q: user.email, limit: 1, offset: 0 });
 			return { ...user, ...refreshed.people[0]! } as SessionUser;
 		};
-		const head = await person('Hannah Head', { departmentId: engineering.id, role: 'department_head', title: 'VP Engineering' });
-		const manager = await person('Manny Manager', { teamId: platform.id, role: 'team_manager', title: 'Engineering Manager' });
-		const member = await person('Mia Member', { teamId: platform.id, role: 'team_member', title: 'Site Reliability Engineer' });
-		const mobileDev = await person('Moe Mobile', { teamId: mobile.id, role: 'team_member', title: 'iOS Developer' });
-		const seller = await person('Sam Seller', { teamId: field.id, role: 'team_member', title: 'Account Executive' });
-		return { admin, joinCode, engineering, sales, platform, mobile, field, head, manager, member, mobileDev, seller };
+		const head = await person('Hannah Head', {
+			departmentId: engineering.id,
+			role: 'department_head',
+			title: 'VP Engineering'
+		});
+		const manager = await person('Manny Manager', {
+			teamId: platform.id,
+			role: 'team_manager',
+			title: 'Engineering Manager'
+		});
+		const member = await person('Mia Member', {
+			teamId: platform.id,
+			role: 'team_member',
+			title: 'Site Reliability Engineer'
+		});
+		const mobileDev = await person('Moe Mobile', {
+			teamId: mobile.id,
+			role: 'team_member',
+			title: 'iOS Developer'
+		});
+		const seller = await person('Sam Seller', {
+			teamId: field.id,
+			role: 'team_member',
+			title: 'Account Executive'
+		});
+		return {
+			admin,
+			joinCode,
+			engineering,
+			sales,
+			platform,
+			mobile,
+			field,
+			head,
+			manager,
+			member,
+			mobileDev,
+			seller
+		};
 	}
 
 	it('creates, renames, moves and archives departments and teams, auditing each action', async () => {
@@ -56,7 +103,16 @@ describe.each(kinds)('organization structure and people on %s', (kind) => {
 		expect(structure.teams.find((t) => t.id === o.field.id)?.archived).toBe(true);
 		const audit = await app.audit.list(o.admin, { limit: 100 });
 		const actions = audit.map((entry) => entry.action);
-		expect(actions).toEqual(expect.arrayContaining(['department.create', 'team.create', 'department.update', 'team.move', 'team.archive', 'person.assign']));
+		expect(actions).toEqual(
+			expect.arrayContaining([
+				'department.create',
+				'team.create',
+				'department.update',
+				'team.move',
+				'team.archive',
+				'person.assign'
+			])
+		);
 		const move = audit.find((entry) => entry.action === 'team.move')!;
 		expect(move.actorName).toBe('Ada Admin');
 		expect(move.before).toMatchObject({ departmentId: o.engineering.id });
@@ -65,14 +121,20 @@ describe.each(kinds)('organization structure and people on %s', (kind) => {
 
 	it('refuses to archive a department that still has active teams', async () => {
 		const o = await organization();
-		expect(await errorCode(app.org.updateDepartment(o.admin, o.engineering.id, { archived: true }))).toBe('CONFLICT');
+		expect(
+			await errorCode(app.org.updateDepartment(o.admin, o.engineering.id, { archived: true }))
+		).toBe('CONFLICT');
 	});
 
 	it('lets a Team Manager rename their own team but not another team, changing nothing', async () => {
 		const o = await organization();
 		await app.org.updateTeam(o.manager, o.platform.id, { name: 'Platform Core' });
-		expect(await errorCode(app.org.updateTeam(o.manager, o.mobile.id, { name: 'Hijacked' }))).toBe('FORBIDDEN');
-		expect(await errorCode(app.people.assign(o.manager, o.mobileDev.id, { teamId: o.platform.id }))).toBe('FORBIDDEN');
+		expect(await errorCode(app.org.updateTeam(o.manager, o.mobile.id, { name: 'Hijacked' }))).toBe(
+			'FORBIDDEN'
+		);
+		expect(
+			await errorCode(app.people.assign(o.manager, o.mobileDev.id, { teamId: o.platform.id }))
+		).toBe('FORBIDDEN');
 		const structure = await app.org.listStructure(o.admin);
 		expect(structure.teams.find((t) => t.id === o.mobile.id)?.name).toBe('Mobile');
 		const mobileDev = await app.people.directory(o.admin, { q: 'Moe Mobile', limit: 1, offset: 0 });
@@ -84,17 +146,29 @@ describe.each(kinds)('organization structure and people on %s', (kind) => {
 		const team = await app.org.createTeam(o.head, { name: 'Data', departmentId: o.engineering.id });
 		expect(team.departmentId).toBe(o.engineering.id);
 		await app.people.assign(o.head, o.member.id, { teamId: o.mobile.id, role: 'team_manager' });
-		expect(await errorCode(app.org.createTeam(o.head, { name: 'Nope', departmentId: o.sales.id }))).toBe('FORBIDDEN');
-		expect(await errorCode(app.people.assign(o.head, o.seller.id, { teamId: o.platform.id }))).toBe('FORBIDDEN');
-		expect(await errorCode(app.people.assign(o.head, o.member.id, { role: 'department_head' }))).toBe('FORBIDDEN');
-		expect(await errorCode(app.org.createDepartment(o.head, { name: 'Shadow IT' }))).toBe('FORBIDDEN');
+		expect(
+			await errorCode(app.org.createTeam(o.head, { name: 'Nope', departmentId: o.sales.id }))
+		).toBe('FORBIDDEN');
+		expect(await errorCode(app.people.assign(o.head, o.seller.id, { teamId: o.platform.id }))).toBe(
+			'FORBIDDEN'
+		);
+		expect(
+			await errorCode(app.people.assign(o.head, o.member.id, { role: 'department_head' }))
+		).toBe('FORBIDDEN');
+		expect(await errorCode(app.org.createDepartment(o.head, { name: 'Shadow IT' }))).toBe(
+			'FORBIDDEN'
+		);
 	});
 
 	it('keeps people of another organization out of reach', async () => {
 		const o = await organization();
 		const other = await app.createOrganization('Other Org');
-		expect(await errorCode(app.people.assign(other.admin, o.member.id, { role: 'team_manager' }))).toBe('NOT_FOUND');
-		expect(await errorCode(app.org.updateTeam(other.admin, o.platform.id, { name: 'x' }))).toBe('NOT_FOUND');
+		expect(
+			await errorCode(app.people.assign(other.admin, o.member.id, { role: 'team_manager' }))
+		).toBe('NOT_FOUND');
+		expect(await errorCode(app.org.updateTeam(other.admin, o.platform.id, { name: 'x' }))).toBe(
+			'NOT_FOUND'
+		);
 		const directory = await app.people.directory(other.admin, { limit: 50, offset: 0 });
 		expect(directory.people.map((p) => p.id)).not.toContain(o.member.id);
 	});
@@ -126,10 +200,14 @@ describe.each(kinds)('organization structure and people on %s', (kind) => {
 	it('validates placements: archived or foreign teams are refused', async () => {
 		const o = await organization();
 		await app.org.updateTeam(o.admin, o.field.id, { archived: true });
-		expect(await errorCode(app.people.assign(o.admin, o.member.id, { teamId: o.field.id }))).toBe('CONFLICT');
+		expect(await errorCode(app.people.assign(o.admin, o.member.id, { teamId: o.field.id }))).toBe(
+			'CONFLICT'
+		);
 		const other = await app.createOrganization('Elsewhere');
 		const foreign = await app.org.createDepartment(other.admin, { name: 'Foreign' });
-		expect(await errorCode(app.people.assign(o.admin, o.member.id, { departmentId: foreign.id }))).toBe('NOT_FOUND');
+		expect(
+			await errorCode(app.people.assign(o.admin, o.member.id, { departmentId: foreign.id }))
+		).toBe('NOT_FOUND');
 	});
 
 	it('announces changes so open connections can follow them', async () => {

@@ -61,7 +61,13 @@ export class OrgService {
 		return this.change(actor, async (sql) => {
 			const row = await this.org.insertDepartment(actor.orgId, input.name, sql);
 			await this.channels.insert(
-				{ orgId: actor.orgId, kind: 'department', name: row.name, departmentId: row.id, createdBy: actor.id },
+				{
+					orgId: actor.orgId,
+					kind: 'department',
+					name: row.name,
+					departmentId: row.id,
+					createdBy: actor.id
+				},
 				sql
 			);
 			await this.record(sql, actor, 'department.create', 'department', row.id, undefined, row);
@@ -95,9 +101,16 @@ export class OrgService {
 			);
 			const channel = await this.channels.findByDepartment(id, sql);
 			if (channel) {
-				await this.channels.update(channel.id, { name: after.name, archivedAt: after.archivedAt }, sql);
+				await this.channels.update(
+					channel.id,
+					{ name: after.name, archivedAt: after.archivedAt },
+					sql
+				);
 			}
-			const action = input.archived === undefined ? 'department.update' : archiveAction('department', input.archived);
+			const action =
+				input.archived === undefined
+					? 'department.update'
+					: archiveAction('department', input.archived);
 			await this.record(sql, actor, action, 'department', id, before, after);
 			return toDepartment(after);
 		});
@@ -256,7 +269,10 @@ export class OrgService {
 	}
 }
 
-function archiveChange(archived: boolean | undefined, current: Date | null): Date | null | undefined {
+function archiveChange(
+	archived: boolean | undefined,
+	current: Date | null
+): Date | null | undefined {
 	if (archived === undefined) return undefined;
 	if (!archived) return null;
 	return current ?? new Date();
@@ -267,5 +283,9 @@ function archiveAction(kind: string, archived: boolean) {
 }
 
 function toJoinCode(row: { joinCode: string; joinCodeEnabled: boolean; requireApproval: boolean }) {
-	return { joinCode: row.joinCode, enabled: row.joinCodeEnabled, requireApproval: row.requireApproval };
+	return {
+		joinCode: row.joinCode,
+		enabled: row.joinCodeEnabled,
+		requireApproval: row.requireApproval
+	};
 }

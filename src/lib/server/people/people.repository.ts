@@ -62,13 +62,17 @@ export class PeopleRepository {
 	}
 
 	async find(id: string, tx: Sql = this.sql): Promise<PersonRow | null> {
-		const [row] = await tx<PersonRow[]>`select ${personColumns(tx)} from users u where u.id = ${id}`;
+		const [row] = await tx<
+			PersonRow[]
+		>`select ${personColumns(tx)} from users u where u.id = ${id}`;
 		return row ?? null;
 	}
 
 	async update(
 		id: string,
-		change: Partial<Pick<PersonRow, 'role' | 'status' | 'departmentId' | 'teamId' | 'title' | 'name'>>,
+		change: Partial<
+			Pick<PersonRow, 'role' | 'status' | 'departmentId' | 'teamId' | 'title' | 'name'>
+		>,
 		tx: Sql = this.sql
 	): Promise<PersonRow> {
 		const columns = {

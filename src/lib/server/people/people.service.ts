@@ -207,7 +207,11 @@ export class PeopleService {
 			row.departmentId ? this.org.findDepartment(row.departmentId) : null,
 			row.teamId ? this.org.findTeam(row.teamId) : null
 		]);
-		return toPerson({ ...row, departmentName: department?.name ?? null, teamName: team?.name ?? null });
+		return toPerson({
+			...row,
+			departmentName: department?.name ?? null,
+			teamName: team?.name ?? null
+		});
 	}
 
 	private record(sql: Sql, actor: Actor, action: string, before: PersonRow, after: PersonRow) {

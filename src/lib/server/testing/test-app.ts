@@ -5,12 +5,17 @@ import { createTestDatabase, type DatabaseKind } from './test-database.ts';
 
 export interface TestApp extends AppContext {
 	/** Creates an organization; returns its Super Admin, their session token and the join code. */
-	createOrganization(name?: string): Promise<{ admin: SessionUser; token: string; joinCode: string }>;
+	createOrganization(
+		name?: string
+	): Promise<{ admin: SessionUser; token: string; joinCode: string }>;
 	/** Registers a person with the join code; returns them and their session token. */
 	join(joinCode: string, name: string): Promise<{ user: SessionUser; token: string }>;
 }
 
-const client = { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0 Safari/537.36', ip: '127.0.0.1' };
+const client = {
+	userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0 Safari/537.36',
+	ip: '127.0.0.1'
+};
 let counter = 0;
 
 export async function createTestApp(kind: DatabaseKind): Promise<TestApp> {

@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import type { ChannelSummary } from '$lib/server/channels/channel.schema.ts';
+import type { SessionUser } from '$lib/server/auth/auth.schema.ts';
+import { startCollabHarness, waitFor, type CollabHarness } from '../../../../server/collab/testing/collab-harness.ts';
+import { Conversation, type ConversationNotice, type ConversationRights } from './conversation.svelte.ts';
+import { PresenceHub } from './presence.svelte.ts';
+
+/**
+ * The browser's conversation layer against the real collaboration server, over real
+ * WebSockets (one shared socket per person, as in a tab), with the documents in memory.
+ */
+
+interface Person {
+	user: SessionUser;
+	token: string;
+}
+
+describe('Conversation', () => {
+	let h: CollabHarness;
+	let admin: Person;
+	let alice: Person;
+	let bob: Person;
+	let team: ChannelSummary;
+	let announcements: ChannelSummary;
+	const sockets: HocuspocusProviderWebsocket[] = [];
+	const conversations: Conversation[] = [];
+
+	beforeAll(async () => {
+		h = await startCollabHarness('pglite');
+		const org = await h.app.createOrganization('Client Co');
+		admin = { user: org.admin, token: org.token };
+		const department = await h.app.org.createDepartment(org.admin, { name: 'Engineering' });
+		const platform = await h.app.org.createTeam(org.admin, { name: 'Platform', departmentId: department.id });
+		alice = await h.app.join(org.joinCode, 'Alice Archer');
+		bob = await h.app.join(org.joinCode, 'Bob Baker');
+		await h.app.people.assign(org.admin, alice.user.id, { teamId: platform.id });
+		await h.app.people.assign(org.admin, bob.user.id, { teamId: platform.id });
+		const channels = await h.app.channels.list(org.admin);
+		team = channels.find((c) => c.kind === 'team')!;
+		announcements = channels.find((c) => c.kind === 'announcements')!;
+	});
+
+	afterAll(async () => {
+		for (const conversation of conversations) conversation.destroy();
+		for (const socket of sockets) socket.destroy();
+		await h.close();
+	});
+
+	function socketFor(person: Person): HocuspocusProviderWebsocket {
+		class CookieWebSocket extends WebSocket {
+			constructor(address: string) {
+				super(address, { headers: { cookie: `cf_session=${person.token}` } });
+			}
+		}
+		const socket = new HocuspocusProviderWebsocket({
+			url: h.url,
+			WebSocketPolyfill: CookieWebSocket,
+			delay: 100,
+			minDelay: 50
+		});
+		sockets.push(socket);
+		return socket;
+	}
+
+	function open(
+		person: Person,
+		channel: ChannelSummary,
+		rights: ConversationRights = { post: true, react: true, moderate: false },
+		notices: ConversationNotice[] = [],
+		presence?: PresenceHub
+	): Conversation {
+		const conversation = new Conversation({
+			channel: { id: channel.id, kind: channel.kind, headShard: 0 },
+			user: { id: person.user.id, name: person.user.name },
+			socket: socketFor(person),
+			rights,
+			presence,
+			flushDelay: 0,
+			onNotice: (notice) => notices.push(notice)
+		});
+		conversations.push(conversation);
+		return conversation;
+	}
+
+	it('delivers messages, replies, edits, deletions and reactions between two people', async () => {
+		const a = open(alice, team);
+		const b = open(bob, team);
+		await waitFor(() => a.synced && b.synced, 10_000, 'sync');
+		const id = a.send('Deploy at **noon**, @Bob Baker', { mentions: [bob.user.id] });
+		expect(a.pendingCount).toBe(1);
+		await waitFor(() => b.message(id)?.acceptedAt != null, 5_000, 'delivery');
+		await waitFor(() => a.pendingCount === 0, 5_000, 'acknowledgement');
+		expect(b.message(id)).toMatchObject({ authorId: alice.user.id, text: 'Deploy at **noon**, @Bob Baker' });
+		expect(b.unread).toBe(1);
+
+		const reply = b.reply(id, 'On it');
+		await waitFor(() => a.replies(id).some((m) => m.id === reply), 5_000, 'reply');
+		expect(a.topLevel.map((m) => m.id)).not.toContain(reply);
+
+		b.toggleReaction(id, '👍');
+		await waitFor(() => a.message(id)?.reactions[0]?.userIds.includes(bob.user.id) === true, 5_000, 'reaction');
+		expect(b.ownReactions(id)).toEqual(['👍']);
+		b.toggleReaction(id, '👍');
+		await waitFor(() => a.message(id)?.reactions.length === 0, 5_000, 'unreact');
+
+		a.edit(id, 'Deploy at **one**');
+		await waitFor(() => b.message(id)?.editedAt != null, 5_000, 'edit');
+		expect(b.message(id)?.text).toBe('Deploy at **one**');
+
+		b.markRead();
+		expect(b.unread).toBe(0);
+		await waitFor(() => a.seenBy(id).includes(bob.user.id), 5_000, 'seen by');
+
+		a.delete(id);
+		await waitFor(() => b.message(id)?.deleted === true, 5_000, 'delete');
+		expect(b.message(id)?.text).toBe('');
+		// Everyone sees the same order.
+		expect(b.messages.map((m) => m.id)).toEqual(a.messages.map((m) => m.id));
+	});
+
+	it('shows typing and presence through awareness, as the server names people', async () => {
+		const presence = new PresenceHub();
+		const a = open(alice, team);
+		const b = open(bob, team, undefined, [], presence);
+		await waitFor(() => a.synced && b.synced, 10_000, 'sync');
+		await waitFor(() => presence.of(alice.user.id) === 'online', 5_000, 'presence');
+		a.setTyping(null);
+		await waitFor(() => b.typing.some((p) => p.id === alice.user.id), 5_000, 'typing');
+		expect(b.typing[0]).toMatchObject({ name: 'Alice Archer', threadId: null });
+		a.setTyping(false);
+		await waitFor(() => b.typing.length === 0, 5_000, 'typing stops');
+		presence.destroy();
+	});
+
+	it('drops a refused message, resyncs from the server and tells what was refused', async () => {
+		const notices: ConversationNotice[] = [];
+		// The UI would not let Alice post in announcements: force it to provoke the server.
+		const a = open(alice, announcements, { post: true, react: true, moderate: false }, notices);
+		const boss = open(admin, announcements);
+		await waitFor(() => a.synced && boss.synced, 10_000, 'sync');
+		const news = boss.send('Welcome');
+		await waitFor(() => a.message(news)?.acceptedAt != null, 5_000, 'news');
+		a.send('Can I post here?');
+		await waitFor(() => notices.length > 0, 10_000, 'refusal');
+		expect(notices[0]).toMatchObject({
+			kind: 'refused',
+			items: [{ kind: 'message', text: 'Can I post here?' }]
+		});
+		expect(notices[0]!.kind === 'refused' && notices[0]!.reason).toMatch(/^refused:/);
+		await waitFor(() => a.synced, 10_000, 'resync');
+		expect(a.messages.map((m) => m.text)).toEqual(['Welcome']);
+		expect(boss.messages.map((m) => m.text)).toEqual(['Welcome']);
+		// Reacting still works after the reset.
+		a.toggleReaction(news, '🎉');
+		await waitFor(() => boss.message(news)?.reactions.length === 1, 5_000, 'reaction after reset');
+	});
+
+	it('refuses to write what the person may not, before the server has to', () => {
+		const reader = open(alice, announcements, { post: false, react: true, moderate: false });
+		expect(() => reader.send('hello')).toThrow(/cannot post/);
+	});
+
+	it('tells when access is lost', async () => {
+		const notices: ConversationNotice[] = [];
+		const b = open(bob, team, undefined, notices);
+		await waitFor(() => b.synced, 10_000, 'sync');
+		await h.app.people.assign(admin.user, bob.user.id, { teamId: null });
+		await waitFor(() => notices.some((n) => n.kind === 'access-revoked'), 10_000, 'revocation');
+		expect(b.status).toBe('revoked');
+		expect(b.messages).toEqual([]);
+	});
+});

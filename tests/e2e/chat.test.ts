@@ -1,0 +1,134 @@
+import { expect, test, type Page } from '@playwright/test';
+import { createOrganization, joinOrganization, type Person } from './support/people.ts';
+
+/**
+ * Issue 3's browser proof: two people in two browser contexts in their team channel — send,
+ * reply in a thread, react, edit, delete, mention with autocomplete, typing, "seen by", and
+ * unread counts.
+ */
+async function setUpTeam(browser: Parameters<typeof createOrganization>[0]) {
+	const a = await createOrganization(browser, 'Chat Works', 'Alice Archer');
+	const api = a.page.request;
+	const department = await (
+		await api.post('/api/departments', { data: { name: 'Product' } })
+	).json();
+	const team = await (
+		await api.post('/api/teams', { data: { name: 'Launch Crew', departmentId: department.id } })
+	).json();
+	const { joinCode } = await (await api.get('/api/join-code')).json();
+	const b = await joinOrganization(browser, joinCode, 'Bruno Baker');
+	const me = await (await a.page.request.get('/api/me')).json();
+	const bruno = await (await b.page.request.get('/api/me')).json();
+	for (const id of [me.user.id, bruno.user.id]) {
+		const placed = await api.patch(`/api/people/${id}`, { data: { teamId: team.id } });
+		expect(placed.ok()).toBe(true);
+	}
+	return { a, b, team };
+}
+
+async function openChannel(person: Person, name: string) {
+	await person.page.goto('/home');
+	await person.page.locator(`[data-testid="channel-link"][data-name="${name}"]`).click();
+	await expect(person.page.getByTestId('composer-input')).toBeVisible();
+	await expect(person.page.getByTestId('connection-status')).toHaveAttribute(
+		'data-status',
+		'online'
+	);
+}
+
+function message(page: Page, text: string) {
+	return page
+		.getByTestId('message')
+		.filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
+}
+
+test('two people chat in their team channel', async ({ browser }) => {
+	const { a, b } = await setUpTeam(browser);
+	await openChannel(a, 'Launch Crew');
+
+	// Unread count for Bruno before he opens the channel.
+	await a.page.getByTestId('composer-input').fill('Welcome to the launch crew!');
+	await a.page.getByTestId('composer-input').press('Enter');
+	await expect(message(a.page, 'Welcome to the launch crew!')).toHaveAttribute(
+		'data-pending',
+		'false'
+	);
+	await b.page.goto('/home');
+	await expect(
+		b.page.locator('[data-testid="channel-link"][data-name="Launch Crew"]')
+	).toHaveAttribute('data-unread', '1');
+
+	await openChannel(b, 'Launch Crew');
+	await expect(message(b.page, 'Welcome to the launch crew!')).toBeVisible();
+
+	// Typing indicator.
+	await b.page.getByTestId('composer-input').pressSequentially('Thanks', { delay: 40 });
+	await expect(a.page.getByTestId('typing-indicator')).toContainText('Bruno');
+	await b.page.getByTestId('composer-input').press('Enter');
+	await expect(message(a.page, 'Thanks')).toBeVisible();
+
+	// Mention with autocomplete.
+	await a.page.getByTestId('composer-input').pressSequentially('@Bru', { delay: 30 });
+	await a.page.locator('[data-testid="mention-option"][data-name="Bruno Baker"]').click();
+	await a.page.getByTestId('composer-input').pressSequentially('can you **review** the plan?');
+	await a.page.getByTestId('composer-input').press('Enter');
+	const mentioned = message(b.page, 'review');
+	await expect(mentioned).toBeVisible();
+	await expect(mentioned.locator('strong')).toHaveText('review');
+	await expect(mentioned).toContainText('@Bruno Baker');
+
+	// Reply in a thread.
+	await message(b.page, 'review').hover();
+	await message(b.page, 'review').getByTestId('message-reply').click();
+	await b.page.getByTestId('thread-composer-input').fill('On it, reviewing now');
+	await b.page.getByTestId('thread-composer-input').press('Enter');
+	await message(a.page, 'review').getByTestId('message-reply').click({ force: true });
+	await expect(a.page.getByTestId('thread-panel')).toContainText('On it, reviewing now');
+
+	// React with the picker.
+	await message(b.page, 'Welcome to the launch crew!').hover();
+	await message(b.page, 'Welcome to the launch crew!').getByTestId('message-react').click();
+	await b.page.locator('[data-testid="emoji-option"][data-emoji="🎉"]').click();
+	await expect(
+		message(a.page, 'Welcome to the launch crew!').locator(
+			'[data-testid="reaction-chip"][data-emoji="🎉"]'
+		)
+	).toHaveAttribute('data-count', '1');
+
+	// Edit shows "edited" to the other person.
+	await message(a.page, 'Welcome to the launch crew!').hover();
+	await message(a.page, 'Welcome to the launch crew!').getByTestId('message-edit').click();
+	await a.page.getByTestId('edit-input').fill('Welcome to the launch crew, Bruno!');
+	await a.page.getByTestId('edit-input').press('Enter');
+	await expect(
+		message(b.page, 'Welcome to the launch crew, Bruno!').getByTestId('message-edited')
+	).toBeVisible();
+
+	// Seen by: Bruno has read Alice's messages.
+	await expect(a.page.getByTestId('seen-by').first()).toContainText(/Bruno|1/);
+
+	// Delete shows a tombstone to the other person.
+	await a.page.getByTestId('composer-input').fill('This one was a mistake');
+	await a.page.getByTestId('composer-input').press('Enter');
+	await expect(message(b.page, 'This one was a mistake')).toBeVisible();
+	await message(a.page, 'This one was a mistake').hover();
+	a.page.once('dialog', (dialog) => void dialog.accept());
+	await message(a.page, 'This one was a mistake').getByTestId('message-delete').click();
+	const confirm = a.page.getByTestId('confirm-dialog-confirm');
+	if (await confirm.isVisible().catch(() => false)) await confirm.click();
+	await expect(message(b.page, 'This one was a mistake')).toHaveCount(0);
+	await expect(b.page.getByTestId('message-deleted').first()).toBeVisible();
+
+	await a.page.screenshot({ path: 'test-results/screenshots/chat-alice.png' });
+	await b.page.setViewportSize({ width: 390, height: 844 });
+	await b.page.screenshot({ path: 'test-results/screenshots/chat-bruno-phone.png' });
+
+	// Same messages in the same order for both, and after a reload.
+	const order = async (page: Page) => page.getByTestId('message-text').allInnerTexts();
+	await a.page.reload();
+	await expect(message(a.page, 'Thanks')).toBeVisible();
+	expect(await order(a.page)).toEqual(await order(b.page));
+
+	await a.context.close();
+	await b.context.close();
+});

@@ -1,0 +1,64 @@
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+
+export const PASSWORD = 'correct horse battery';
+
+export function uniqueEmail(name: string): string {
+	return `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.test`;
+}
+
+export interface Person {
+	context: BrowserContext;
+	page: Page;
+	name: string;
+	email: string;
+}
+
+export async function createOrganization(
+	browser: Browser,
+	orgName: string,
+	name: string
+): Promise<Person> {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const email = uniqueEmail(name);
+	await page.goto('/signup');
+	const form = page.getByTestId('signup-form');
+	await form.getByLabel('Organization').fill(orgName);
+	await form.getByLabel('Your name').fill(name);
+	await form.getByLabel('Work email').fill(email);
+	await form.getByLabel('Password', { exact: true }).fill(PASSWORD);
+	await form.getByRole('button', { name: /create/i }).click();
+	await page.waitForURL('**/home');
+	return { context, page, name, email };
+}
+
+export async function joinOrganization(
+	browser: Browser,
+	joinCode: string,
+	name: string
+): Promise<Person> {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const email = uniqueEmail(name);
+	await page.goto(`/join?code=${encodeURIComponent(joinCode)}`);
+	const form = page.getByTestId('join-form');
+	await expect(form.getByLabel('Join code')).toHaveValue(joinCode);
+	await form.getByLabel('Your name').fill(name);
+	await form.getByLabel('Work email').fill(email);
+	await form.getByLabel('Password', { exact: true }).fill(PASSWORD);
+	await form.getByRole('button', { name: /join/i }).click();
+	await page.waitForURL('**/home');
+	return { context, page, name, email };
+}
+
+export async function signIn(browser: Browser, email: string): Promise<Person> {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto('/signin');
+	const form = page.getByTestId('signin-form');
+	await form.getByLabel('Email').fill(email);
+	await form.getByLabel('Password', { exact: true }).fill(PASSWORD);
+	await form.getByRole('button', { name: /sign in/i }).click();
+	await page.waitForURL('**/home');
+	return { context, page, name: '', email };
+}
