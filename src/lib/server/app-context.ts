@@ -11,6 +11,7 @@ import { PeopleRepository } from './people/people.repository.ts';
 import { PeopleService } from './people/people.service.ts';
 import { ChannelRepository } from './channels/channel.repository.ts';
 import { ChannelService } from './channels/channel.service.ts';
+import { SearchService } from './search/search.service.ts';
 
 /**
  * Everything the server holds once per process: configuration, the database, the domain
@@ -25,6 +26,7 @@ export interface AppContext {
 	people: PeopleService;
 	audit: AuditService;
 	channels: ChannelService;
+	search: SearchService;
 	close(): Promise<void>;
 }
 
@@ -36,6 +38,11 @@ export function createAppContext(config: AppConfig, database: Database): AppCont
 	const auditRepository = new AuditRepository(database.sql);
 	const channelRepository = new ChannelRepository(database.sql);
 	const shared = { database, audit: auditRepository, events };
+	const channels = new ChannelService({
+		...shared,
+		channels: channelRepository,
+		people: peopleRepository
+	});
 	return {
 		config,
 		database,
@@ -56,11 +63,8 @@ export function createAppContext(config: AppConfig, database: Database): AppCont
 			sessions
 		}),
 		audit: new AuditService(auditRepository),
-		channels: new ChannelService({
-			...shared,
-			channels: channelRepository,
-			people: peopleRepository
-		}),
+		channels,
+		search: new SearchService({ database, channels }),
 		close: () => database.close()
 	};
 }

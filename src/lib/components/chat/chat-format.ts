@@ -58,7 +58,9 @@ export function buildRows(messages: readonly ListedMessage[], now: number = Date
 		const day = dayKey(at);
 		if (day !== currentDay) {
 			currentDay = day;
-			rows.push({ kind: 'day', key: `day:${day}`, label: dayLabel(at, now), at });
+			// Keyed by its first message too: a day can come back after a shard boundary.
+			const key = `day:${day}:${message.id}`;
+			rows.push({ kind: 'day', key, label: dayLabel(at, now), at });
 			previous = null;
 		}
 		const grouped =

@@ -1,4 +1,5 @@
 import type { Sql } from '../db/database.ts';
+import { foldText } from '../../shared/search/query.ts';
 
 export interface MessageRecord {
 	id: string;
@@ -27,15 +28,17 @@ export class MessageRepository {
 	async upsert(record: MessageRecord): Promise<void> {
 		await this.sql.begin(async (tx) => {
 			await tx`
-				insert into messages (id, channel_id, shard, author_id, thread_id, text, mentions,
+				insert into messages (id, channel_id, shard, author_id, thread_id, text, folded, mentions,
 					attachments, version, created_at, accepted_at, edited_at, deleted_at)
 				values (${record.id}, ${record.channelId}, ${record.shard}, ${record.authorId},
-					${record.threadId}, ${record.text}, ${tx.json(record.mentions as never)},
+					${record.threadId}, ${record.text}, ${foldText(record.text)},
+					${tx.json(record.mentions as never)},
 					${tx.json(record.attachments as never)}, ${record.version}, ${record.createdAt},
 					${record.acceptedAt}, ${record.editedAt},
 					${record.deleted ? (record.editedAt ?? record.acceptedAt) : null})
 				on conflict (id) do update set
-					text = excluded.text, mentions = excluded.mentions, attachments = excluded.attachments,
+					text = excluded.text, folded = excluded.folded, mentions = excluded.mentions,
+					attachments = excluded.attachments,
 					version = excluded.version, edited_at = excluded.edited_at,
 					deleted_at = coalesce(messages.deleted_at, excluded.deleted_at)
 				where messages.version < excluded.version and messages.author_id = excluded.author_id`;

@@ -1,5 +1,6 @@
 import organizationsPeopleSessions from './001-organizations-people-sessions.ts';
 import channelsDocumentsMessages from './002-channels-documents-messages.ts';
+import messageSearch from './003-message-search.ts';
 
 export interface Migration {
 	version: number;
@@ -10,5 +11,6 @@ export interface Migration {
 /** Append only: a migration that has shipped is never edited. */
 export const migrations: Migration[] = [
 	{ version: 1, name: 'organizations-people-sessions', sql: organizationsPeopleSessions },
-	{ version: 2, name: 'channels-documents-messages', sql: channelsDocumentsMessages }
+	{ version: 2, name: 'channels-documents-messages', sql: channelsDocumentsMessages },
+	{ version: 3, name: 'message-search', sql: messageSearch }
 ];
