@@ -50,13 +50,7 @@ export class SessionRepository {
 		const row = rows[0];
 		if (!row) return null;
 		return {
-			id: row.id as string,
-			userId: row.user_id as string,
-			expiresAt: row.expires_at as Date,
-			createdAt: row.created_at as Date,
-			lastSeenAt: row.last_seen_at as Date,
-			userAgent: row.user_agent as string,
-			ip: row.ip as string,
+			...toSession(row),
 			user: {
 				id: row.user_id as string,
 				orgId: row.org_id as string,
@@ -82,15 +76,7 @@ export class SessionRepository {
 			select id, user_id, expires_at, created_at, last_seen_at, user_agent, ip
 			from sessions where user_id = ${userId} and expires_at > now()
 			order by last_seen_at desc`;
-		return rows.map((row) => ({
-			id: row.id as string,
-			userId: row.user_id as string,
-			expiresAt: row.expires_at as Date,
-			createdAt: row.created_at as Date,
-			lastSeenAt: row.last_seen_at as Date,
-			userAgent: row.user_agent as string,
-			ip: row.ip as string
-		}));
+		return rows.map(toSession);
 	}
 
 	async delete(id: string): Promise<void> {
@@ -111,4 +97,16 @@ export class SessionRepository {
 		const result = await this.sql`delete from sessions where expires_at <= now()`;
 		return result.count;
 	}
+}
+
+function toSession(row: Record<string, unknown>): SessionRow {
+	return {
+		id: row.id as string,
+		userId: row.user_id as string,
+		expiresAt: row.expires_at as Date,
+		createdAt: row.created_at as Date,
+		lastSeenAt: row.last_seen_at as Date,
+		userAgent: row.user_agent as string,
+		ip: row.ip as string
+	};
 }

@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
-import { isAppError } from '../errors.ts';
+import { errorCode } from '../testing/error-code.ts';
 import type { SessionUser } from '../auth/auth.schema.ts';
 
 const kinds = await availableDatabaseKinds();
 
-async function errorCode(promise: Promise<unknown>): Promise<string> {
-	try {
-		await promise;
-	} catch (error) {
-		if (isAppError(error)) return error.code;
-		throw error;
-	}
-	throw new Error('Expected the call to fail');
-}
 
 describe.each(kinds)('organization structure and people on %s', (kind) => {
 	let app: TestApp;
