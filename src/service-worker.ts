@@ -80,10 +80,13 @@ async function networkFirst(request: Request): Promise<Response> {
 			const shell = await cache.match('/home');
 			if (shell) return shell;
 		}
-		return new Response(JSON.stringify({ error: { code: 'OFFLINE', message: 'You are offline.' } }), {
-			status: 503,
-			headers: { 'content-type': 'application/json' }
-		});
+		return new Response(
+			JSON.stringify({ error: { code: 'OFFLINE', message: 'You are offline.' } }),
+			{
+				status: 503,
+				headers: { 'content-type': 'application/json' }
+			}
+		);
 	}
 }
 

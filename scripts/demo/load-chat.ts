@@ -157,6 +157,8 @@ async function writeHistory(
 	const end = ended ? Date.parse(channel.endsAt!) - DAY : Date.now() - 5 * 60_000;
 	const start = end - 45 * DAY;
 	const step = (end - start) / count;
+	// Evenly spread with jitter below one step: increasing, and never later than `end`.
+	const momentOf = (i: number) => start + (i + rand() * 0.8) * step;
 
 	let shard = 0;
 	let doc = newShard();
@@ -172,7 +174,7 @@ async function writeHistory(
 	const roots: { id: string; authorId: string; at: number }[] = [];
 	let at = start;
 	for (let i = 0; i < count; i++) {
-		at += step * (0.4 + rand() * 1.2);
+		at = momentOf(i);
 		if (inShard >= SHARD_CAPACITY) {
 			await storeShard(documents, kindOfDoc, channel.id, shard, doc, shard + 1);
 			shard++;

@@ -13,6 +13,7 @@ import { Acceptance } from './acceptance.ts';
 import { AuthExtension } from './auth.extension.ts';
 import type { CollabContext } from './context.ts';
 import { PersistenceExtension } from './persistence.extension.ts';
+import { createScaleOut } from './scale-out.ts';
 import { ValidationExtension } from './validation.extension.ts';
 
 export const COLLAB_PATH = '/collab';
@@ -31,7 +32,8 @@ export interface CollabServer {
  * persistence), served on the HTTP server's own port at /collab.
  */
 export function createCollabServer(app: AppContext, extra: Extension[] = []): CollabServer {
-	const documents = new DocumentRepository(app.database.sql);
+	const scaleOut = createScaleOut(app); // null unless REDIS_URL is set
+	const documents = scaleOut?.documents(app.database.sql) ?? new DocumentRepository(app.database.sql);
 	const record = new MessageRecordService(new MessageRepository(app.database.sql));
 	const acceptance: Acceptance = new Acceptance({
 		record,
@@ -50,6 +52,7 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 			});
 		},
 		onLoaded: async (document) => {
+			if (scaleOut && !(await scaleOut.claimLoadWork(document.name))) return;
 			await acceptance.stampUnaccepted(document);
 			const name = parseDocumentName(document.name);
 			if (name) await record.reconcile(name.id, name.shard, document);
@@ -58,7 +61,13 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 	const hocuspocus = new Hocuspocus<CollabContext>({
 		name: 'connectflow',
 		quiet: true,
-		extensions: [new AuthExtension(app), new ValidationExtension(), persistence, ...extra]
+		extensions: [
+			new AuthExtension(app),
+			new ValidationExtension(),
+			persistence,
+			...(scaleOut?.extensions ?? []),
+			...extra
+		]
 	});
 	const watcher = new AccessWatcher(app, hocuspocus);
 	watcher.start();
@@ -101,6 +110,7 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 			for (const client of sockets.clients) client.terminate();
 			await persistence.compactAll(hocuspocus.documents.values());
 			await record.idle();
+			await scaleOut?.close();
 			sockets.close();
 		}
 	};

@@ -43,6 +43,7 @@ function message(page: Page, text: string) {
 }
 
 test('two people chat in their team channel', async ({ browser }) => {
+	test.setTimeout(120_000);
 	const { a, b } = await setUpTeam(browser);
 	await openChannel(a, 'Launch Crew');
 
@@ -124,7 +125,8 @@ test('two people chat in their team channel', async ({ browser }) => {
 	await b.page.screenshot({ path: 'test-results/screenshots/chat-bruno-phone.png' });
 
 	// Same messages in the same order for both, and after a reload.
-	const order = async (page: Page) => page.getByTestId('message-text').allInnerTexts();
+	const order = async (page: Page) =>
+		page.getByTestId('message-list').getByTestId('message-text').allInnerTexts();
 	await a.page.reload();
 	await expect(message(a.page, 'Thanks')).toBeVisible();
 	expect(await order(a.page)).toEqual(await order(b.page));

@@ -86,7 +86,11 @@ export class CollabConnection {
 
 	/** Skips the remaining backoff: the network is back, or the person is looking again. */
 	reconnectNow(): void {
-		if (this.socket.status === WebSocketStatus.Connected) return;
+		if (this.socket.status === WebSocketStatus.Connected) {
+			// The socket outlived the outage (the browser only reported being offline).
+			this.status = 'online';
+			return;
+		}
 		if (typeof navigator !== 'undefined' && navigator.onLine === false) return;
 		this.status = 'connecting';
 		void this.socket.connect();

@@ -1,3 +1,5 @@
+/* eslint-disable svelte/prefer-svelte-reactivity -- the Maps and Sets here are private caches or
+   snapshots that are assigned whole to $state.raw fields; per-entry reactivity would only cost. */
 import { HocuspocusProvider, type HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 import {
@@ -495,7 +497,8 @@ export class Conversation {
 	 */
 	private forget(provider: HocuspocusProvider): void {
 		const providers = this.socket.configuration.providerMap;
-		if (providers.get(provider.effectiveName) === provider) providers.delete(provider.effectiveName);
+		if (providers.get(provider.effectiveName) === provider)
+			providers.delete(provider.effectiveName);
 	}
 
 	private onClosed(shard: Shard, provider: HocuspocusProvider, reason: string): void {
@@ -589,7 +592,9 @@ export class Conversation {
 			const next = nextShard(this.head.doc);
 			if (next === null || next <= this.head.number) return;
 			const previous = this.head;
-			const shard = this.shards.get(next) ?? new Shard(next, documentName(this.documentKind, this.channelId, next));
+			const shard =
+				this.shards.get(next) ??
+				new Shard(next, documentName(this.documentKind, this.channelId, next));
 			if (!this.shards.has(next)) {
 				this.shards.set(next, shard);
 				this.head = shard;
@@ -637,7 +642,8 @@ export class Conversation {
 		const positions = new Map<string, number>();
 		messages.forEach((message, index) => positions.set(message.id, index));
 		const latestMarks = new Map<string, ReadMark>();
-		for (const shard of ordered) for (const [userId, mark] of shard.marks) latestMarks.set(userId, mark);
+		for (const shard of ordered)
+			for (const [userId, mark] of shard.marks) latestMarks.set(userId, mark);
 		const readPositions = new Map<string, number>();
 		for (const [userId, mark] of latestMarks) {
 			readPositions.set(userId, positions.get(mark.messageId) ?? -1);
@@ -681,7 +687,8 @@ export class Conversation {
 			const state = raw as AwarenessShape;
 			const id = state.user?.id;
 			const typing = state.typing;
-			if (typeof id !== 'string' || id === this.user.id || !typing || typing.typing !== true) continue;
+			if (typeof id !== 'string' || id === this.user.id || !typing || typing.typing !== true)
+				continue;
 			seen.add(clientId);
 			const previous = this.typingSeen.get(clientId);
 			const entry = previous && previous.at === typing.at ? previous : { at: typing.at, seen: now };
@@ -694,10 +701,13 @@ export class Conversation {
 				threadId: typeof typing.threadId === 'string' ? typing.threadId : null
 			});
 		}
-		for (const clientId of this.typingSeen.keys()) if (!seen.has(clientId)) this.typingSeen.delete(clientId);
+		for (const clientId of this.typingSeen.keys())
+			if (!seen.has(clientId)) this.typingSeen.delete(clientId);
 		const same =
 			people.length === this.typing.length &&
-			people.every((p, i) => p.id === this.typing[i]?.id && p.threadId === this.typing[i]?.threadId);
+			people.every(
+				(p, i) => p.id === this.typing[i]?.id && p.threadId === this.typing[i]?.threadId
+			);
 		if (!same) this.typing = people;
 		// While someone shows as typing, look again every second so that it expires.
 		if (people.length > 0 && !this.typingTimer) {

@@ -3,8 +3,16 @@ import WebSocket from 'ws';
 import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type { ChannelSummary } from '$lib/server/channels/channel.schema.ts';
 import type { SessionUser } from '$lib/server/auth/auth.schema.ts';
-import { startCollabHarness, waitFor, type CollabHarness } from '../../../../server/collab/testing/collab-harness.ts';
-import { Conversation, type ConversationNotice, type ConversationRights } from './conversation.svelte.ts';
+import {
+	startCollabHarness,
+	waitFor,
+	type CollabHarness
+} from '../../../../server/collab/testing/collab-harness.ts';
+import {
+	Conversation,
+	type ConversationNotice,
+	type ConversationRights
+} from './conversation.svelte.ts';
 import { PresenceHub } from './presence.svelte.ts';
 
 /**
@@ -32,7 +40,10 @@ describe('Conversation', () => {
 		const org = await h.app.createOrganization('Client Co');
 		admin = { user: org.admin, token: org.token };
 		const department = await h.app.org.createDepartment(org.admin, { name: 'Engineering' });
-		const platform = await h.app.org.createTeam(org.admin, { name: 'Platform', departmentId: department.id });
+		const platform = await h.app.org.createTeam(org.admin, {
+			name: 'Platform',
+			departmentId: department.id
+		});
 		alice = await h.app.join(org.joinCode, 'Alice Archer');
 		bob = await h.app.join(org.joinCode, 'Bob Baker');
 		await h.app.people.assign(org.admin, alice.user.id, { teamId: platform.id });
@@ -92,7 +103,10 @@ describe('Conversation', () => {
 		expect(a.pendingCount).toBe(1);
 		await waitFor(() => b.message(id)?.acceptedAt != null, 5_000, 'delivery');
 		await waitFor(() => a.pendingCount === 0, 5_000, 'acknowledgement');
-		expect(b.message(id)).toMatchObject({ authorId: alice.user.id, text: 'Deploy at **noon**, @Bob Baker' });
+		expect(b.message(id)).toMatchObject({
+			authorId: alice.user.id,
+			text: 'Deploy at **noon**, @Bob Baker'
+		});
 		expect(b.unread).toBe(1);
 
 		const reply = b.reply(id, 'On it');
@@ -100,7 +114,11 @@ describe('Conversation', () => {
 		expect(a.topLevel.map((m) => m.id)).not.toContain(reply);
 
 		b.toggleReaction(id, '👍');
-		await waitFor(() => a.message(id)?.reactions[0]?.userIds.includes(bob.user.id) === true, 5_000, 'reaction');
+		await waitFor(
+			() => a.message(id)?.reactions[0]?.userIds.includes(bob.user.id) === true,
+			5_000,
+			'reaction'
+		);
 		expect(b.ownReactions(id)).toEqual(['👍']);
 		b.toggleReaction(id, '👍');
 		await waitFor(() => a.message(id)?.reactions.length === 0, 5_000, 'unreact');

@@ -2,14 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml, plainText, renderMarkdown, safeUrl } from './markdown.ts';
 
 /** Every tag the renderer may produce; anything else in the output is an injection. */
-const ALLOWED_TAGS = new Set(['p', 'br', 'strong', 'em', 'del', 'code', 'pre', 'a', 'ul', 'ol', 'li', 'span']);
+const ALLOWED_TAGS = new Set([
+	'p',
+	'br',
+	'strong',
+	'em',
+	'del',
+	'code',
+	'pre',
+	'a',
+	'ul',
+	'ol',
+	'li',
+	'span'
+]);
 
 function tagsOf(html: string): string[] {
 	return [...html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9-]*)/g)].map((match) => match[1]!.toLowerCase());
 }
 
 function expectSafe(html: string) {
-	for (const tag of tagsOf(html)) expect(ALLOWED_TAGS.has(tag), `tag <${tag}> in ${html}`).toBe(true);
+	for (const tag of tagsOf(html))
+		expect(ALLOWED_TAGS.has(tag), `tag <${tag}> in ${html}`).toBe(true);
 	// No event handler or style attribute can appear inside a tag.
 	for (const tag of html.match(/<[^>]*>/g) ?? []) {
 		expect(tag, html).not.toMatch(/\son[a-z]+\s*=/i);
@@ -40,7 +54,9 @@ describe('renderMarkdown', () => {
 		expect(renderMarkdown('Plan:\n- one\n- **two**\n\n1. first\n2. second')).toBe(
 			'<p>Plan:</p><ul><li>one</li><li><strong>two</strong></li></ul><ol><li>first</li><li>second</li></ol>'
 		);
-		expect(renderMarkdown('3. third\n4. fourth')).toBe('<ol start="3"><li>third</li><li>fourth</li></ol>');
+		expect(renderMarkdown('3. third\n4. fourth')).toBe(
+			'<ol start="3"><li>third</li><li>fourth</li></ol>'
+		);
 	});
 
 	it('keeps line breaks', () => {
@@ -48,11 +64,15 @@ describe('renderMarkdown', () => {
 	});
 
 	it('links http, https and mailto with safe attributes', () => {
-		const html = renderMarkdown('see https://example.com/a?b=1&c=2. or [docs](https://docs.example.com) or mailto:a@b.co');
+		const html = renderMarkdown(
+			'see https://example.com/a?b=1&c=2. or [docs](https://docs.example.com) or mailto:a@b.co'
+		);
 		expect(html).toContain(
 			'<a href="https://example.com/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer nofollow">https://example.com/a?b=1&amp;c=2</a>.'
 		);
-		expect(html).toContain('<a href="https://docs.example.com" target="_blank" rel="noopener noreferrer nofollow">docs</a>');
+		expect(html).toContain(
+			'<a href="https://docs.example.com" target="_blank" rel="noopener noreferrer nofollow">docs</a>'
+		);
 		expect(html).toContain('href="mailto:a@b.co"');
 		expectSafe(html);
 	});
@@ -90,7 +110,7 @@ describe('renderMarkdown', () => {
 			'[x](vbscript:msgbox)',
 			'[x](https://ok.example" onmouseover="alert(1))',
 			'https://ok.example/"onmouseover="alert(1)"',
-			'https://ok.example/\'><script>alert(1)</script>',
+			"https://ok.example/'><script>alert(1)</script>",
 			'[<img src=x onerror=alert(1)>](https://ok.example)',
 			'**<b onclick=alert(1)>bold</b>**',
 			'`<script>alert(1)</script>`',

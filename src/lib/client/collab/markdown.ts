@@ -47,6 +47,7 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 /** Placeholders for finished fragments, made of characters the cleaned input cannot hold. */
 const HOLD_START = '\u0001';
 const HOLD_END = '\u0002';
+// eslint-disable-next-line no-control-regex -- the placeholders are made of control characters
 const HOLD = /\u0001(\d+)\u0002/g;
 
 class Holder {
@@ -221,7 +222,9 @@ export function renderMarkdown(text: string, options: MarkdownOptions = {}): str
 		if (block.kind === 'list') {
 			const tag = block.ordered ? 'ol' : 'ul';
 			const start = block.ordered && block.start !== 1 ? ` start="${block.start}"` : '';
-			const items = block.items.map((item) => `<li>${inline(item, holder, options, mentions)}</li>`);
+			const items = block.items.map(
+				(item) => `<li>${inline(item, holder, options, mentions)}</li>`
+			);
 			return `<${tag}${start}>${items.join('')}</${tag}>`;
 		}
 		const lines = [...block.lines];

@@ -57,7 +57,10 @@ describe('autocomplete', () => {
 	});
 
 	it('ranks prefix matches first and offers groups', () => {
-		expect(mentionOptions('ad', members).map((option) => option.name)).toEqual(['Ada Lovelace', 'Adam']);
+		expect(mentionOptions('ad', members).map((option) => option.name)).toEqual([
+			'Ada Lovelace',
+			'Adam'
+		]);
 		expect(mentionOptions('sto', members).map((option) => option.name)).toEqual(['Bob Stone']);
 		expect(mentionOptions('ch', members).map((option) => option.id)).toEqual(['channel']);
 		expect(mentionOptions('', members, { excludeId: bob.id }).map((option) => option.id)).toEqual([

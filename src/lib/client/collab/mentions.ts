@@ -42,8 +42,7 @@ export function parseMentions(text: string, members: readonly MentionPerson[]): 
 		const rest = lower.slice(index + 1);
 		const match = candidates.find(
 			(candidate) =>
-				rest.startsWith(candidate.name.toLowerCase()) &&
-				isBoundary(rest[candidate.name.length])
+				rest.startsWith(candidate.name.toLowerCase()) && isBoundary(rest[candidate.name.length])
 		);
 		if (match && !found.includes(match.id)) {
 			found.push(match.id);
@@ -114,11 +113,10 @@ export function mentionOptions(
 		.map((member) => ({ member, score: score(member.name, needle) }))
 		.filter((entry) => entry.score > 0)
 		.sort((a, b) => b.score - a.score || a.member.name.localeCompare(b.member.name))
-		.map(
-			({ member }): MentionOption => ({ id: member.id, name: member.name, kind: 'person' })
-		);
+		.map(({ member }): MentionOption => ({ id: member.id, name: member.name, kind: 'person' }));
 	const groups = GROUP_MENTIONS.filter(
-		(group) => (group.id !== 'team' || options.includeTeam !== false) && score(group.name, needle) > 0
+		(group) =>
+			(group.id !== 'team' || options.includeTeam !== false) && score(group.name, needle) > 0
 	).map((group): MentionOption => ({ ...group, kind: 'group' }));
 	return [...people, ...groups].slice(0, options.limit ?? 8);
 }

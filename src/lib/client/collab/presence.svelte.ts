@@ -1,3 +1,5 @@
+/* eslint-disable svelte/prefer-svelte-reactivity -- the Maps and Sets here are private caches or
+   snapshots that are assigned whole to $state.raw fields; per-entry reactivity would only cost. */
 import type { Awareness } from 'y-protocols/awareness';
 
 /**

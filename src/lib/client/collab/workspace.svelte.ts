@@ -1,3 +1,5 @@
+/* eslint-disable svelte/prefer-svelte-reactivity -- the Maps and Sets here are private caches or
+   snapshots that are assigned whole to $state.raw fields; per-entry reactivity would only cost. */
 import { getContext, setContext } from 'svelte';
 import { SvelteMap } from 'svelte/reactivity';
 import { api } from '$lib/client/api.ts';
@@ -109,6 +111,11 @@ export class Workspace {
 		let total = 0;
 		for (const conversation of this.conversations.values()) total += conversation.pendingCount;
 		return total;
+	}
+
+	/** Whether conversations can be opened: the workspace has started in the browser. */
+	get ready(): boolean {
+		return this.connection !== null;
 	}
 
 	/** Opens the connection and every conversation (browser only, once). */

@@ -39,7 +39,7 @@ describe('buildRows', () => {
 			day2 + 3_600_000
 		);
 		expect(rows.map((row) => (row.kind === 'day' ? row.label : row.grouped))).toEqual([
-			'Tuesday, March 3',
+			'Yesterday',
 			false,
 			true,
 			false,

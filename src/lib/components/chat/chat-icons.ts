@@ -41,11 +41,7 @@ export const chatIcons = {
 	at: [circle(12, 12, 4), p('M16 8v5a3 3 0 0 0 6 0v-1a10 10 0 1 0-4 8')],
 	moreHorizontal: [circle(12, 12, 1), circle(19, 12, 1), circle(5, 12, 1)],
 	arrowDown: [p('M12 5v14'), p('m19 12-7 7-7-7')],
-	userMinus: [
-		p('M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2'),
-		circle(9, 7, 4),
-		p('M22 11h-6')
-	],
+	userMinus: [p('M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2'), circle(9, 7, 4), p('M22 11h-6')],
 	cornerDownRight: [p('m15 10 5 5-5 5'), p('M4 4v7a4 4 0 0 0 4 4h12')]
 } satisfies Record<string, IconShape[]>;
 

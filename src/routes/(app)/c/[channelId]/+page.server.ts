@@ -8,7 +8,8 @@ export const load: PageServerLoad = async (event) => {
 	const { ctx, user } = await pageContext(event);
 	const channelId = event.params.channelId;
 	// Private groups and others' conversations do not exist for outsiders: same answer as unknown.
-	if (!isUuid(channelId)) error(404, { code: 'NOT_FOUND', message: 'That channel does not exist.' });
+	if (!isUuid(channelId))
+		error(404, { code: 'NOT_FOUND', message: 'That channel does not exist.' });
 	const channel = await loadOrFail(() => ctx.channels.detail(user, channelId));
 	return { channel };
 };

@@ -1,0 +1,111 @@
+/**
+ * Command line of `npm run bench`:
+ *   --quick                 a smaller version of every scenario (under two minutes)
+ *   --db=pglite|postgres|both   which database the product runs on (default both)
+ *   --scenario=1,2          only these scenarios (1 delivery, 2 announcements, 3 capacity,
+ *                           4 history, 5 bare baseline, 6 two processes through Redis)
+ *   --loaders=N             load processes holding the simulated members (default 2)
+ *   --duration=S            seconds of sending in scenarios 1, 2, 5 and 6
+ *   --connections=N         connections to reach in scenario 3
+ *   --cpu-prof              run the product server with `node --cpu-prof` (profiles in
+ *                           /tmp/connectflow-bench/profiles)
+ *   --out=FILE              also append the JSON lines to FILE
+ */
+export type DatabaseChoice = 'pglite' | 'postgres';
+
+export interface BenchOptions {
+	quick: boolean;
+	databases: DatabaseChoice[];
+	scenarios: Set<number>;
+	loaders: number;
+	cpuProf: boolean;
+	out: string | null;
+	sizes: Sizes;
+}
+
+export interface Sizes {
+	/** Scenario 1, 2, 5: members, channels of `members / channels`, messages per second. */
+	members: number;
+	channels: number;
+	rate: number;
+	durationS: number;
+	announcementRate: number;
+	/** Scenario 3: idle connections to reach. */
+	connections: number;
+	/** Scenario 4: messages of the history channels. */
+	histories: number[];
+	/** Scenario 6: members, channels and rate across two processes. */
+	scaleMembers: number;
+	scaleChannels: number;
+	scaleRate: number;
+}
+
+const FULL: Sizes = {
+	members: 1000,
+	channels: 100,
+	rate: 200,
+	durationS: 60,
+	announcementRate: 5,
+	connections: 5000,
+	histories: [10_000, 100_000],
+	scaleMembers: 1000,
+	scaleChannels: 100,
+	scaleRate: 200
+};
+
+const QUICK: Sizes = {
+	members: 300,
+	channels: 30,
+	rate: 60,
+	durationS: 8,
+	announcementRate: 5,
+	connections: 1000,
+	histories: [10_000, 100_000],
+	scaleMembers: 300,
+	scaleChannels: 30,
+	scaleRate: 60
+};
+
+export function parseOptions(argv: string[]): BenchOptions {
+	const flags = new Map<string, string>();
+	for (const arg of argv) {
+		const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+		if (!match) throw new Error(`unknown argument ${arg}`);
+		flags.set(match[1]!, match[2] ?? 'true');
+	}
+	const known = ['quick', 'db', 'scenario', 'loaders', 'duration', 'connections', 'cpu-prof', 'out'];
+	for (const key of flags.keys()) {
+		if (!known.includes(key)) throw new Error(`unknown option --${key}`);
+	}
+	const quick = flags.get('quick') === 'true';
+	const db = flags.get('db') ?? 'both';
+	if (!['pglite', 'postgres', 'both'].includes(db)) throw new Error('--db=pglite|postgres|both');
+	const scenarios = new Set(
+		(flags.get('scenario') ?? '1,2,3,4,5,6').split(',').map((value) => Number(value.trim()))
+	);
+	for (const scenario of scenarios) {
+		if (!Number.isInteger(scenario) || scenario < 1 || scenario > 6) {
+			throw new Error('--scenario takes numbers from 1 to 6');
+		}
+	}
+	const sizes = { ...(quick ? QUICK : FULL) };
+	if (flags.has('duration')) sizes.durationS = positive(flags.get('duration')!, '--duration');
+	if (flags.has('connections')) {
+		sizes.connections = positive(flags.get('connections')!, '--connections');
+	}
+	return {
+		quick,
+		databases: db === 'both' ? ['pglite', 'postgres'] : [db as DatabaseChoice],
+		scenarios,
+		loaders: flags.has('loaders') ? positive(flags.get('loaders')!, '--loaders') : 2,
+		cpuProf: flags.get('cpu-prof') === 'true',
+		out: flags.get('out') ?? null,
+		sizes
+	};
+}
+
+function positive(value: string, name: string): number {
+	const number = Number(value);
+	if (!Number.isFinite(number) || number <= 0) throw new Error(`${name} takes a positive number`);
+	return number;
+}

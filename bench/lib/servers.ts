@@ -1,0 +1,201 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+
+/**
+ * The servers under test, each in its own process: the built product (a private copy of
+ * build/, so that a rebuild in the working tree cannot change it under a running benchmark)
+ * and the bare Hocuspocus baseline.
+ */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const appDir = '/tmp/bench-app';
+export const workDir = '/tmp/connectflow-bench';
+export const postgresUrl =
+	process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const redisBaseUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export function log(message: string): void {
+	process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** Copies the built product (build, server, src, package.json) and links node_modules. */
+export async function preparePrivateBuild(): Promise<void> {
+	const handler = path.join(repoRoot, 'build/handler.js');
+	for (let attempt = 0; ; attempt++) {
+		try {
+			await fs.access(handler);
+			break;
+		} catch {
+			if (attempt >= 60) throw new Error('build/handler.js is missing: run `npm run build` first');
+			if (attempt === 0) log('waiting for build/ (someone may be rebuilding)…');
+			await new Promise((resolve) => setTimeout(resolve, 2_000));
+		}
+	}
+	await fs.rm(appDir, { recursive: true, force: true });
+	await fs.mkdir(appDir, { recursive: true });
+	for (const entry of ['build', 'server', 'src', 'package.json']) {
+		await fs.cp(path.join(repoRoot, entry), path.join(appDir, entry), { recursive: true });
+	}
+	await fs.symlink(path.join(repoRoot, 'node_modules'), path.join(appDir, 'node_modules'));
+}
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const port = (server.address() as net.AddressInfo).port;
+			server.close(() => resolve(port));
+		});
+		server.on('error', reject);
+	});
+}
+
+export interface ServerProcess {
+	child: ChildProcess;
+	pid: number;
+	port: number;
+	httpUrl: string;
+	wsUrl: string;
+	stop(): Promise<void>;
+}
+
+function waitForLine(child: ChildProcess, marker: string, name: string): Promise<void> {
+	return new Promise((resolve, reject) => {
+		let output = '';
+		let errors = '';
+		const timer = setTimeout(() => reject(new Error(`${name} did not start: ${errors}`)), 120_000);
+		child.stdout!.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+			if (output.includes(marker)) {
+				clearTimeout(timer);
+				resolve();
+			}
+		});
+		child.stderr!.on('data', (chunk: Buffer) => {
+			const text = chunk.toString();
+			errors = (errors + text).slice(-4000);
+			if (process.env.BENCH_DEBUG) process.stderr.write(`[${name}] ${text}`);
+		});
+		child.on('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`${name} exited (${code}) before it was ready: ${errors}`));
+		});
+	});
+}
+
+async function stopChild(child: ChildProcess, name: string, graceMs = 60_000): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	child.kill('SIGTERM');
+	const timer = setTimeout(() => {
+		log(`${name} did not stop in ${graceMs / 1000} s: SIGKILL`);
+		child.kill('SIGKILL');
+	}, graceMs);
+	await exited;
+	clearTimeout(timer);
+}
+
+export interface ProductOptions {
+	name: string;
+	dataDir: string;
+	databaseUrl?: string;
+	redisUrl?: string;
+	cpuProf?: boolean;
+}
+
+/** The product as a user runs it: `node server/main.ts` from the private build copy. */
+export async function startProduct(options: ProductOptions): Promise<ServerProcess> {
+	const port = await freePort();
+	await fs.mkdir(options.dataDir, { recursive: true });
+	const profileDir = path.join(workDir, 'profiles');
+	if (options.cpuProf) await fs.mkdir(profileDir, { recursive: true });
+	const child = spawn(
+		process.execPath,
+		[
+			...(options.cpuProf
+				? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`]
+				: []),
+			'server/main.ts'
+		],
+		{
+			cwd: appDir,
+			env: {
+				PATH: process.env.PATH,
+				NODE_ENV: 'production',
+				PORT: String(port),
+				HOST: '127.0.0.1',
+				DATA_DIR: options.dataDir,
+				LOG_LEVEL: 'warn',
+				...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+				...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {})
+			},
+			stdio: ['ignore', 'pipe', 'pipe']
+		}
+	);
+	await waitForLine(child, 'ConnectFlow is running', options.name);
+	return {
+		child,
+		pid: child.pid!,
+		port,
+		httpUrl: `http://127.0.0.1:${port}`,
+		wsUrl: `ws://127.0.0.1:${port}/collab`,
+		stop: () => stopChild(child, options.name)
+	};
+}
+
+/** Plain Hocuspocus 4: no authentication, no validation, no persistence. */
+export async function startBare(): Promise<ServerProcess> {
+	const port = await freePort();
+	const child = spawn(process.execPath, [path.join(repoRoot, 'bench/bare-server.ts')], {
+		cwd: repoRoot,
+		env: { PATH: process.env.PATH, PORT: String(port) },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	await waitForLine(child, 'ready', 'bare server');
+	return {
+		child,
+		pid: child.pid!,
+		port,
+		httpUrl: `http://127.0.0.1:${port}`,
+		wsUrl: `ws://127.0.0.1:${port}/collab`,
+		stop: () => stopChild(child, 'bare server', 10_000)
+	};
+}
+
+/** A fresh database on the real Postgres server, dropped by `drop`. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+	const name = `cf_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
+	const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} });
+	await admin.unsafe(`create database ${name}`);
+	await admin.end();
+	const url = new URL(postgresUrl);
+	url.pathname = `/${name}`;
+	return {
+		url: url.toString(),
+		async drop() {
+			const cleanup = postgres(postgresUrl, { max: 1, onnotice: () => {} });
+			await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+			await cleanup.end();
+		}
+	};
+}
+
+export async function postgresReachable(): Promise<boolean> {
+	const probe = postgres(postgresUrl, { max: 1, connect_timeout: 2, onnotice: () => {} });
+	try {
+		await probe`select 1`;
+		return true;
+	} catch {
+		return false;
+	} finally {
+		await probe.end({ timeout: 1 });
+	}
+}
+
+export function uniqueRedisPrefix(): string {
+	return `cf-bench-${Date.now()}-${randomBytes(3).toString('hex')}`;
+}

@@ -1,0 +1,308 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createAppContext, type AppContext } from '../../src/lib/server/app-context.ts';
+import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
+import { loadConfig } from '../../src/lib/server/config.ts';
+import {
+	createTestDatabase,
+	isPostgresReachable,
+	type TestDatabase
+} from '../../src/lib/server/testing/test-database.ts';
+import { testClient } from '../../src/lib/server/testing/test-app.ts';
+import {
+	acceptedKey,
+	documentName,
+	listMessages,
+	messageKey,
+	postMessage
+} from '../../src/lib/shared/chat/document-schema.ts';
+import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
+import { createScaleOut, SharedDocumentRepository, startEventRelay } from './scale-out.ts';
+
+/**
+ * Two ConnectFlow collaboration processes on different ports, one Redis and one Postgres: they
+ * act as one server. Members on different processes see each other's messages, typing and
+ * presence; a membership change closes connections on both; every update is appended and
+ * stamped once, by the process that received it.
+ */
+const REDIS_BASE = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const entry = path.resolve('server/collab/testing/collab-process.ts');
+
+async function redisReachable(): Promise<boolean> {
+	const probe = new Redis(REDIS_BASE, {
+		lazyConnect: true,
+		connectTimeout: 1_000,
+		maxRetriesPerRequest: 0,
+		retryStrategy: () => null
+	});
+	probe.on('error', () => {});
+	try {
+		await probe.connect();
+		return (await probe.ping()) === 'PONG';
+	} catch {
+		return false;
+	} finally {
+		probe.disconnect();
+	}
+}
+
+const [hasRedis, hasPostgres] = await Promise.all([redisReachable(), isPostgresReachable()]);
+const skipReason = !hasRedis
+	? `Redis is not reachable at ${REDIS_BASE}`
+	: !hasPostgres
+		? 'real Postgres is not reachable (two processes must share one database)'
+		: null;
+if (skipReason) console.warn(`[scale-out.test] skipped: ${skipReason}`);
+
+function startProcess(env: Record<string, string>): Promise<ChildProcess> {
+	const child = spawn(process.execPath, [entry, 'serve'], {
+		env: { ...process.env, ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let errors = '';
+	child.stderr!.on('data', (chunk: Buffer) => {
+		errors += chunk.toString();
+		if (process.env.DEBUG_SCALE_OUT) console.log('[server]', chunk.toString());
+	});
+	return new Promise((resolve, reject) => {
+		child.stdout!.on('data', (chunk: Buffer) => {
+			if (chunk.toString().includes('ready')) resolve(child);
+		});
+		child.on('exit', (code) => reject(new Error(`collab process exited (${code}): ${errors}`)));
+	});
+}
+
+interface Member {
+	user: SessionUser;
+	token: string;
+}
+
+describe.skipIf(skipReason !== null)('two processes scaled out through Redis', () => {
+	const prefix = `cf-test-${randomBytes(4).toString('hex')}`;
+	const redisUrl = `${REDIS_BASE}?prefix=${prefix}`;
+	let database: TestDatabase;
+	let app: AppContext;
+	let relay: { stop(): Promise<void> };
+	const processes: ChildProcess[] = [];
+	const clients: TestClient[] = [];
+	let urlA: string;
+	let urlB: string;
+	let admin: Member;
+	let alice: Member;
+	let bob: Member;
+	let carol: Member;
+	let platformChannel: string;
+	let mobileTeamId: string;
+
+	beforeAll(async () => {
+		database = await createTestDatabase('postgres');
+		app = createAppContext(loadConfig({ DATA_DIR: '/tmp/connectflow-test' }), database);
+		relay = await startEventRelay(app.events, redisUrl);
+		const unique = `${Date.now()}.${randomBytes(3).toString('hex')}`;
+		const issued = await app.auth.createOrganization(
+			{
+				organizationName: 'Scale Co',
+				name: 'Ada Admin',
+				email: `ada.${unique}@example.test`,
+				password: 'correct horse battery',
+				title: ''
+			},
+			testClient
+		);
+		admin = { user: issued.user, token: issued.token };
+		const { joinCode } = await app.org.getJoinCode(admin.user);
+		const department = await app.org.createDepartment(admin.user, { name: 'Engineering' });
+		const platform = await app.org.createTeam(admin.user, {
+			name: 'Platform',
+			departmentId: department.id
+		});
+		const mobile = await app.org.createTeam(admin.user, {
+			name: 'Mobile',
+			departmentId: department.id
+		});
+		mobileTeamId = mobile.id;
+		const join = async (name: string): Promise<Member> => {
+			const joined = await app.auth.register(
+				{
+					joinCode,
+					name,
+					email: `${name.toLowerCase()}.${unique}@example.test`,
+					password: 'correct horse battery',
+					title: ''
+				},
+				testClient
+			);
+			if ('pendingApproval' in joined) throw new Error('unexpected approval');
+			await app.people.assign(admin.user, joined.user.id, { teamId: platform.id });
+			return { user: joined.user, token: joined.token };
+		};
+		alice = await join('Alice');
+		bob = await join('Bob');
+		carol = await join('Carol');
+		platformChannel = (await app.channels.list(admin.user)).find(
+			(c) => c.kind === 'team' && c.name === 'Platform'
+		)!.id;
+
+		const ports = [0, 1].map(() => 20_000 + Math.floor(Math.random() * 20_000));
+		for (const port of ports) {
+			processes.push(
+				await startProcess({
+					PORT: String(port),
+					DATABASE_URL: database.url!,
+					REDIS_URL: redisUrl,
+					DATA_DIR: '/tmp/connectflow-test'
+				})
+			);
+		}
+		[urlA, urlB] = ports.map((port) => `ws://127.0.0.1:${port}/collab`) as [string, string];
+	});
+
+	afterAll(async () => {
+		for (const client of clients) client.destroy();
+		for (const child of processes) child.kill('SIGTERM');
+		await Promise.all(
+			processes.map((child) =>
+				child.exitCode === null ? new Promise((resolve) => child.on('exit', resolve)) : null
+			)
+		);
+		await relay?.stop();
+		await database?.close();
+	});
+
+	const name = () => documentName('channel', platformChannel, 0);
+
+	async function open(url: string, member: Member): Promise<TestClient> {
+		const client = connectClient(url, member.token, name());
+		clients.push(client);
+		await client.synced;
+		return client;
+	}
+
+	it('delivers messages between members on different processes, stamped once', async () => {
+		const a = await open(urlA, alice);
+		const b = await open(urlB, bob);
+		const sent: { id: string; authorId: string }[] = [];
+		for (let i = 0; i < 10; i++) {
+			const fromA = postMessage(a.doc, alice.user.id, { text: `from A ${i}` });
+			const fromB = postMessage(b.doc, bob.user.id, { text: `from B ${i}` });
+			sent.push({ id: fromA.id, authorId: alice.user.id }, { id: fromB.id, authorId: bob.user.id });
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+		const complete = (doc: Y.Doc) => {
+			const seen = new Map(listMessages(doc).map((m) => [m.id, m]));
+			return sent.every(({ id }) => seen.get(id)?.acceptedAt != null);
+		};
+		await waitFor(() => complete(a.doc) && complete(b.doc), 10_000, 'both sides to converge');
+		// Both sides hold the same acceptance times: each message was stamped by one process.
+		const times = (doc: Y.Doc) => listMessages(doc).map((m) => [m.id, m.acceptedAt]);
+		expect(times(b.doc)).toEqual(times(a.doc));
+
+		// The log holds each client update once and each server stamp once.
+		await a.acknowledged();
+		await b.acknowledged();
+		await waitFor(() => a.doc.getMap('server').size >= sent.length + 1, 5_000, 'stamps');
+		const rows = await database.sql<{ update: Uint8Array }[]>`
+			select update from document_updates where name = ${name()} order by seq`;
+		const keysPerRow = rows.map(({ update }) =>
+			Y.decodeUpdate(update)
+				.structs.map((struct) => (struct instanceof Y.Item ? struct.parentSub : null))
+				.filter((key): key is string => key !== null)
+		);
+		const count = (key: string) => keysPerRow.filter((keys) => keys.includes(key)).length;
+		for (const { id, authorId } of sent) {
+			expect(count(messageKey(id)), `message ${id} appended`).toBe(1);
+			expect(count(acceptedKey(authorId, id)), `stamp of ${id} appended`).toBe(1);
+		}
+	});
+
+	it('carries typing and presence across processes, as the server names people', async () => {
+		const a = await open(urlA, alice);
+		const b = await open(urlB, bob);
+		a.provider.awareness!.setLocalStateField('presence', { status: 'online' });
+		a.provider.awareness!.setLocalStateField('typing', { typing: true, at: Date.now() });
+		// A forged name is replaced by the authenticated person on process A.
+		a.provider.awareness!.setLocalStateField('user', { id: bob.user.id, name: 'Not Alice' });
+		const aliceState = () =>
+			[...b.provider.awareness!.getStates().values()].find(
+				(state) => (state as { typing?: unknown }).typing !== undefined
+			) as { user?: { id: string; name: string }; presence?: { status: string } } | undefined;
+		await waitFor(() => aliceState() !== undefined, 5_000, 'typing to reach process B');
+		expect(aliceState()!.user).toEqual({ id: alice.user.id, name: alice.user.name });
+		expect(aliceState()!.presence).toEqual({ status: 'online' });
+
+		b.provider.awareness!.setLocalStateField('presence', { status: 'away' });
+		await waitFor(
+			() =>
+				[...a.provider.awareness!.getStates().values()].some(
+					(state) =>
+						(state as { user?: { id: string } }).user?.id === bob.user.id &&
+						(state as { presence?: { status: string } }).presence?.status === 'away'
+				),
+			5_000,
+			'presence to reach process A'
+		);
+	});
+
+	it('closes connections on every process when a person leaves the team', async () => {
+		const onA = await open(urlA, carol);
+		const onB = await open(urlB, carol);
+		const stays = await open(urlB, bob);
+		// The change is made in a third process (as an HTTP request on any process would be).
+		await app.people.assign(admin.user, carol.user.id, { teamId: mobileTeamId });
+		await waitFor(
+			() =>
+				onA.closes.some((reason) => reason.startsWith('access-revoked')) &&
+				onB.closes.some((reason) => reason.startsWith('access-revoked')),
+			10_000,
+			'both connections to close'
+		);
+		expect(stays.closes).toEqual([]);
+		onA.destroy();
+		onB.destroy();
+	});
+
+	it('compacts from two processes without losing what the other one stored', async () => {
+		const docName = documentName('channel', platformChannel, 7);
+		const repository = new SharedDocumentRepository(database.sql);
+		const first = new Y.Doc();
+		const second = new Y.Doc();
+		postMessage(first, alice.user.id, { text: 'only process one has this' });
+		postMessage(second, bob.user.id, { text: 'only process two has this' });
+		const [seqOne] = await repository.appendMany([
+			{ name: docName, update: Y.encodeStateAsUpdate(first) }
+		]);
+		const [seqTwo] = await repository.appendMany([
+			{ name: docName, update: Y.encodeStateAsUpdate(second) }
+		]);
+		// Process two compacts everything it knows of, including process one's log entry...
+		await repository.compact(docName, Y.encodeStateAsUpdate(second), seqTwo!);
+		// ...then process one compacts a state that lacks process two's message.
+		await repository.compact(docName, Y.encodeStateAsUpdate(first), seqOne!);
+		const stored = await repository.load(docName);
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, stored.state!);
+		for (const { update } of stored.updates) Y.applyUpdate(doc, update);
+		expect(listMessages(doc).map((m) => m.text).sort()).toEqual([
+			'only process one has this',
+			'only process two has this'
+		]);
+	});
+
+	it('runs periodic work in one process of the cluster at a time', async () => {
+		const config = { ...app.config, REDIS_URL: `${REDIS_BASE}?prefix=${prefix}-timers` };
+		const one = createScaleOut({ ...app, config })!;
+		const two = createScaleOut({ ...app, config })!;
+		const runs: string[] = [];
+		one.every('tick', 300, async () => void runs.push('one'));
+		two.every('tick', 300, async () => void runs.push('two'));
+		await new Promise((resolve) => setTimeout(resolve, 1_600));
+		await Promise.all([one.close(), two.close()]);
+		// Five periods: once each, whichever process took it, not twice.
+		expect(runs.length).toBeGreaterThanOrEqual(3);
+		expect(runs.length).toBeLessThanOrEqual(6);
+	});
+});
