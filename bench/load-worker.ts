@@ -40,10 +40,11 @@ function cookieSocket(token: string, counter?: { bytes: number }) {
 		constructor(address: string) {
 			super(address, { headers: { cookie: `${SESSION_COOKIE}=${token}` } });
 			if (counter) {
-				this.on('message', (data: Buffer | Buffer[]) => {
+				// The provider sets binaryType to 'arraybuffer': every payload has a byteLength.
+				this.on('message', (data: ArrayBuffer | Buffer | Buffer[]) => {
 					counter.bytes += Array.isArray(data)
-						? data.reduce((sum, part) => sum + part.length, 0)
-						: data.length;
+						? data.reduce((sum, part) => sum + part.byteLength, 0)
+						: data.byteLength;
 				});
 			}
 		}

@@ -16,7 +16,7 @@ import {
 } from './lib/api.ts';
 import { connectMembers, disconnectAll, measureDelivery, ratio } from './lib/delivery.ts';
 import { parseOptions, type BenchOptions, type DatabaseChoice } from './lib/options.ts';
-import { ProcessMonitor, round, sampleProcess } from './lib/proc.ts';
+import { ProcessMonitor, quiesce, round, sampleProcess } from './lib/proc.ts';
 import { startWorkers, type LoadWorker, type MemberPlan } from './lib/protocol.ts';
 import {
 	createPostgresDatabase,
@@ -65,7 +65,9 @@ interface DatabaseRun {
 	singleP99: number | null;
 }
 
-const wants = (scenario: number) => options.scenarios.has(scenario);
+/** The scenarios of the pass being run. */
+let current = options.scenarios;
+const wants = (scenario: number) => current.has(scenario);
 
 function productStart(run: DatabaseRun, stage: string, redisUrl?: string) {
 	return startProduct({
@@ -187,7 +189,7 @@ async function scenarioOneAndFive(run: DatabaseRun, workers: LoadWorker[]): Prom
 		run.singleP99 = product.p99_ms;
 	}
 	let bare = null;
-	if (wants(5) || wants(1)) {
+	if (wants(5)) {
 		log(`[${run.db}] scenario 5: the same against a bare Hocuspocus server`);
 		const bareServer = await startBare();
 		try {
@@ -283,10 +285,11 @@ async function scenarioTwo(run: DatabaseRun, workers: LoadWorker[]): Promise<voi
 async function scenarioThree(run: DatabaseRun, workers: LoadWorker[]): Promise<void> {
 	const { sizes } = options;
 	const population = run.population!;
-	// A fresh process, so that memory per connection is not mixed with earlier scenarios.
-	const server = await restart(run, 'capacity');
+	// A fresh process, so that memory per connection is not mixed with earlier scenarios (the
+	// quick run measures on the running one).
+	const server = options.quick ? run.server! : await restart(run, 'capacity');
 	log(`[${run.db}] scenario 3: up to ${sizes.connections} idle connections`);
-	await new Promise((resolve) => setTimeout(resolve, 3_000));
+	await quiesce([server.pid]);
 	const before = sampleProcess(server.pid)!.rssMb;
 	const all = plans(population, sizes.connections, () => ({ url: server.wsUrl, server: 0 }));
 	const step = Math.max(250, Math.round(sizes.connections / 5));
@@ -471,7 +474,12 @@ async function scenarioSix(run: DatabaseRun, workers: LoadWorker[]): Promise<voi
 	}
 }
 
-async function runDatabase(db: DatabaseChoice, workers: LoadWorker[]): Promise<void> {
+async function runDatabase(
+	db: DatabaseChoice,
+	scenarios: Set<number>,
+	workers: LoadWorker[]
+): Promise<void> {
+	current = scenarios;
 	const run: DatabaseRun = {
 		db,
 		dataDir: path.join(workDir, `data-${db}-${Date.now()}`),
@@ -504,7 +512,7 @@ async function runDatabase(db: DatabaseChoice, workers: LoadWorker[]): Promise<v
 		if (wants(4)) await guarded(4, () => scenarioFour(run, workers));
 		if (wants(6)) {
 			if (db === 'postgres') await guarded(6, () => scenarioSix(run, workers));
-			else if (!options.databases.includes('postgres')) {
+			else {
 				await emit({
 					scenario: 6,
 					db,
@@ -522,8 +530,9 @@ async function runDatabase(db: DatabaseChoice, workers: LoadWorker[]): Promise<v
 async function main(options: BenchOptions): Promise<void> {
 	if (options.out) outFile = await fs.open(options.out, 'a');
 	await fs.mkdir(workDir, { recursive: true });
+	const plan = options.passes.map((p) => `${[...p.scenarios].join(',')} on ${p.db}`).join('; ');
 	log(
-		`ConnectFlow bench${options.quick ? ' --quick' : ''}: scenarios ${[...options.scenarios].join(',')} on ${options.databases.join(' and ')}, ${options.loaders} load processes; ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)}`
+		`ConnectFlow bench${options.quick ? ' --quick' : ''}: scenarios ${plan}; ${options.loaders} load processes; ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)}`
 	);
 	if (options.databases.includes('postgres') && !(await postgresReachable())) {
 		throw new Error('real Postgres is not reachable (set BENCH_DATABASE_URL)');
@@ -531,7 +540,7 @@ async function main(options: BenchOptions): Promise<void> {
 	await preparePrivateBuild();
 	const workers = await startWorkers(options.loaders);
 	try {
-		for (const db of options.databases) await runDatabase(db, workers);
+		for (const pass of options.passes) await runDatabase(pass.db, pass.scenarios, workers);
 	} finally {
 		await Promise.all(workers.map((worker) => worker.exit()));
 		await outFile?.close();

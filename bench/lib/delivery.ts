@@ -35,6 +35,8 @@ export interface DeliveryResult {
 	cross_deliveries: number;
 	server_rss_mb: number;
 	server_cpu_pct: number;
+	/** Server CPU time per message sent (all processes), a figure less sensitive to contention. */
+	server_cpu_ms_per_msg: number | null;
 	servers: { pid: number; rssMb: number; cpuPct: number }[];
 	load_cpu_pct: number;
 	machine_busy_pct: number;
@@ -76,7 +78,7 @@ export async function measureDelivery(plan: DeliveryPlan): Promise<DeliveryResul
 	log(
 		`connected ${plan.members.length} members (${plan.members.reduce((s, m) => s + m.docs.length, 0)} documents) in ${connected.seconds} s, ${connected.failed} failed`
 	);
-	await new Promise((resolve) => setTimeout(resolve, (plan.settleS ?? 2) * 1000));
+	await new Promise((resolve) => setTimeout(resolve, (plan.settleS ?? 1) * 1000));
 	const busy = await quiesce([...plan.serverPids, ...(plan.quietPids ?? [])]);
 	if (busy >= 10) log(`servers still busy (${round(busy)}% CPU) after 60 s; measuring anyway`);
 
@@ -154,6 +156,7 @@ export async function measureDelivery(plan: DeliveryPlan): Promise<DeliveryResul
 		cross_deliveries: cross.count,
 		server_rss_mb: serverUsage.rssMb,
 		server_cpu_pct: serverUsage.cpuPct,
+		server_cpu_ms_per_msg: total > 0 ? round2((serverUsage.cpuSeconds * 1000) / total) : null,
 		servers: serverUsage.perProcess,
 		load_cpu_pct: loadUsage.cpuPct,
 		machine_busy_pct: serverUsage.machineBusyPct,

@@ -1,7 +1,9 @@
 /**
  * Command line of `npm run bench`:
  *   --quick                 a smaller version of every scenario (under two minutes)
- *   --db=pglite|postgres|both   which database the product runs on (default both)
+ *   --db=pglite|postgres|both   which database the product runs on. Default: both; with
+ *                           --quick, scenarios 1-5 on PGlite and scenario 6 (which needs a
+ *                           database shared by two processes) on Postgres
  *   --scenario=1,2          only these scenarios (1 delivery, 2 announcements, 3 capacity,
  *                           4 history, 5 bare baseline, 6 two processes through Redis)
  *   --loaders=N             load processes holding the simulated members (default 2)
@@ -16,6 +18,8 @@ export type DatabaseChoice = 'pglite' | 'postgres';
 export interface BenchOptions {
 	quick: boolean;
 	databases: DatabaseChoice[];
+	/** What runs on which database, in order. */
+	passes: { db: DatabaseChoice; scenarios: Set<number> }[];
 	scenarios: Set<number>;
 	loaders: number;
 	cpuProf: boolean;
@@ -57,9 +61,9 @@ const QUICK: Sizes = {
 	members: 300,
 	channels: 30,
 	rate: 60,
-	durationS: 8,
+	durationS: 6,
 	announcementRate: 5,
-	connections: 1000,
+	connections: 500,
 	histories: [10_000, 100_000],
 	scaleMembers: 300,
 	scaleChannels: 30,
@@ -93,9 +97,19 @@ export function parseOptions(argv: string[]): BenchOptions {
 	if (flags.has('connections')) {
 		sizes.connections = positive(flags.get('connections')!, '--connections');
 	}
+	const databases: DatabaseChoice[] = db === 'both' ? ['pglite', 'postgres'] : [db as DatabaseChoice];
+	const only = (keep: (n: number) => boolean) => new Set([...scenarios].filter(keep));
+	const passes =
+		quick && !flags.has('db')
+			? [
+					{ db: 'pglite' as const, scenarios: only((n) => n !== 6) },
+					{ db: 'postgres' as const, scenarios: only((n) => n === 6) }
+				].filter((pass) => pass.scenarios.size > 0)
+			: databases.map((database) => ({ db: database, scenarios }));
 	return {
 		quick,
-		databases: db === 'both' ? ['pglite', 'postgres'] : [db as DatabaseChoice],
+		databases: [...new Set(passes.map((pass) => pass.db))],
+		passes,
 		scenarios,
 		loaders: flags.has('loaders') ? positive(flags.get('loaders')!, '--loaders') : 2,
 		cpuProf: flags.get('cpu-prof') === 'true',

@@ -79,6 +79,8 @@ export class ProcessMonitor {
 	stop(): {
 		rssMb: number;
 		cpuPct: number;
+		/** CPU seconds all the processes used during the window. */
+		cpuSeconds: number;
 		perProcess: { pid: number; rssMb: number; cpuPct: number }[];
 		machineBusyPct: number;
 		loadAvg: number;
@@ -91,7 +93,8 @@ export class ProcessMonitor {
 			const seconds = first && last ? (last.at - first.at) / 1000 : 0;
 			const cpuPct =
 				first && last && seconds > 0 ? ((last.cpuSeconds - first.cpuSeconds) / seconds) * 100 : 0;
-			return { pid, rssMb: round(this.peakRss.get(pid) ?? 0), cpuPct: round(cpuPct) };
+			const cpuSeconds = first && last ? last.cpuSeconds - first.cpuSeconds : 0;
+			return { pid, rssMb: round(this.peakRss.get(pid) ?? 0), cpuPct: round(cpuPct), cpuSeconds };
 		});
 		const machine = machineTicks();
 		const total = machine.total - this.machineStart.total;
@@ -99,7 +102,8 @@ export class ProcessMonitor {
 		return {
 			rssMb: round(perProcess.reduce((sum, p) => sum + p.rssMb, 0)),
 			cpuPct: round(perProcess.reduce((sum, p) => sum + p.cpuPct, 0)),
-			perProcess,
+			cpuSeconds: perProcess.reduce((sum, p) => sum + p.cpuSeconds, 0),
+			perProcess: perProcess.map(({ pid, rssMb, cpuPct }) => ({ pid, rssMb, cpuPct })),
 			machineBusyPct:
 				total > 0 ? round(((machine.busy - this.machineStart.busy) / total) * 100 * cores) : 0,
 			loadAvg: round(this.loadStart)

@@ -22,8 +22,20 @@ export function log(message: string): void {
 	process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-/** Copies the built product (build, server, src, package.json) and links node_modules. */
+/**
+ * Copies the built product (build, server, src, package.json) and links node_modules.
+ * BENCH_REUSE_APP=1 keeps an existing copy (to measure an experimental change made in it).
+ */
 export async function preparePrivateBuild(): Promise<void> {
+	if (process.env.BENCH_REUSE_APP === '1') {
+		try {
+			await fs.access(path.join(appDir, 'build/handler.js'));
+			log(`reusing the existing copy in ${appDir} (BENCH_REUSE_APP=1)`);
+			return;
+		} catch {
+			// No copy yet: make one.
+		}
+	}
 	const handler = path.join(repoRoot, 'build/handler.js');
 	for (let attempt = 0; ; attempt++) {
 		try {

@@ -172,9 +172,8 @@ async function writeHistory(
 		versions: MessageValue[];
 	}[] = [];
 	const roots: { id: string; authorId: string; at: number }[] = [];
-	let at = start;
 	for (let i = 0; i < count; i++) {
-		at = momentOf(i);
+		const at = momentOf(i);
 		if (inShard >= SHARD_CAPACITY) {
 			await storeShard(documents, kindOfDoc, channel.id, shard, doc, shard + 1);
 			shard++;

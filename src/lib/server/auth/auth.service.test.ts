@@ -6,7 +6,6 @@ import { sessionIdFromToken } from './session-token.ts';
 
 const kinds = await availableDatabaseKinds();
 
-
 describe.each(kinds)('auth on %s', (kind) => {
 	let app: TestApp;
 	beforeAll(async () => {

@@ -7,7 +7,6 @@ import { createChannelSchema } from './channel.schema.ts';
 
 const kinds = await availableDatabaseKinds();
 
-
 describe.each(kinds)('channels on %s', (kind) => {
 	let app: TestApp;
 	beforeAll(async () => {

@@ -6,7 +6,6 @@ import type { SessionUser } from '../auth/auth.schema.ts';
 
 const kinds = await availableDatabaseKinds();
 
-
 describe.each(kinds)('organization structure and people on %s', (kind) => {
 	let app: TestApp;
 	beforeAll(async () => {
