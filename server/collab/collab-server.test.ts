@@ -209,6 +209,38 @@ describe.each(kinds)('collaboration server on %s', (kind) => {
 		mod.destroy();
 	});
 
+	it('shows presence and typing under the true identity, whatever a client claims', async () => {
+		const a = await opened(alice.token, doc(teamChannel));
+		const b = await opened(bob.token, doc(teamChannel));
+		b.provider.awareness!.setLocalState({
+			user: { id: alice.user.id, name: 'Alice (not really)' },
+			presence: { status: 'online' },
+			typing: { typing: true, at: Date.now() }
+		});
+		await waitFor(() =>
+			[...a.provider.awareness!.getStates().values()].some((state) => state.typing?.typing === true)
+		);
+		const typing = [...a.provider.awareness!.getStates().values()].find(
+			(state) => state.typing?.typing === true
+		)!;
+		expect(typing.user).toEqual({ id: bob.user.id, name: 'Bob' });
+		a.destroy();
+		b.destroy();
+	});
+
+	it('refuses a WebSocket opened from another site', async () => {
+		const raw = new WebSocket(h.url, {
+			headers: { cookie: `cf_session=${alice.token}`, origin: 'https://evil.example' }
+		});
+		const outcome = await new Promise<string>((resolve) => {
+			raw.on('open', () => resolve('open'));
+			raw.on('unexpected-response', (_request, response) => resolve(String(response.statusCode)));
+			raw.on('error', () => resolve('error'));
+		});
+		expect(outcome).toBe('403');
+		raw.terminate();
+	});
+
 	it('refuses oversized and garbage frames without harming other clients', async () => {
 		const a = await opened(alice.token, doc(teamChannel));
 		const b = await opened(bob.token, doc(teamChannel));
