@@ -1,4 +1,5 @@
 import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { SyncedProvider } from '../src/lib/client/collab/synced-provider.ts';
@@ -18,7 +19,7 @@ import type { MemberPlan, WorkerCommand, WorkerReply } from './lib/protocol.ts';
 interface OpenDoc {
 	name: string;
 	doc: Y.Doc;
-	provider: SyncedProvider;
+	provider: BenchProvider;
 	synced: boolean;
 }
 
@@ -26,6 +27,28 @@ interface Client {
 	plan: MemberPlan;
 	socket: HocuspocusProviderWebsocket;
 	docs: Map<string, OpenDoc>;
+}
+
+/**
+ * A browser tab processes its peers' awareness (presence, typing) on its own CPU. A thousand
+ * simulated tabs share this machine's two cores with the server, so by default they drop
+ * incoming awareness frames unread; they still publish and renew their own awareness, so the
+ * server does all of its awareness work. BENCH_CLIENT_AWARENESS=1 processes them like a tab.
+ */
+const processPeerAwareness = process.env.BENCH_CLIENT_AWARENESS === '1';
+const MESSAGE_AWARENESS = 1;
+let peerAwareness = 0;
+
+class BenchProvider extends SyncedProvider {
+	override onMessage(event: MessageEvent): void {
+		const decoder = decoding.createDecoder(new Uint8Array(event.data as ArrayBuffer));
+		decoding.readVarString(decoder);
+		if (decoding.readVarUint(decoder) === MESSAGE_AWARENESS) {
+			peerAwareness++;
+			if (!processPeerAwareness) return;
+		}
+		super.onMessage(event);
+	}
 }
 
 const clients: Client[] = [];
@@ -88,8 +111,8 @@ function observe(doc: Y.Doc, server: number): void {
 function openDoc(client: Client, name: string): OpenDoc {
 	const doc = new Y.Doc();
 	observe(doc, client.plan.server);
-	const open: OpenDoc = { name, doc, provider: null as unknown as SyncedProvider, synced: false };
-	open.provider = new SyncedProvider({
+	const open: OpenDoc = { name, doc, provider: null as unknown as BenchProvider, synced: false };
+	open.provider = new BenchProvider({
 		websocketProvider: client.socket,
 		name,
 		document: doc,
@@ -168,11 +191,11 @@ async function send(
 	tag: string,
 	ratePerSec: number,
 	durationMs: number,
-	senders: { memberId: string; doc: string }[]
+	senders: { memberId: string; doc: string; url: string }[]
 ): Promise<WorkerReply> {
 	const perDoc: Record<string, number> = {};
-	const targets = senders.flatMap(({ memberId, doc }) => {
-		const client = clients.find((c) => c.plan.id === memberId);
+	const targets = senders.flatMap(({ memberId, doc, url }) => {
+		const client = clients.find((c) => c.plan.id === memberId && c.plan.url === url);
 		const open = client?.docs.get(doc);
 		return client && open ? [{ memberId, open, server: client.plan.server }] : [];
 	});
@@ -292,10 +315,12 @@ process.on('message', (command: WorkerCommand) => {
 						latencies: take(command.tag),
 						cross: take(`${command.tag}/cross`),
 						closes: Object.fromEntries(closes),
-						denied
+						denied,
+						peerAwareness
 					});
 					closes.clear();
 					denied = 0;
+					peerAwareness = 0;
 					break;
 				}
 				case 'disconnect': {

@@ -37,12 +37,12 @@ const times: number[] = [];
 let at = profile.startTime;
 for (const delta of profile.timeDeltas) times.push((at += delta));
 const to = flag('to') ? Number(flag('to')) : profile.endTime - skipEndS * 1e6;
-const from = flag('from')
-	? Number(flag('from'))
-	: lastS > 0
-		? to - lastS * 1e6
-		: profile.startTime;
+const from = flag('from') ? Number(flag('from')) : lastS > 0 ? to - lastS * 1e6 : profile.startTime;
 
+const parents = new Map<number, number>();
+for (const node of profile.nodes)
+	for (const child of node.children ?? []) parents.set(child, node.id);
+const inclusive = new Map<string, number>();
 const selfByFunction = new Map<string, number>();
 const selfByPlace = new Map<string, number>();
 let total = 0;
@@ -58,6 +58,15 @@ for (let i = 0; i < profile.samples.length; i++) {
 		idle += duration;
 		continue;
 	}
+	const seen = new Set<string>();
+	for (let id: number | undefined = node.id; id !== undefined; id = parents.get(id)) {
+		const frame = nodes.get(id)!.callFrame;
+		if (!frame.url || frame.url.startsWith('node:')) continue;
+		const name = `${frame.functionName || '(anonymous)'}  ${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
+		if (seen.has(name)) continue;
+		seen.add(name);
+		inclusive.set(name, (inclusive.get(name) ?? 0) + duration);
+	}
 	const place = placeOf(url, functionName);
 	const key = `${functionName || '(anonymous)'}  ${shortUrl(url)}:${lineNumber + 1}`;
 	selfByFunction.set(key, (selfByFunction.get(key) ?? 0) + duration);
@@ -65,7 +74,9 @@ for (let i = 0; i < profile.samples.length; i++) {
 }
 
 function shortUrl(url: string): string {
-	return url.replace(/^file:\/\/.*?\/node_modules\//, '').replace(/^file:\/\/\/tmp\/bench-app\//, '');
+	return url
+		.replace(/^file:\/\/.*?\/node_modules\//, '')
+		.replace(/^file:\/\/\/tmp\/bench-app\//, '');
 }
 
 function placeOf(url: string, functionName: string): string {
@@ -87,5 +98,9 @@ for (const [place, time] of [...selfByPlace].sort((a, b) => b[1] - a[1]).slice(0
 }
 console.log('\nself time by function');
 for (const [key, time] of [...selfByFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+	console.log(`${ms(time)} ${pct(time)}%  ${key}`);
+}
+console.log('\ninclusive time by function (JavaScript frames)');
+for (const [key, time] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) {
 	console.log(`${ms(time)} ${pct(time)}%  ${key}`);
 }

@@ -115,15 +115,20 @@ export async function registerMembers(
 		8,
 		async (n) => {
 			const name = `Member ${n + 1}`;
-			const joined = await api<{ user: { id: string } }>(org.baseUrl, 'POST', '/api/auth/register', {
-				body: {
-					joinCode: org.joinCode,
-					name,
-					email: `member${n + 1}.${org.unique}@bench.test`,
-					password: PASSWORD,
-					title: ''
+			const joined = await api<{ user: { id: string } }>(
+				org.baseUrl,
+				'POST',
+				'/api/auth/register',
+				{
+					body: {
+						joinCode: org.joinCode,
+						name,
+						email: `member${n + 1}.${org.unique}@bench.test`,
+						password: PASSWORD,
+						title: ''
+					}
 				}
-			});
+			);
 			if (!joined.token) throw new Error('registration gave no session cookie');
 			return { id: joined.data.user.id, name, token: joined.token };
 		}
@@ -154,7 +159,10 @@ export async function createTeams(org: Organization, count: number, label: strin
 			(
 				await api<{ id: string }>(org.baseUrl, 'POST', '/api/teams', {
 					token: org.admin.token,
-					body: { name: `${label} team ${i + 1}`, departmentId: departments[i % departments.length] }
+					body: {
+						name: `${label} team ${i + 1}`,
+						departmentId: departments[i % departments.length]
+					}
 				})
 			).data.id
 	);

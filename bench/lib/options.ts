@@ -8,6 +8,7 @@
  *                           4 history, 5 bare baseline, 6 two processes through Redis)
  *   --loaders=N             load processes holding the simulated members (default 2)
  *   --duration=S            seconds of sending in scenarios 1, 2, 5 and 6
+ *   --blocks=N              product and bare baseline alternate in N blocks each (default 2)
  *   --connections=N         connections to reach in scenario 3
  *   --cpu-prof              run the product server with `node --cpu-prof` (profiles in
  *                           /tmp/connectflow-bench/profiles)
@@ -22,6 +23,7 @@ export interface BenchOptions {
 	passes: { db: DatabaseChoice; scenarios: Set<number> }[];
 	scenarios: Set<number>;
 	loaders: number;
+	blocks: number;
 	cpuProf: boolean;
 	out: string | null;
 	sizes: Sizes;
@@ -77,7 +79,16 @@ export function parseOptions(argv: string[]): BenchOptions {
 		if (!match) throw new Error(`unknown argument ${arg}`);
 		flags.set(match[1]!, match[2] ?? 'true');
 	}
-	const known = ['quick', 'db', 'scenario', 'loaders', 'duration', 'connections', 'cpu-prof', 'out'];
+	const known = [
+		'quick',
+		'db',
+		'scenario',
+		'loaders',
+		'duration',
+		'connections',
+		'cpu-prof',
+		'out'
+	];
 	for (const key of flags.keys()) {
 		if (!known.includes(key)) throw new Error(`unknown option --${key}`);
 	}
@@ -97,7 +108,8 @@ export function parseOptions(argv: string[]): BenchOptions {
 	if (flags.has('connections')) {
 		sizes.connections = positive(flags.get('connections')!, '--connections');
 	}
-	const databases: DatabaseChoice[] = db === 'both' ? ['pglite', 'postgres'] : [db as DatabaseChoice];
+	const databases: DatabaseChoice[] =
+		db === 'both' ? ['pglite', 'postgres'] : [db as DatabaseChoice];
 	const only = (keep: (n: number) => boolean) => new Set([...scenarios].filter(keep));
 	const passes =
 		quick && !flags.has('db')
@@ -112,6 +124,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 		passes,
 		scenarios,
 		loaders: flags.has('loaders') ? positive(flags.get('loaders')!, '--loaders') : 2,
+		blocks: flags.has('blocks') ? Math.round(positive(flags.get('blocks')!, '--blocks')) : 2,
 		cpuProf: flags.get('cpu-prof') === 'true',
 		out: flags.get('out') ?? null,
 		sizes

@@ -21,7 +21,7 @@ export type WorkerCommand = { id: number } & (
 			tag: string;
 			ratePerSec: number;
 			durationMs: number;
-			senders: { memberId: string; doc: string }[];
+			senders: { memberId: string; doc: string; url: string }[];
 	  }
 	| { type: 'count'; tag: string }
 	| { type: 'collect'; tag: string }
@@ -49,6 +49,8 @@ export type WorkerReply =
 			cross: Float64Array;
 			closes: Record<string, number>;
 			denied: number;
+			/** Peers' awareness frames received (dropped unread by default, see load-worker.ts). */
+			peerAwareness: number;
 	  }
 	| { type: 'disconnected' }
 	| {
@@ -64,7 +66,11 @@ export type WorkerReply =
 	  };
 
 type Reply<T extends WorkerReply['type']> = Extract<WorkerReply, { type: T }>;
-type Command = WorkerCommand extends infer C ? (C extends { id: number } ? Omit<C, 'id'> : never) : never;
+type Command = WorkerCommand extends infer C
+	? C extends { id: number }
+		? Omit<C, 'id'>
+		: never
+	: never;
 
 /** One load process, driven by commands that each answer once. */
 export class LoadWorker {

@@ -129,7 +129,11 @@ export async function startProduct(options: ProductOptions): Promise<ServerProce
 		process.execPath,
 		[
 			...(options.cpuProf
-				? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`]
+				? [
+						'--cpu-prof',
+						`--cpu-prof-dir=${profileDir}`,
+						`--cpu-prof-name=${options.name}.cpuprofile`
+					]
 				: []),
 			'server/main.ts'
 		],

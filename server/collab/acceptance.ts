@@ -16,7 +16,9 @@ import {
 	type ListedMessage,
 	type MessageValue
 } from '../../src/lib/shared/chat/document-schema.ts';
+import type { CollabContext } from './context.ts';
 import type { AcceptedUpdate } from './persistence.extension.ts';
+import type { GuardedChanges } from './update-guard.ts';
 
 export type ServerWriter = (document: Document, change: (doc: Y.Doc) => void) => Promise<void>;
 
@@ -41,16 +43,27 @@ export class Acceptance {
 		this.writeServer = deps.writeServer;
 	}
 
+	/**
+	 * The acceptance stamps of the new messages of an accepted update: the persistence extension
+	 * writes them with the update itself (one log entry, one broadcast).
+	 */
+	stampsFor(context: CollabContext, changes: GuardedChanges): ((doc: Y.Doc) => void) | null {
+		const messages = writtenMessages(changes);
+		if (messages.length === 0) return null;
+		const now = Date.now();
+		const authorId = context.user.id;
+		return (doc) => {
+			for (const message of messages) markAccepted(doc, authorId, message.id, now);
+		};
+	}
+
 	async handle({ document, context, changes }: AcceptedUpdate): Promise<void> {
 		const now = Date.now();
 		const authorId = context.user.id;
-		const messages: MessageValue[] = [];
+		const messages = writtenMessages(changes);
 		for (const entry of changes.written) {
 			const key = parseEntryKey(entry.key);
-			if (key?.kind === 'message') {
-				const value = messageValueSchema.safeParse(entry.value);
-				if (value.success) messages.push(value.data);
-			} else if (key?.kind === 'read') {
+			if (key?.kind === 'read') {
 				const mark = readMarkSchema.safeParse(entry.value);
 				if (mark.success) {
 					void this.record.recordRead(
@@ -62,6 +75,8 @@ export class Acceptance {
 				}
 			}
 		}
+		// Messages were stamped with the update (stampsFor); stamping again changes nothing, and
+		// covers an update accepted without its stamps.
 		await this.writeServer(document, (doc) => {
 			for (const message of messages) markAccepted(doc, authorId, message.id, now);
 			for (const moderated of changes.moderated) {
@@ -104,6 +119,16 @@ export class Acceptance {
 			console.error(`[connectflow] could not seal ${document.name}`, error);
 		}
 	}
+}
+
+function writtenMessages(changes: GuardedChanges): MessageValue[] {
+	const messages: MessageValue[] = [];
+	for (const entry of changes.written) {
+		if (parseEntryKey(entry.key)?.kind !== 'message') continue;
+		const value = messageValueSchema.safeParse(entry.value);
+		if (value.success) messages.push(value.data);
+	}
+	return messages;
 }
 
 function countMessages(document: Document): number {

@@ -200,11 +200,17 @@ describe.each(kinds)('collaboration server on %s', (kind) => {
 				listMessages(a.doc).find((m) => m.id === rude.id)?.moderation != null ||
 				!listMessages(a.doc).some((m) => m.id === rude.id && m.text)
 		);
-		await h.collab.record.idle();
-		const [row] = await h.app.database.sql<
-			{ deletedBy: string }[]
-		>`select deleted_by as "deletedBy" from messages where id = ${rude.id}`;
-		expect(row!.deletedBy).toBe(admin.user.id);
+		// The record is written off the acknowledgement path: poll until it is there.
+		const deletedBy = async () => {
+			const [row] = await h.app.database.sql<
+				{ deletedBy: string | null }[]
+			>`select deleted_by as "deletedBy" from messages where id = ${rude.id}`;
+			return row?.deletedBy ?? null;
+		};
+		for (let tries = 0; tries < 100 && (await deletedBy()) === null; tries++) {
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+		expect(await deletedBy()).toBe(admin.user.id);
 		a.destroy();
 		mod.destroy();
 	});

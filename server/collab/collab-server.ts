@@ -33,7 +33,8 @@ export interface CollabServer {
  */
 export function createCollabServer(app: AppContext, extra: Extension[] = []): CollabServer {
 	const scaleOut = createScaleOut(app); // null unless REDIS_URL is set
-	const documents = scaleOut?.documents(app.database.sql) ?? new DocumentRepository(app.database.sql);
+	const documents =
+		scaleOut?.documents(app.database.sql) ?? new DocumentRepository(app.database.sql);
 	const record = new MessageRecordService(new MessageRepository(app.database.sql));
 	const acceptance: Acceptance = new Acceptance({
 		record,
@@ -51,6 +52,7 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 				);
 			});
 		},
+		serverChangeFor: (context, changes) => acceptance.stampsFor(context, changes),
 		onLoaded: async (document) => {
 			if (scaleOut && !(await scaleOut.claimLoadWork(document.name))) return;
 			await acceptance.stampUnaccepted(document);

@@ -46,6 +46,9 @@ export interface AcceptedUpdate {
 	changes: GuardedChanges;
 }
 
+/** The server's own change that goes with an accepted client update (its acceptance stamps). */
+export type ServerChange = (doc: Y.Doc) => void;
+
 /**
  * Durability: every client update is appended to the log in Postgres before Hocuspocus applies
  * and acknowledges it, so what the sender sees as sent survives a crash at any moment. The log
@@ -58,6 +61,10 @@ export class PersistenceExtension implements Extension {
 	readonly log: UpdateLog;
 	readonly onAccepted: (accepted: AcceptedUpdate) => void;
 	readonly onLoaded: (document: Document) => Promise<void>;
+	readonly serverChangeFor: (
+		context: CollabContext,
+		changes: GuardedChanges
+	) => ServerChange | null;
 	private states = new Map<string, DocumentState>();
 	private pending = new WeakMap<Connection, { seq: number | null; changes: GuardedChanges }>();
 
@@ -66,11 +73,13 @@ export class PersistenceExtension implements Extension {
 		log: UpdateLog;
 		onAccepted: (accepted: AcceptedUpdate) => void;
 		onLoaded: (document: Document) => Promise<void>;
+		serverChangeFor?: (context: CollabContext, changes: GuardedChanges) => ServerChange | null;
 	}) {
 		this.repository = deps.repository;
 		this.log = deps.log;
 		this.onAccepted = deps.onAccepted;
 		this.onLoaded = deps.onLoaded;
+		this.serverChangeFor = deps.serverChangeFor ?? (() => null);
 	}
 
 	async onLoadDocument({ document, documentName }: onLoadDocumentPayload): Promise<void> {
@@ -102,11 +111,22 @@ export class PersistenceExtension implements Extension {
 		if (payload.type !== SYNC_STEP_2 && payload.type !== SYNC_UPDATE) return;
 		const changes = acceptedChanges.get(payload.payload);
 		if (!changes) throw new Error('update reached persistence without validation');
-		// An empty sync step 2 ([0, 0]) changes nothing and needs no log entry.
-		const seq =
-			payload.payload.byteLength > 2
-				? await this.append(payload.documentName, payload.payload)
-				: null;
+		// The server's stamps for this update are written on the shadow now and logged in the
+		// same entry as the update: one append, and they reach the other clients in the same
+		// broadcast as the update they stamp.
+		const state = this.states.get(payload.documentName);
+		const change = state ? this.serverChangeFor(payload.context, changes) : null;
+		const stamp = state && change ? writeOnShadow(state, change) : null;
+		const entry = stamp ? Y.mergeUpdates([payload.payload, stamp]) : payload.payload;
+		let seq: number | null = null;
+		try {
+			// An empty sync step 2 ([0, 0]) changes nothing and needs no log entry.
+			if (entry.byteLength > 2) seq = await this.append(payload.documentName, entry);
+		} catch (error) {
+			if (state && stamp) resetShadow(state, payload.document);
+			throw error;
+		}
+		if (stamp) Y.applyUpdate(payload.document, stamp, SERVER_ORIGIN);
 		this.pending.set(payload.connection, { seq, changes });
 	}
 
@@ -138,17 +158,15 @@ export class PersistenceExtension implements Extension {
 	async writeServer(document: Document, change: (doc: Y.Doc) => void): Promise<void> {
 		const state = this.states.get(document.name);
 		if (!state) return;
-		const updates: Uint8Array[] = [];
-		const capture = (update: Uint8Array) => updates.push(update);
-		state.shadow.on('update', capture);
+		const update = writeOnShadow(state, change);
+		if (!update) return;
+		let seq: number;
 		try {
-			Y.transact(state.shadow, () => change(state.shadow), SERVER_ORIGIN);
-		} finally {
-			state.shadow.off('update', capture);
+			seq = await this.append(document.name, update);
+		} catch (error) {
+			resetShadow(state, document);
+			throw error;
 		}
-		if (updates.length === 0) return;
-		const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-		const seq = await this.append(document.name, update);
 		Y.applyUpdate(document, update, SERVER_ORIGIN);
 		state.inFlight.delete(seq);
 	}
@@ -193,4 +211,29 @@ export class PersistenceExtension implements Extension {
 			if (state) state.appending--;
 		}
 	}
+}
+
+/** Makes a server change on the shadow copy and returns its update (null if it changed nothing). */
+function writeOnShadow(state: DocumentState, change: (doc: Y.Doc) => void): Uint8Array | null {
+	const updates: Uint8Array[] = [];
+	const capture = (update: Uint8Array) => updates.push(update);
+	state.shadow.on('update', capture);
+	try {
+		Y.transact(state.shadow, () => change(state.shadow), SERVER_ORIGIN);
+	} finally {
+		state.shadow.off('update', capture);
+	}
+	if (updates.length === 0) return null;
+	return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+}
+
+/**
+ * A server change written on the shadow could not be logged, so it will never be applied: the
+ * shadow starts over as a copy of the live document (with a new client id), or later server
+ * changes would depend on the lost one and never apply.
+ */
+function resetShadow(state: DocumentState, document: Document): void {
+	state.shadow.destroy();
+	state.shadow = new Y.Doc();
+	Y.applyUpdate(state.shadow, Y.encodeStateAsUpdate(document));
 }

@@ -286,10 +286,11 @@ describe.skipIf(skipReason !== null)('two processes scaled out through Redis', (
 		const doc = new Y.Doc();
 		Y.applyUpdate(doc, stored.state!);
 		for (const { update } of stored.updates) Y.applyUpdate(doc, update);
-		expect(listMessages(doc).map((m) => m.text).sort()).toEqual([
-			'only process one has this',
-			'only process two has this'
-		]);
+		expect(
+			listMessages(doc)
+				.map((m) => m.text)
+				.sort()
+		).toEqual(['only process one has this', 'only process two has this']);
 	});
 
 	it('runs periodic work in one process of the cluster at a time', async () => {

@@ -113,10 +113,10 @@ export function createScaleOut(app: AppContext): ScaleOut | null {
 		documents: (sql) => new SharedDocumentRepository(sql),
 		async claimLoadWork(documentName) {
 			try {
-				const [, subscribers] = (await pub.pubsub('NUMSUB', `${target.prefix}:${documentName}`)) as [
-					string,
-					number | string
-				];
+				const [, subscribers] = (await pub.pubsub(
+					'NUMSUB',
+					`${target.prefix}:${documentName}`
+				)) as [string, number | string];
 				if (Number(subscribers) > 0) return false;
 				return (await locks.acquire(`load:${documentName}`, LOAD_WORK_CLAIM_MS)) !== null;
 			} catch (error) {
