@@ -5,22 +5,65 @@
 import { build, files, version } from '$service-worker';
 
 /**
- * Offline shell: the app's code and assets are cached at install; pages, their data and the
- * read-only API answers a person has seen are kept network-first, so a reload with no network
- * opens the app where the person was. Conversations themselves come from IndexedDB.
+ * The offline shell of ConnectFlow. After one visit the app opens with no network at all, on
+ * the page the person was on:
+ *
+ * - The app's code and assets, and an app shell (`/offline`, a page rendered without server
+ *   data), are cached at install, per version.
+ * - A navigation goes to the network; when that fails the shell is served, whatever the URL,
+ *   and the app starts client-side there.
+ * - Page data (`__data.json`) goes to the network too, and every answer is kept: the layouts'
+ *   data (the person, the sidebar's channel list) once, each page's own data (a channel with
+ *   its members) per page. Offline, the answer is put together from what was kept; a page
+ *   never opened on this device answers "not available offline" inside the app's layout.
+ * - Read-only API answers the app shows (channels, people, the person) are network-first too.
+ * - Conversations themselves come from IndexedDB (y-indexeddb), not from here.
+ *
+ * Sign-out posts `clear-personal-data`: every cached page and API answer goes.
  */
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const ASSETS = `cf-assets-${version}`;
 const PAGES = 'cf-pages';
-const NETWORK_TIMEOUT_MS = 4000;
+const SHELL = '/offline';
+const NETWORK_TIMEOUT_MS = 10_000;
+/** A page's data is fetched again by a warm-up at most this often. */
+const WARM_AGAIN_MS = 10 * 60_000;
 const assets = new Set([...build, ...files]);
+
+/** Pages of the signed-in app: their first two data nodes are the root and app layouts. */
+const APP_PATH = /^\/(home|c|directory|settings|org-chart|admin)(\/|$)/;
+const API_CACHED = /^\/api\/(channels|people|me|org-chart|structure)(\/|$)/;
+const DATA_SUFFIX = '/__data.json';
+const OFFLINE_HEADER = 'x-connectflow-offline';
+/** Where the kept data nodes live in the PAGES cache. */
+const LAYOUT_KEY = (index: number) => `/__cf/layout/${index}`;
+const PAGE_KEY = (path: string) => `/__cf/page${path}`;
+
+type DataNode =
+	| { type: 'data'; data: unknown; uses?: unknown; slash?: unknown }
+	| { type: 'skip' }
+	| { type: 'error'; error: { code: string; message: string }; status?: number }
+	| null;
+
+interface DataResponse {
+	type: 'data';
+	nodes: DataNode[];
+}
 
 sw.addEventListener('install', (event) => {
 	event.waitUntil(
-		caches
-			.open(ASSETS)
-			.then((cache) => cache.addAll([...assets]))
-			.then(() => sw.skipWaiting())
+		(async () => {
+			const cache = await caches.open(ASSETS);
+			await cache.addAll([...assets]);
+			// The shell has no personal data (no load function runs for it).
+			try {
+				const shell = await fetch(SHELL, { credentials: 'same-origin' });
+				if (shell.ok) await cache.put(SHELL, await anywhereShell(shell));
+			} catch {
+				// Installed while offline: the next version's install will try again.
+			}
+			await sw.skipWaiting();
+		})()
 	);
 });
 
@@ -35,10 +78,18 @@ sw.addEventListener('activate', (event) => {
 	);
 });
 
-/** Sign-out: nothing of the person stays in this browser. */
 sw.addEventListener('message', (event) => {
-	if (event.data?.type === 'clear-personal-data') {
-		event.waitUntil(caches.delete(PAGES));
+	const message = event.data as { type?: string; paths?: unknown } | null;
+	if (message?.type === 'clear-personal-data') {
+		// Sign-out: nothing of the person stays in this browser.
+		warmed.clear();
+		event.waitUntil(
+			caches.delete(PAGES).then(() => {
+				event.ports[0]?.postMessage('cleared');
+			})
+		);
+	} else if (message?.type === 'warm' && Array.isArray(message.paths)) {
+		event.waitUntil(warm(message.paths.filter((p): p is string => typeof p === 'string')));
 	}
 });
 
@@ -49,21 +100,48 @@ sw.addEventListener('fetch', (event) => {
 	if (url.origin !== sw.location.origin || url.pathname.startsWith('/collab')) return;
 	if (assets.has(url.pathname)) {
 		event.respondWith(cacheFirst(request));
-		return;
+	} else if (request.mode === 'navigate') {
+		event.respondWith(navigation(request));
+	} else if (url.pathname.endsWith(DATA_SUFFIX)) {
+		event.respondWith(pageData(request, url));
+	} else if (API_CACHED.test(url.pathname)) {
+		event.respondWith(networkFirst(request));
 	}
-	if (isCacheablePage(request, url)) event.respondWith(networkFirst(request));
 });
 
-function isCacheablePage(request: Request, url: URL): boolean {
-	if (request.mode === 'navigate') return true;
-	if (url.pathname.endsWith('/__data.json')) return true;
-	// Read-only API answers the app shows offline: channels, people, the person themself.
-	return /^\/api\/(channels|people|me|org-chart|structure)(\/|$)/.test(url.pathname);
+/**
+ * The shell is rendered for `/offline`, with paths relative to it ("./_app/…", and a base
+ * computed from the page's address). It is served at any address, so its paths are made
+ * absolute: the app lives at the root of its origin.
+ */
+async function anywhereShell(response: Response): Promise<Response> {
+	const html = (await response.text())
+		.replace(/(["'])\.\//g, '$1/')
+		.replace(/new URL\((["'])\.\1, location\)\.pathname\.slice\(0, -1\)/g, '""');
+	const headers = new Headers(response.headers);
+	headers.delete('content-length');
+	headers.delete('content-encoding');
+	// Preload hints are relative to /offline too; the page's own tags preload the same files.
+	headers.delete('link');
+	return new Response(html, { status: 200, headers });
 }
 
 async function cacheFirst(request: Request): Promise<Response> {
 	const cached = await caches.match(request);
 	return cached ?? fetch(request);
+}
+
+async function navigation(request: Request): Promise<Response> {
+	try {
+		return await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
+	} catch {
+		const shell = await caches.match(SHELL);
+		if (shell) return shell;
+		return new Response(
+			'<!doctype html><meta charset="utf-8"><title>ConnectFlow</title><p>You are offline.</p>',
+			{ status: 503, headers: { 'content-type': 'text/html; charset=utf-8' } }
+		);
+	}
 }
 
 async function networkFirst(request: Request): Promise<Response> {
@@ -75,19 +153,139 @@ async function networkFirst(request: Request): Promise<Response> {
 		return response;
 	} catch {
 		const cached = await cache.match(request, { ignoreVary: true });
-		if (cached) return cached;
-		if (request.mode === 'navigate') {
-			const shell = await cache.match('/home');
-			if (shell) return shell;
-		}
-		return new Response(
-			JSON.stringify({ error: { code: 'OFFLINE', message: 'You are offline.' } }),
-			{
-				status: 503,
-				headers: { 'content-type': 'application/json' }
-			}
-		);
+		if (cached) return marked(cached);
+		return json(503, { error: { code: 'OFFLINE', message: 'You are offline.' } });
 	}
+}
+
+/** The path of the page a `__data.json` request is for. */
+function pagePath(url: URL): string {
+	return url.pathname.slice(0, -DATA_SUFFIX.length) || '/';
+}
+
+async function pageData(request: Request, url: URL): Promise<Response> {
+	const path = pagePath(url);
+	try {
+		const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
+		if (response.ok && response.type === 'basic') await keep(path, response.clone());
+		return response;
+	} catch {
+		return offlineData(path);
+	}
+}
+
+/** Keeps the data nodes of an answer: the layouts' for every page, the rest for this page. */
+async function keep(path: string, response: Response): Promise<void> {
+	let body: DataResponse;
+	try {
+		const lines = (await response.text()).split('\n').filter((line) => line.trim() !== '');
+		// Streamed answers (promises resolved later) are not kept.
+		if (lines.length !== 1) return;
+		body = JSON.parse(lines[0]!) as DataResponse;
+	} catch {
+		return;
+	}
+	if (body.type !== 'data' || !Array.isArray(body.nodes)) return;
+	const cache = await caches.open(PAGES);
+	const app = APP_PATH.test(path);
+	const layouts = app ? 2 : 1;
+	for (let index = 0; index < Math.min(layouts, body.nodes.length); index++) {
+		const node = body.nodes[index];
+		if (node?.type === 'data') await cache.put(LAYOUT_KEY(index), json(200, node));
+	}
+	const own = body.nodes.slice(layouts);
+	if (own.length === 0) return;
+	const previous = await readJson<{ nodes: DataNode[] }>(cache, PAGE_KEY(path));
+	const merged = own.map((node, index) =>
+		node?.type === 'skip' ? (previous?.nodes[index] ?? null) : node
+	);
+	if (merged.some((node) => node?.type === 'error')) {
+		// The page is gone (no access any more): it is not shown offline either.
+		await cache.delete(PAGE_KEY(path));
+		return;
+	}
+	await cache.put(PAGE_KEY(path), json(200, { nodes: merged, at: Date.now() }));
+}
+
+/** An answer put together from what was kept; a page never kept answers "not offline". */
+async function offlineData(path: string): Promise<Response> {
+	const cache = await caches.open(PAGES);
+	const app = APP_PATH.test(path);
+	const nodes: DataNode[] = [];
+	const root = await readJson<DataNode>(cache, LAYOUT_KEY(0));
+	// Without anything kept, the root layout says "nobody signed in" so an error page can show.
+	nodes.push(root ?? { type: 'data', data: [{ user: 1 }, null], uses: {} });
+	if (app) {
+		const layout = await readJson<DataNode>(cache, LAYOUT_KEY(1));
+		if (!layout) return dataResponse([...nodes, unavailable()]);
+		nodes.push(layout);
+	}
+	const page = await readJson<{ nodes: DataNode[] }>(cache, PAGE_KEY(path));
+	if (!page || page.nodes.length === 0) return dataResponse([...nodes, unavailable()]);
+	return dataResponse([...nodes, ...page.nodes]);
+}
+
+function unavailable(): DataNode {
+	return {
+		type: 'error',
+		status: 503,
+		error: {
+			code: 'OFFLINE',
+			message:
+				'You are offline, and this page has not been opened on this device yet. It will load when the connection returns.'
+		}
+	};
+}
+
+const warmed = new Map<string, number>();
+
+/** Fetches and keeps the data of pages the person may open offline (one after the other). */
+async function warm(paths: string[]): Promise<void> {
+	for (const path of paths.slice(0, 60)) {
+		if (!path.startsWith('/') || Date.now() - (warmed.get(path) ?? 0) < WARM_AGAIN_MS) continue;
+		warmed.set(path, Date.now());
+		try {
+			const response = await withTimeout(
+				fetch(`${path === '/' ? '' : path}${DATA_SUFFIX}`, { credentials: 'same-origin' }),
+				NETWORK_TIMEOUT_MS * 2
+			);
+			if (response.ok && response.type === 'basic') await keep(path, response);
+		} catch {
+			warmed.delete(path);
+			return;
+		}
+	}
+}
+
+async function readJson<T>(cache: Cache, key: string): Promise<T | null> {
+	const response = await cache.match(key);
+	if (!response) return null;
+	try {
+		return (await response.json()) as T;
+	} catch {
+		return null;
+	}
+}
+
+/** An answer from the cache says so (the app does not take it as news from the server). */
+function marked(response: Response): Response {
+	const headers = new Headers(response.headers);
+	headers.set(OFFLINE_HEADER, '1');
+	return new Response(response.body, { status: response.status, headers });
+}
+
+function dataResponse(nodes: DataNode[]): Response {
+	return new Response(`${JSON.stringify({ type: 'data', nodes })}\n`, {
+		status: 200,
+		headers: { 'content-type': 'application/json', [OFFLINE_HEADER]: '1' }
+	});
+}
+
+function json(status: number, body: unknown): Response {
+	return new Response(JSON.stringify(body), {
+		status,
+		headers: { 'content-type': 'application/json' }
+	});
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

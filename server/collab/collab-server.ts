@@ -54,10 +54,12 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 		},
 		serverChangeFor: (context, changes) => acceptance.stampsFor(context, changes),
 		onLoaded: async (document) => {
-			if (scaleOut && !(await scaleOut.claimLoadWork(document.name))) return;
-			await acceptance.stampUnaccepted(document);
-			const name = parseDocumentName(document.name);
-			if (name) await record.reconcile(name.id, name.shard, document);
+			const repair = async () => {
+				await acceptance.stampUnaccepted(document);
+				const name = parseDocumentName(document.name);
+				if (name) await record.reconcile(name.id, name.shard, document);
+			};
+			await (scaleOut ? scaleOut.loadWork(document.name, repair) : repair());
 		}
 	});
 	const hocuspocus = new Hocuspocus<CollabContext>({

@@ -41,8 +41,8 @@ export const RELAYED_EVENTS = [
 
 type RelayedEvent = (typeof RELAYED_EVENTS)[number];
 
-/** How long a process's claim on a document's load-time repair work keeps others out. */
-const LOAD_WORK_CLAIM_MS = 10_000;
+/** Longest a document's load-time repair work keeps other processes out (if its process dies). */
+const LOAD_WORK_CLAIM_MS = 30_000;
 
 export interface RedisTarget {
 	host: string;
@@ -76,11 +76,11 @@ export interface ScaleOut {
 	/** The document store to use when several processes share the database. */
 	documents(sql: Sql): DocumentRepository;
 	/**
-	 * Whether this process should do a document's load-time repair work: no other process has
-	 * the document open (its own acceptance covers what it received), and no other process
-	 * loading it at the same moment claimed it first.
+	 * Runs a document's load-time repair work (stamping what a crash left unstamped, reconciling
+	 * the record) unless another process has the document open (its own acceptance covers what
+	 * it received) or is loading it at the same moment (it does the repair).
 	 */
-	claimLoadWork(documentName: string): Promise<boolean>;
+	loadWork(documentName: string, work: () => Promise<void>): Promise<void>;
 	/** Runs `work` if no other process is running work of that name; false if skipped. */
 	runExclusive(name: string, ttlMs: number, work: () => Promise<void>): Promise<boolean>;
 	/** Runs `work` every interval in one process of the cluster; returns the stop function. */
@@ -111,18 +111,21 @@ export function createScaleOut(app: AppContext): ScaleOut | null {
 		identifier,
 		extensions: [extension],
 		documents: (sql) => new SharedDocumentRepository(sql),
-		async claimLoadWork(documentName) {
+		async loadWork(documentName, work) {
+			let subscribers: number;
 			try {
-				const [, subscribers] = (await pub.pubsub(
-					'NUMSUB',
-					`${target.prefix}:${documentName}`
-				)) as [string, number | string];
-				if (Number(subscribers) > 0) return false;
-				return (await locks.acquire(`load:${documentName}`, LOAD_WORK_CLAIM_MS)) !== null;
+				const [, count] = (await pub.pubsub('NUMSUB', `${target.prefix}:${documentName}`)) as [
+					string,
+					number | string
+				];
+				subscribers = Number(count);
 			} catch (error) {
-				console.error('[connectflow] Redis unavailable; doing load work here', error);
-				return true;
+				console.error('[connectflow] Redis unavailable; doing the load work here', error);
+				await work();
+				return;
 			}
+			if (subscribers > 0) return;
+			await locks.runExclusive(`load:${documentName}`, LOAD_WORK_CLAIM_MS, work);
 		},
 		runExclusive: (name, ttlMs, work) => locks.runExclusive(name, ttlMs, work),
 		every(name, intervalMs, work) {

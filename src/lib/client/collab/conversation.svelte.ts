@@ -1,6 +1,6 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- the Maps and Sets here are private caches or
    snapshots that are assigned whole to $state.raw fields; per-entry reactivity would only cost. */
-import { HocuspocusProvider, type HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { WebSocketStatus, type HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 import {
 	deleteMessage,
@@ -25,6 +25,8 @@ import {
 import type { LocalCopy, LocalCopyFactory } from './local-copy.ts';
 import type { PresenceHub } from './presence.svelte.ts';
 import { ownEntries, refusedChanges, type RefusedItem } from './refusal.ts';
+import { SyncedProvider } from './synced-provider.ts';
+import type { TabRelay, TabRelayOptions } from './tab-relay.ts';
 
 /**
  * One conversation (channel, group or direct conversation) as the browser holds it.
@@ -33,6 +35,9 @@ import { ownEntries, refusedChanges, type RefusedItem } from './refusal.ts';
  * conversation opens the newest (the head) and, on demand, older ones. Each document is loaded
  * from the browser's local copy first and then connected over the tab's shared socket, so it
  * opens without a network and everything written offline is sent when the connection returns.
+ * Providers send only once in sync (SyncedProvider); a server that saw an update overtake its
+ * sync closes the document with "resync", and the document simply connects again. Other tabs of
+ * the person get every local change through a BroadcastChannel (tab-relay.ts).
  *
  * Everything the UI shows is reactive state derived from the documents (`messages`, `unread`,
  * `pendingCount`, `typing`...), recomputed once per burst of document updates and only for the
@@ -81,6 +86,10 @@ export interface ConversationOptions {
 	onNotice?: (notice: ConversationNotice) => void;
 	/** Unread count the server reported, used until the documents tell better. */
 	serverUnread?: number;
+	/** Relays local changes of each document to the person's other tabs; none when omitted. */
+	relay?: (documentName: string, doc: Y.Doc, options: TabRelayOptions) => TabRelay | null;
+	/** Every (re)listing of a shard, for the search index; an empty list when a shard is dropped. */
+	onListed?: (channelId: string, shard: number, messages: ListedMessage[]) => void;
 	/** Milliseconds to coalesce document updates before recomputing (0 in tests is fine). */
 	flushDelay?: number;
 }
@@ -110,13 +119,21 @@ class Shard {
 	readonly number: number;
 	readonly name: string;
 	doc: Y.Doc;
-	provider: HocuspocusProvider | null = null;
+	provider: SyncedProvider | null = null;
 	local: LocalCopy | null = null;
+	relay: TabRelay | null = null;
 	listed: ListedMessage[] = [];
 	marks = new Map<string, ReadMark>();
 	dirty = true;
 	synced = false;
+	/** The local copy has been applied (or there is none). */
+	localLoaded = false;
+	/** Resolves once the local copy is applied and the provider attached. */
+	loaded: Promise<void> = Promise.resolve();
 	resetting = false;
+	/** "resync" closes in a row, for backing off a document that keeps being refused. */
+	resyncs = 0;
+	resyncTimer: ReturnType<typeof setTimeout> | null = null;
 	offUpdate: () => void = () => {};
 
 	constructor(number: number, name: string) {
@@ -141,6 +158,8 @@ export class Conversation {
 	loadingOlder = $state(false);
 	/** The oldest shard loaded; older history exists while it is above 0. */
 	oldestShard = $state(0);
+	/** Older history exists but this browser does not hold it, and the server is out of reach. */
+	olderUnavailable = $state(false);
 	typing = $state.raw<TypingPerson[]>([]);
 	/** Unread count from the server's list, for before the documents have loaded. */
 	serverUnread = $state(0);
@@ -177,6 +196,8 @@ export class Conversation {
 	private readonly localCopy: LocalCopyFactory | undefined;
 	private readonly presence: PresenceHub | undefined;
 	private readonly onNotice: (notice: ConversationNotice) => void;
+	private readonly relay: ConversationOptions['relay'];
+	private readonly onListed: ConversationOptions['onListed'];
 	private readonly flushDelay: number;
 	private readonly shards = new Map<number, Shard>();
 	private head: Shard;
@@ -197,12 +218,22 @@ export class Conversation {
 		this.localCopy = options.localCopy;
 		this.presence = options.presence;
 		this.onNotice = options.onNotice ?? (() => {});
+		this.relay = options.relay;
+		this.onListed = options.onListed;
 		this.flushDelay = options.flushDelay ?? 16;
 		this.serverUnread = options.serverUnread ?? 0;
 		this.rights = { ...options.rights };
 		this.oldestShard = options.channel.headShard;
 		this.head = this.openShard(options.channel.headShard);
+		// Back online: older history may be reachable again.
+		const onStatus = ({ status }: { status: WebSocketStatus }) => {
+			if (status === WebSocketStatus.Connected) this.olderUnavailable = false;
+		};
+		this.socket.on('status', onStatus);
+		this.offSocketStatus = () => this.socket.off('status', onStatus);
 	}
+
+	private offSocketStatus: () => void = () => {};
 
 	// ---- Reading ------------------------------------------------------------------------------
 
@@ -355,18 +386,57 @@ export class Conversation {
 		this.ownTypingTimer = setTimeout(() => this.setTyping(false), TYPING_IDLE_MS);
 	}
 
-	/** Opens the next older shard of history; resolves when it has loaded. */
+	/**
+	 * Opens the next older shard of history; resolves when it has loaded (from the local copy,
+	 * and from the server when it is reachable). Offline, a shard this browser does not hold is
+	 * not opened: `olderUnavailable` says so until the connection returns.
+	 */
 	async loadOlder(): Promise<boolean> {
 		if (this.oldestShard <= 0 || this.loadingOlder || this.status === 'revoked') return false;
 		this.loadingOlder = true;
 		try {
-			const shard = this.openShard(this.oldestShard - 1);
-			this.oldestShard = shard.number;
-			await this.whenSynced(shard, RESYNC_TIMEOUT_MS);
+			const number = this.oldestShard - 1;
+			const shard = this.openShard(number);
+			await shard.loaded;
+			const synced = await this.whenSynced(shard, RESYNC_TIMEOUT_MS);
+			if (this.destroyed || this.shards.get(number) !== shard) return false;
+			if (!synced && !this.connected() && shard.doc.share.size === 0) {
+				this.shards.delete(number);
+				await this.closeShard(shard, 'keep');
+				this.olderUnavailable = true;
+				return false;
+			}
+			this.olderUnavailable = false;
+			this.oldestShard = number;
 			this.flushNow();
 			return true;
 		} finally {
 			this.loadingOlder = false;
+		}
+	}
+
+	/**
+	 * Finds a message, loading older shards until it shows up (a search result in older
+	 * history). Resolves with the message, or null when it is not there (or not reachable).
+	 */
+	async reveal(messageId: string, timeoutMs = 20_000): Promise<ListedMessage | null> {
+		const started = Date.now();
+		for (;;) {
+			if (this.destroyed || this.status === 'revoked') return null;
+			this.flushNow();
+			const found = this.message(messageId);
+			if (found) return found;
+			if (Date.now() - started > timeoutMs) return null;
+			const headSettled = this.status === 'ready' && (this.head.synced || !this.reachable());
+			if (!headSettled) {
+				await sleep(50);
+				continue;
+			}
+			if (this.oldestShard <= 0 || this.olderUnavailable) return null;
+			if (!(await this.loadOlder())) {
+				if (this.olderUnavailable) return null;
+				await sleep(50);
+			}
 		}
 	}
 
@@ -382,7 +452,8 @@ export class Conversation {
 		if (this.typingTimer) clearInterval(this.typingTimer);
 		this.unregisterPresence?.();
 		this.offAwareness?.();
-		for (const shard of this.shards.values()) this.closeShard(shard, 'keep');
+		this.offSocketStatus();
+		for (const shard of this.shards.values()) void this.closeShard(shard, 'keep');
 		this.shards.clear();
 	}
 
@@ -401,8 +472,19 @@ export class Conversation {
 		if (existing) return existing;
 		const shard = new Shard(number, documentName(this.documentKind, this.channelId, number));
 		this.shards.set(number, shard);
-		void this.load(shard);
+		shard.loaded = this.load(shard);
 		return shard;
+	}
+
+	private connected(): boolean {
+		return this.socket.status === WebSocketStatus.Connected;
+	}
+
+	/** The server can be expected to answer soon: connected, or connecting while online. */
+	private reachable(): boolean {
+		if (this.connected()) return true;
+		const online = typeof navigator === 'undefined' || navigator.onLine !== false;
+		return online && this.socket.status === WebSocketStatus.Connecting;
 	}
 
 	private async load(shard: Shard): Promise<void> {
@@ -414,14 +496,20 @@ export class Conversation {
 		// (Always awaited, so that the caller has set `head` before this goes on.)
 		await shard.local?.loaded;
 		if (this.destroyed || this.shards.get(shard.number) !== shard) return;
+		shard.localLoaded = true;
 		if (shard === this.head && this.status === 'loading') this.status = 'ready';
 		this.invalidate(shard);
+		shard.relay =
+			this.relay?.(shard.name, shard.doc, {
+				isSynced: () => shard.provider?.synced ?? false,
+				onReset: () => void this.replaceShard(shard, 'keep')
+			}) ?? null;
 		this.attach(shard);
 	}
 
 	private attach(shard: Shard): void {
 		const isHead = shard === this.head;
-		const provider: HocuspocusProvider = new HocuspocusProvider({
+		const provider: SyncedProvider = new SyncedProvider({
 			websocketProvider: this.socket,
 			name: shard.name,
 			document: shard.doc,
@@ -432,6 +520,7 @@ export class Conversation {
 			},
 			onSynced: () => {
 				shard.synced = true;
+				shard.resyncs = 0;
 				if (shard === this.head) {
 					this.synced = true;
 					if (this.status === 'loading') this.status = 'ready';
@@ -447,7 +536,7 @@ export class Conversation {
 		provider.attach();
 	}
 
-	private followAwareness(provider: HocuspocusProvider): void {
+	private followAwareness(provider: SyncedProvider): void {
 		const awareness = provider.awareness;
 		if (!awareness) return;
 		this.offAwareness?.();
@@ -461,6 +550,10 @@ export class Conversation {
 
 	private closeShard(shard: Shard, copy: 'keep' | 'clear'): Promise<void> {
 		shard.offUpdate();
+		shard.relay?.close();
+		shard.relay = null;
+		if (shard.resyncTimer) clearTimeout(shard.resyncTimer);
+		shard.resyncTimer = null;
 		const provider = shard.provider;
 		shard.provider = null;
 		if (provider) {
@@ -483,6 +576,8 @@ export class Conversation {
 			const started = Date.now();
 			const check = () => {
 				if (shard.synced || this.destroyed) resolve(shard.synced);
+				// Out of reach: what the local copy holds is all there is for now.
+				else if (shard.localLoaded && !this.reachable()) resolve(false);
 				else if (Date.now() - started > timeoutMs) resolve(false);
 				else setTimeout(check, 25);
 			};
@@ -495,18 +590,19 @@ export class Conversation {
 	 * not send its own "close" for it, which the server would take as the first message of the
 	 * next connection to the same document and close that one too.
 	 */
-	private forget(provider: HocuspocusProvider): void {
+	private forget(provider: SyncedProvider): void {
 		const providers = this.socket.configuration.providerMap;
 		if (providers.get(provider.effectiveName) === provider)
 			providers.delete(provider.effectiveName);
 	}
 
-	private onClosed(shard: Shard, provider: HocuspocusProvider, reason: string): void {
+	private onClosed(shard: Shard, provider: SyncedProvider, reason: string): void {
 		if (shard.provider !== provider || this.destroyed) return;
 		shard.synced = false;
 		// A close from the server names its reason; a socket that went away has none of ours.
-		if (/^(refused|access-|unauthenticated)/.test(reason)) this.forget(provider);
-		if (reason.startsWith('refused')) void this.resetAfterRefusal(shard, reason);
+		if (/^(resync|refused|access-|unauthenticated)/.test(reason)) this.forget(provider);
+		if (reason.startsWith('resync')) this.resync(shard, provider);
+		else if (reason.startsWith('refused')) void this.resetAfterRefusal(shard, reason);
 		else if (reason.startsWith('access-revoked')) void this.revoke(reason);
 		else if (reason.startsWith('unauthenticated')) this.signedOut(reason);
 		else if (reason.startsWith('access-changed')) {
@@ -519,7 +615,22 @@ export class Conversation {
 		// Anything else is the socket going away: the provider resyncs when it comes back.
 	}
 
-	private onDenied(shard: Shard, provider: HocuspocusProvider, reason: string): void {
+	/**
+	 * An update of ours overtook its sync (a reconnect raced a change): nothing is wrong with
+	 * it, so nothing is dropped. The document connects again, and the sync handshake carries
+	 * what the server lacks. Repeated closes back off (0.5 s, doubling, at most 30 s).
+	 */
+	private resync(shard: Shard, provider: SyncedProvider): void {
+		const delay = shard.resyncs === 0 ? 0 : Math.min(30_000, 500 * 2 ** (shard.resyncs - 1));
+		shard.resyncs++;
+		if (shard.resyncTimer) clearTimeout(shard.resyncTimer);
+		shard.resyncTimer = setTimeout(() => {
+			shard.resyncTimer = null;
+			if (shard.provider === provider && !this.destroyed) provider.reconnectDocument();
+		}, delay);
+	}
+
+	private onDenied(shard: Shard, provider: SyncedProvider, reason: string): void {
 		if (shard.provider !== provider || this.destroyed) return;
 		this.forget(provider);
 		if (reason.startsWith('unauthenticated')) this.signedOut(reason);
@@ -538,25 +649,53 @@ export class Conversation {
 	 */
 	private async resetAfterRefusal(shard: Shard, reason: string): Promise<void> {
 		if (shard.resetting) return;
-		shard.resetting = true;
 		const before = ownEntries(shard.doc, this.user.id);
 		const pending = shard.listed.filter(
 			(m) => m.authorId === this.user.id && m.acceptedAt === null && !m.deleted
 		);
-		const wasHead = shard === this.head;
-		this.shards.delete(shard.number);
-		await this.closeShard(shard, 'clear');
-		if (this.destroyed) return;
-		const fresh = new Shard(shard.number, shard.name);
-		this.shards.set(fresh.number, fresh);
-		if (wasHead) this.head = fresh;
-		this.flushNow();
-		await this.load(fresh);
+		// The person's other tabs hold the same refused changes: they drop them too.
+		shard.relay?.announceReset();
+		const fresh = await this.replaceShard(shard, 'clear');
+		if (!fresh) return;
 		const synced = await this.whenSynced(fresh, RESYNC_TIMEOUT_MS);
 		const items = synced
 			? refusedChanges(before, ownEntries(fresh.doc, this.user.id))
 			: pending.map((m): RefusedItem => ({ kind: 'message', messageId: m.id, text: m.text }));
 		this.onNotice({ kind: 'refused', channelId: this.channelId, reason, items });
+	}
+
+	/**
+	 * Drops a document (and, with 'clear', its local copy) and loads it anew: from what is
+	 * stored, then from the server. Resolves with the new shard once its local copy is applied.
+	 */
+	private async replaceShard(shard: Shard, copy: 'keep' | 'clear'): Promise<Shard | null> {
+		if (shard.resetting || this.shards.get(shard.number) !== shard) return null;
+		shard.resetting = true;
+		const wasHead = shard === this.head;
+		this.shards.delete(shard.number);
+		await this.closeShard(shard, copy);
+		if (this.destroyed || this.status === 'revoked') return null;
+		const fresh = new Shard(shard.number, shard.name);
+		this.shards.set(fresh.number, fresh);
+		if (wasHead) this.head = fresh;
+		this.flushNow();
+		fresh.loaded = this.load(fresh);
+		await fresh.loaded;
+		return fresh;
+	}
+
+	/**
+	 * The conversation is no longer the person's (the server's channel list says so): its
+	 * documents close and their local copies are deleted, without a notice.
+	 */
+	async discard(): Promise<void> {
+		if (this.status === 'revoked' || this.destroyed) return;
+		this.status = 'revoked';
+		const shards = [...this.shards.values()];
+		this.shards.clear();
+		this.messages = [];
+		await Promise.all(shards.map((shard) => this.closeShard(shard, 'clear')));
+		this.destroy();
 	}
 
 	/** Access is gone: the local copies are deleted and nothing more is shown. */
@@ -598,7 +737,7 @@ export class Conversation {
 			if (!this.shards.has(next)) {
 				this.shards.set(next, shard);
 				this.head = shard;
-				void this.load(shard);
+				shard.loaded = this.load(shard);
 			} else {
 				this.head = shard;
 			}
@@ -633,6 +772,7 @@ export class Conversation {
 			shard.dirty = false;
 			shard.listed = listMessages(shard.doc);
 			shard.marks = readMarks(shard.doc);
+			this.onListed?.(this.channelId, shard.number, shard.listed);
 			changed = true;
 		}
 		if (nextShard(this.head.doc) !== null) this.followSealedHead();
@@ -724,4 +864,8 @@ export class Conversation {
 		}
 		return null;
 	}
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import * as Y from 'yjs';
+import { documentName, postMessage, userRoot } from '$lib/shared/chat/document-schema.ts';
 import type { ChannelSummary } from '$lib/server/channels/channel.schema.ts';
 import type { SessionUser } from '$lib/server/auth/auth.schema.ts';
 import {
@@ -13,7 +15,10 @@ import {
 	type ConversationNotice,
 	type ConversationRights
 } from './conversation.svelte.ts';
+import type { LocalCopyFactory } from './local-copy.ts';
 import { PresenceHub } from './presence.svelte.ts';
+import type { SyncedProvider } from './synced-provider.ts';
+import { relayDocument } from './tab-relay.ts';
 
 /**
  * The browser's conversation layer against the real collaboration server, over real
@@ -80,7 +85,8 @@ describe('Conversation', () => {
 		channel: ChannelSummary,
 		rights: ConversationRights = { post: true, react: true, moderate: false },
 		notices: ConversationNotice[] = [],
-		presence?: PresenceHub
+		presence?: PresenceHub,
+		extra: Partial<ConstructorParameters<typeof Conversation>[0]> = {}
 	): Conversation {
 		const conversation = new Conversation({
 			channel: { id: channel.id, kind: channel.kind, headShard: 0 },
@@ -89,7 +95,8 @@ describe('Conversation', () => {
 			rights,
 			presence,
 			flushDelay: 0,
-			onNotice: (notice) => notices.push(notice)
+			onNotice: (notice) => notices.push(notice),
+			...extra
 		});
 		conversations.push(conversation);
 		return conversation;
@@ -178,6 +185,80 @@ describe('Conversation', () => {
 	it('refuses to write what the person may not, before the server has to', () => {
 		const reader = open(alice, announcements, { post: false, react: true, moderate: false });
 		expect(() => reader.send('hello')).toThrow(/cannot post/);
+	});
+
+	it('connects a document again after "resync", keeping everything written', async () => {
+		const notices: ConversationNotice[] = [];
+		const a = open(alice, team, undefined, notices);
+		const b = open(bob, team);
+		await waitFor(() => a.synced && b.synced, 10_000, 'sync');
+		const kept = a.send('Written before the resync');
+		await waitFor(() => b.message(kept)?.acceptedAt != null, 5_000, 'first message');
+		// An update that depends on content the server never got (as when a change overtakes
+		// the sync after a reconnect): the server closes the document with "resync".
+		const other = new Y.Doc();
+		postMessage(other, alice.user.id, { text: 'first, never sent' });
+		const before = Y.encodeStateVector(other);
+		postMessage(other, alice.user.id, { text: 'second, sent alone' });
+		const gap = Y.encodeStateAsUpdate(other, before);
+		const head = (a as unknown as { head: { provider: SyncedProvider; synced: boolean } }).head;
+		let reconnects = 0;
+		const reconnect = head.provider.reconnectDocument.bind(head.provider);
+		head.provider.reconnectDocument = () => {
+			reconnects++;
+			reconnect();
+		};
+		head.provider.documentUpdateHandler(gap, null);
+		await waitFor(() => reconnects > 0 && head.synced, 10_000, 'connected again');
+		const after = a.send('Written after the resync');
+		await waitFor(() => b.message(after)?.acceptedAt != null, 5_000, 'delivery after resync');
+		expect(a.message(kept)?.text).toBe('Written before the resync');
+		expect(notices).toEqual([]);
+	});
+
+	it('keeps two tabs of one person consistent through the tab relay', async () => {
+		const relay = (name: string, doc: Y.Doc, options: Parameters<typeof relayDocument>[2]) =>
+			relayDocument(`test:${alice.user.id}:${name}`, doc, options);
+		const tab1 = open(alice, team, undefined, [], undefined, { relay });
+		const tab2 = open(alice, team, undefined, [], undefined, { relay });
+		await waitFor(() => tab1.synced && tab2.synced, 10_000, 'sync');
+		const id = tab1.send('Seen in the other tab');
+		await waitFor(() => tab2.message(id) !== null, 2_000, 'relayed');
+		await waitFor(() => tab2.message(id)?.acceptedAt != null, 5_000, 'accepted in both');
+		// Both tabs hold the same, in the same order.
+		expect(tab2.messages.map((m) => m.id)).toEqual(tab1.messages.map((m) => m.id));
+	});
+
+	it('reports every listing of a shard (search index), and finds messages in older shards', async () => {
+		const channels = await h.app.channels.list(admin.user);
+		const project = channels.find((c) => c.kind === 'team')!;
+		// Two shards of history: 0 (older) and 1 (head) written directly as documents.
+		const older = new Y.Doc();
+		const oldId = postMessage(older, alice.user.id, { text: 'deep in the archive' }).id;
+		const stored = new Map<string, Uint8Array>([
+			[documentName('channel', project.id, 0), Y.encodeStateAsUpdate(older)]
+		]);
+		const localCopy: LocalCopyFactory = (name, doc) => {
+			const update = stored.get(name);
+			if (update) Y.applyUpdate(doc, update, 'local');
+			return { loaded: Promise.resolve(), destroy: async () => {}, clear: async () => {} };
+		};
+		const listed: [number, number][] = [];
+		const conversation = new Conversation({
+			channel: { id: project.id, kind: project.kind, headShard: 1 },
+			user: { id: alice.user.id, name: alice.user.name },
+			socket: new HocuspocusProviderWebsocket({ url: 'ws://127.0.0.1:9/none', autoConnect: false }),
+			rights: { post: true, react: true, moderate: false },
+			localCopy,
+			flushDelay: 0,
+			onListed: (_channel, shard, messages) => listed.push([shard, messages.length])
+		});
+		conversations.push(conversation);
+		const found = await conversation.reveal(oldId, 5_000);
+		expect(found?.text).toBe('deep in the archive');
+		expect(conversation.oldestShard).toBe(0);
+		expect(listed).toContainEqual([0, 1]);
+		expect(older.getMap(userRoot(alice.user.id)).size).toBe(1);
 	});
 
 	it('tells when access is lost', async () => {

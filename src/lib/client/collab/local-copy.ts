@@ -1,5 +1,6 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
 import type * as Y from 'yjs';
+import { parseDocumentName } from '$lib/shared/chat/document-schema.ts';
 
 /**
  * The browser's own copy of a document (IndexedDB through y-indexeddb). It is loaded into the
@@ -22,6 +23,7 @@ export type LocalCopyFactory = (documentName: string, doc: Y.Doc) => LocalCopy |
 /** A browser that never answers (a blocked database) must not keep a conversation closed. */
 const LOAD_TIMEOUT_MS = 4_000;
 const CLEAR_TIMEOUT_MS = 3_000;
+const DELETE_TIMEOUT_MS = 5_000;
 
 export const LOCAL_COPY_PREFIX = 'connectflow';
 
@@ -48,18 +50,46 @@ export function indexedDbCopies(userId: string): LocalCopyFactory {
 
 /** Deletes every local copy of a person's documents (sign-out), where the browser lists them. */
 export async function clearLocalCopies(userId: string): Promise<void> {
-	if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return;
+	await deleteCopies(userId, () => true);
+}
+
+/**
+ * Deletes the local copies of conversations the person no longer has (the server's channel
+ * list does not name them): access lost while this browser was closed or offline.
+ */
+export async function clearCopiesExcept(
+	userId: string,
+	keep: ReadonlySet<string>
+): Promise<number> {
+	return deleteCopies(userId, (rest) => {
+		const document = parseDocumentName(rest);
+		// Only what the channel list speaks for: channels and direct conversations.
+		if (!document || (document.kind !== 'channel' && document.kind !== 'dm')) return false;
+		return !keep.has(document.id);
+	});
+}
+
+async function deleteCopies(userId: string, matches: (rest: string) => boolean): Promise<number> {
+	if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return 0;
 	const prefix = `${LOCAL_COPY_PREFIX}:${userId}:`;
 	const databases = await indexedDB.databases();
-	await Promise.all(
-		databases
-			.filter((database) => database.name?.startsWith(prefix))
-			.map(
-				(database) =>
-					new Promise<void>((resolve) => {
-						const request = indexedDB.deleteDatabase(database.name!);
-						request.onsuccess = request.onerror = request.onblocked = () => resolve();
-					})
-			)
+	const doomed = databases.filter(
+		(database) => database.name?.startsWith(prefix) && matches(database.name.slice(prefix.length))
 	);
+	await Promise.all(
+		doomed.map(
+			(database) =>
+				new Promise<void>((resolve) => {
+					const request = indexedDB.deleteDatabase(database.name!);
+					// Blocked means another connection is closing (every one of ours closes on
+					// "versionchange"): wait for the deletion itself, within reason.
+					const timer = setTimeout(resolve, DELETE_TIMEOUT_MS);
+					request.onsuccess = request.onerror = () => {
+						clearTimeout(timer);
+						resolve();
+					};
+				})
+		)
+	);
+	return doomed.length;
 }

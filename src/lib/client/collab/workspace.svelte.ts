@@ -1,7 +1,7 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- the Maps and Sets here are private caches or
    snapshots that are assigned whole to $state.raw fields; per-entry reactivity would only cost. */
 import { getContext, setContext } from 'svelte';
-import { SvelteMap } from 'svelte/reactivity';
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { api } from '$lib/client/api.ts';
 import type { ChannelDetail, ChannelSummary } from '$lib/server/channels/channel.schema.ts';
 import {
@@ -10,10 +10,13 @@ import {
 	type CollabConnection,
 	type ConnectionStatus
 } from './connection.svelte.ts';
+import { SearchClient } from '$lib/client/search/search-client.ts';
+import type { KnownChannel, KnownPerson } from '$lib/client/search/results.ts';
 import { Conversation, type ConversationNotice } from './conversation.svelte.ts';
-import { indexedDbCopies } from './local-copy.ts';
+import { clearCopiesExcept, indexedDbCopies, localCopyName } from './local-copy.ts';
 import { PresenceHub } from './presence.svelte.ts';
 import type { RefusedItem } from './refusal.ts';
+import { relayDocument } from './tab-relay.ts';
 
 /**
  * Everything chat in one browser tab: the channel list, one Conversation per channel (kept
@@ -53,6 +56,21 @@ const GROUPS: { kind: ChannelSummary['kind']; label: string }[] = [
 	{ kind: 'dm', label: 'Direct messages' }
 ];
 
+/** A person the workspace knows by name (channel members, the directory): search and filters. */
+export interface Person extends KnownPerson {
+	title?: string;
+}
+
+/** The last workspace teardown of this tab (sign-out waits for it before deleting copies). */
+let teardown: Promise<void> = Promise.resolve();
+
+export function workspaceTeardown(): Promise<void> {
+	return teardown;
+}
+
+/** Set by the service worker on answers it serves from its cache (offline). */
+const OFFLINE_HEADER = 'x-connectflow-offline';
+
 /** Conversations kept live in the background; more than this open on demand only. */
 const MAX_WATCHED = 60;
 const REFRESH_EVERY_MS = 30_000;
@@ -85,13 +103,38 @@ export class Workspace {
 	accessVersion = $state(0);
 	/** Bumped to ask the shell to show the navigation (the back button on phones). */
 	navigationRequests = $state(0);
+	/** The message search panel is open. */
+	searchOpen = $state(false);
+	/** A message to bring into view (a search result), picked up by its channel's page. */
+	revealRequest = $state.raw<{ channelId: string; messageId: string } | null>(null);
 	/** The session ended (signed out elsewhere, deactivated): the app must sign in again. */
 	signedOut = $state(false);
+	/** The person is signing out here: closed connections are expected, not news. */
+	leaving = false;
 	readonly presence = new PresenceHub();
 	readonly ordered = $derived(channelGroups(this.channels).flatMap((group) => group.channels));
+	/** People known by name: the person, channel members, DM partners, the directory. */
+	people = $state.raw<ReadonlyMap<string, Person>>(new Map());
+	/** Channels as search names them (in: filters, result labels). */
+	readonly searchChannels = $derived<KnownChannel[]>(
+		this.ordered.map((channel) => ({
+			id: channel.id,
+			label: channelTitle(channel),
+			kind: channel.kind
+		}))
+	);
+	/** The local search index of this tab (null before start). */
+	search: SearchClient | null = null;
+	/** Whether the index was loaded from what an earlier visit saved, or started empty. */
+	searchIndex = $state<'opening' | 'restored' | 'new'>('opening');
 
 	private connection = $state<CollabConnection | null>(null);
 	private readonly conversations = new SvelteMap<string, Conversation>();
+	/**
+	 * Channels whose access was lost in this tab: not opened again (which would store a new
+	 * local copy) until a list fresh from the server names them again.
+	 */
+	private readonly lost = new SvelteSet<string>();
 	private started = false;
 	private noticeId = 0;
 	private refreshTimer: ReturnType<typeof setInterval> | null = null;
@@ -100,6 +143,30 @@ export class Workspace {
 	constructor(user: WorkspaceUser, channels: ChannelSummary[]) {
 		this.user = user;
 		this.channels = channels;
+		this.learnPeople([{ id: user.id, name: user.name }]);
+		this.learnPeople(channels.flatMap((channel) => channel.partners));
+	}
+
+	/** Remembers people's names (for search filters, and kept with the search index offline). */
+	learnPeople(people: readonly Person[]): void {
+		let next: Map<string, Person> | null = null;
+		for (const person of people) {
+			const known = (next ?? this.people).get(person.id);
+			if (
+				known &&
+				known.name === person.name &&
+				(person.email === undefined || known.email === person.email) &&
+				(person.title === undefined || known.title === person.title)
+			)
+				continue;
+			next ??= new Map(this.people);
+			next.set(person.id, { ...known, ...person });
+		}
+		if (!next) return;
+		this.people = next;
+		this.search?.people(
+			people.map(({ id, name, email }) => ({ id, name, ...(email ? { email } : {}) }))
+		);
 	}
 
 	get status(): ConnectionStatus {
@@ -123,12 +190,32 @@ export class Workspace {
 		if (this.started || typeof window === 'undefined') return;
 		this.started = true;
 		this.connection = sharedConnection();
+		this.search = new SearchClient(this.user.id);
+		void this.search.opened.then((opened) => {
+			this.searchIndex = opened?.restored ? 'restored' : 'new';
+			if (opened) this.learnPeople(opened.people);
+			this.search?.people([...this.people.values()]);
+			if (this.channels.length > 0) this.search?.retainChannels(this.channels.map((c) => c.id));
+		});
 		this.presence.start();
 		this.watchAll();
 		this.refreshTimer = setInterval(() => void this.refresh(), REFRESH_EVERY_MS);
+		// Each time the connection comes (back), the list is checked: access may have changed.
+		const socket = this.connection.socket;
+		const onStatus = ({ status }: { status: string }) => {
+			if (status === 'connected') void this.refresh();
+		};
+		socket.on('status', onStatus);
+		this.cleanups.push(() => socket.off('status', onStatus));
 		const onFocus = () => void this.refresh();
 		window.addEventListener('focus', onFocus);
 		this.cleanups.push(() => window.removeEventListener('focus', onFocus));
+		// The index is saved a little after changes; leaving the page saves it at once.
+		const onHidden = () => {
+			if (document.visibilityState === 'hidden') void this.search?.flush();
+		};
+		document.addEventListener('visibilitychange', onHidden);
+		this.cleanups.push(() => document.removeEventListener('visibilitychange', onHidden));
 	}
 
 	destroy(): void {
@@ -141,10 +228,18 @@ export class Workspace {
 		if (this.started) closeSharedConnection();
 		this.connection = null;
 		this.started = false;
+		const search = this.search;
+		this.search = null;
+		if (search) teardown = Promise.all([teardown, search.close()]).then(() => undefined);
 	}
 
 	channel(channelId: string): ChannelSummary | null {
 		return this.channels.find((channel) => channel.id === channelId) ?? null;
+	}
+
+	/** Whether access to the channel was lost (its local copy is gone). */
+	lostAccess(channelId: string): boolean {
+		return this.lost.has(channelId);
 	}
 
 	/** The live conversation of a channel (null before start or for an unknown channel). */
@@ -157,6 +252,11 @@ export class Workspace {
 	 * opened from elsewhere) and open, and marks it as the active one.
 	 */
 	open(channel: ChannelSummary): Conversation | null {
+		if (this.lost.has(channel.id)) {
+			// The page's data may be older than the news (kept offline): it stays closed.
+			this.activeChannelId = channel.id;
+			return null;
+		}
 		this.upsert(channel);
 		this.activeChannelId = channel.id;
 		return this.ensure(channel);
@@ -180,16 +280,39 @@ export class Workspace {
 		return list[(index + step + list.length) % list.length] ?? null;
 	}
 
-	/** Replaces the channel list (from the server), opening and closing conversations to match. */
-	setChannels(channels: ChannelSummary[]): void {
+	/**
+	 * Replaces the channel list, opening and closing conversations to match. A list fresh from
+	 * the server (`fresh`) is the truth about access: conversations it no longer names are
+	 * forgotten, their local copies deleted (those of this tab and any other stored).
+	 */
+	setChannels(channels: ChannelSummary[], fresh = false): void {
+		const before = new Map(this.channels.map((channel) => [channel.id, channel]));
 		this.channels = channels;
+		this.learnPeople(channels.flatMap((channel) => channel.partners));
+		// Search forgets channels no longer listed (an empty list is more likely a failure).
+		if (channels.length > 0) this.search?.retainChannels(channels.map((channel) => channel.id));
 		const known = new Set(channels.map((channel) => channel.id));
+		if (fresh) for (const id of [...this.lost]) if (known.has(id)) this.lost.delete(id);
 		for (const [id, conversation] of this.conversations) {
 			if (!known.has(id)) {
-				conversation.destroy();
+				if (fresh) {
+					this.lost.add(id);
+					if (conversation.status !== 'revoked') {
+						this.push({
+							kind: 'access-revoked',
+							channelId: id,
+							channelName: channelTitleOf(before.get(id) ?? null),
+							reason: 'access-revoked: no longer in your conversations',
+							items: []
+						});
+					}
+					void conversation.discard();
+					this.search?.removeChannel(id);
+				} else conversation.destroy();
 				this.conversations.delete(id);
 			}
 		}
+		if (fresh && channels.length > 0) void clearCopiesExcept(this.user.id, known);
 		for (const channel of channels) {
 			const conversation = this.conversations.get(channel.id);
 			if (conversation) {
@@ -200,7 +323,10 @@ export class Workspace {
 		this.watchAll();
 	}
 
+	/** A channel as the server just described it (created, changed, joined). */
 	upsert(channel: ChannelSummary | ChannelDetail): void {
+		if ('members' in channel) this.learnPeople(channel.members);
+		this.lost.delete(channel.id);
 		const summary = toSummary(channel);
 		const index = this.channels.findIndex((c) => c.id === summary.id);
 		this.channels =
@@ -212,8 +338,12 @@ export class Workspace {
 
 	async refresh(): Promise<void> {
 		try {
-			const { channels } = await api<{ channels: ChannelSummary[] }>('GET', '/api/channels');
-			this.setChannels(channels);
+			const response = await fetch('/api/channels', { headers: { accept: 'application/json' } });
+			if (!response.ok) return;
+			const { channels } = (await response.json()) as { channels: ChannelSummary[] };
+			// An answer the service worker kept (offline) is no news about access.
+			const fresh = response.headers.get(OFFLINE_HEADER) === null;
+			this.setChannels(channels, fresh);
 		} catch {
 			// Offline or signed out: the list stays as it was.
 		}
@@ -258,7 +388,7 @@ export class Workspace {
 	}
 
 	private ensure(channel: ChannelSummary): Conversation | null {
-		if (!this.started || !this.connection) return null;
+		if (!this.started || !this.connection || this.lost.has(channel.id)) return null;
 		const existing = this.conversations.get(channel.id);
 		if (existing && existing.status !== 'revoked') return existing;
 		existing?.destroy();
@@ -268,6 +398,8 @@ export class Workspace {
 			socket: this.connection.socket,
 			rights: channel.access,
 			localCopy: indexedDbCopies(this.user.id),
+			relay: (name, doc, options) => relayDocument(localCopyName(this.user.id, name), doc, options),
+			onListed: (channelId, shard, messages) => this.search?.listed(channelId, shard, messages),
 			presence: this.presence,
 			serverUnread: channel.unread,
 			onNotice: (notice) => this.onNotice(notice)
@@ -285,7 +417,9 @@ export class Workspace {
 				void this.refresh();
 				break;
 			case 'access-revoked':
+				this.lost.add(notice.channelId);
 				this.push({ ...notice, channelName, items: [] });
+				this.search?.removeChannel(notice.channelId);
 				this.conversations.get(notice.channelId)?.destroy();
 				this.conversations.delete(notice.channelId);
 				this.channels = this.channels.filter((channel) => channel.id !== notice.channelId);
@@ -297,6 +431,7 @@ export class Workspace {
 				void this.refresh();
 				break;
 			case 'unauthenticated':
+				if (this.leaving) break;
 				if (!this.signedOut) this.push({ ...notice, channelName, items: [] });
 				this.signedOut = true;
 				break;

@@ -1,0 +1,141 @@
+import { expect, test, type Page } from '@playwright/test';
+import { createOrganization, joinOrganization, type Person } from './support/people.ts';
+
+/**
+ * Issue 4's search in the browser: partial words, case and accents, filters typed with
+ * autocomplete or chosen from the filter bar, results merged without duplicates, and a result
+ * that opens the message in its channel, scrolled to and highlighted (in a thread too).
+ */
+
+function message(page: Page, text: string) {
+	return page
+		.getByTestId('message')
+		.filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
+}
+
+async function openChannel(person: Person, name: string) {
+	await person.page.goto('/home');
+	await person.page.locator(`[data-testid="channel-link"][data-name="${name}"]`).click();
+	await expect(person.page.getByTestId('connection-status')).toHaveAttribute(
+		'data-status',
+		'online'
+	);
+}
+
+async function send(page: Page, text: string) {
+	await page.getByTestId('composer-input').fill(text);
+	await page.getByTestId('composer-input').press('Enter');
+	await expect(message(page, text)).toHaveAttribute('data-pending', 'false');
+}
+
+async function search(page: Page, text: string) {
+	if (!(await page.getByTestId('search-panel').isVisible())) {
+		await page.getByTestId('search-open').click();
+	}
+	await page.getByTestId('search-input').fill(text);
+}
+
+async function resultTexts(page: Page): Promise<string[]> {
+	return page.getByTestId('search-result').locator('.result-text').allInnerTexts();
+}
+
+test('search finds partial words, filters, and opens the message highlighted', async ({
+	browser
+}) => {
+	test.setTimeout(150_000);
+	const alice = await createOrganization(browser, 'Search Works', 'Alice Archer');
+	const api = alice.page.request;
+	const department = await (
+		await api.post('/api/departments', { data: { name: 'Product' } })
+	).json();
+	const team = await (
+		await api.post('/api/teams', { data: { name: 'Launch Crew', departmentId: department.id } })
+	).json();
+	const { joinCode } = await (await api.get('/api/join-code')).json();
+	const bruno = await joinOrganization(browser, joinCode, 'Bruno Baker');
+	const ids = [
+		(await (await api.get('/api/me')).json()).user.id,
+		(await (await bruno.page.request.get('/api/me')).json()).user.id
+	];
+	for (const id of ids) {
+		expect((await api.patch(`/api/people/${id}`, { data: { teamId: team.id } })).ok()).toBe(true);
+	}
+
+	// History: the message to find first, then enough after it to push it out of view.
+	await openChannel(bruno, 'Launch Crew');
+	await send(bruno.page, 'The Deployment to staging went fine');
+	await send(bruno.page, 'Résumé of the release is in https://wiki.example.com/release');
+	for (let n = 1; n <= 30; n++) await send(bruno.page, `Status note number ${n}`);
+	await message(bruno.page, 'Status note number 30').hover();
+	await message(bruno.page, 'Status note number 30').getByTestId('message-reply').click();
+	await bruno.page.getByTestId('thread-composer-input').fill('Rollback plan for the deployment');
+	await bruno.page.getByTestId('thread-composer-input').press('Enter');
+	await openChannel(alice, 'Launch Crew');
+	await send(alice.page, 'Deploy window opens at noon');
+	await expect(message(alice.page, 'The Deployment to staging went fine')).toBeAttached();
+
+	// Partial word, any case: "deplo" finds deployment and deploy, and marks the match.
+	const page = alice.page;
+	await page.keyboard.press('Control+Shift+F');
+	await expect(page.getByTestId('search-input')).toBeFocused();
+	await search(page, 'deplo');
+	await expect(page.getByTestId('search-result')).toHaveCount(3);
+	const texts = await resultTexts(page);
+	expect(texts).toEqual(
+		expect.arrayContaining([
+			'The Deployment to staging went fine',
+			'Deploy window opens at noon',
+			'Rollback plan for the deployment'
+		])
+	);
+	await expect(page.getByTestId('search-result').first().locator('mark')).toHaveText(/^deplo$/i);
+	// Every message once, even with the server's results merged in.
+	const resultIds = await page
+		.getByTestId('search-result')
+		.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-id')));
+	expect(new Set(resultIds).size).toBe(resultIds.length);
+
+	// Accents and case do not matter.
+	await search(page, 'RESUME');
+	await expect(page.getByTestId('search-result')).toHaveCount(1);
+	await expect(page.getByTestId('search-result')).toContainText('Résumé of the release');
+
+	// A filter by autocomplete: from: completes to people.
+	await search(page, 'deplo from:bru');
+	await page.locator('[data-testid="search-filter-option"]', { hasText: 'Bruno Baker' }).click();
+	await expect(page.getByTestId('search-input')).toHaveValue('deplo from:"Bruno Baker" ');
+	await expect(page.getByTestId('search-result')).toHaveCount(2);
+	expect(await resultTexts(page)).not.toContain('Deploy window opens at noon');
+
+	// Filter keys complete too, and the filter bar adds filters.
+	await search(page, 'is:th');
+	await expect(
+		page.locator('[data-testid="search-filter-option"][data-value="is:thread"]')
+	).toBeVisible();
+	await search(page, 'release');
+	await page.locator('[data-testid="search-filter"][data-filter="has:link"]').click();
+	await expect(page.getByTestId('search-input')).toHaveValue('release has:link ');
+	await expect(page.getByTestId('search-result')).toHaveCount(1);
+	await search(page, 'note mentions:me');
+	await expect(page.getByTestId('search-result')).toHaveCount(0);
+
+	// A result opens the message in its channel, scrolled to and highlighted.
+	await search(page, 'staging');
+	await expect(page.getByTestId('search-result')).toHaveCount(1);
+	await page.getByTestId('search-result').click();
+	const found = page.getByTestId('message-highlighted');
+	await expect(found).toContainText('The Deployment to staging went fine');
+	await expect(found).toBeInViewport();
+	await page.screenshot({ path: 'test-results/screenshots/search-opened.png' });
+
+	// A thread reply opens its thread, highlighted there.
+	await search(page, 'rollb');
+	await page.getByTestId('search-result').click();
+	await expect(page.getByTestId('thread-panel')).toBeVisible();
+	await expect(page.getByTestId('thread-panel').getByTestId('message-highlighted')).toContainText(
+		'Rollback plan for the deployment'
+	);
+
+	await alice.context.close();
+	await bruno.context.close();
+});
