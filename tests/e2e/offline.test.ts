@@ -26,8 +26,9 @@ function link(page: Page, name: string) {
 }
 
 async function controlledByServiceWorker(page: Page) {
+	// Installing caches every asset of the app first: slow on a busy machine.
 	await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, {
-		timeout: 20_000
+		timeout: 45_000
 	});
 }
 
