@@ -5,8 +5,8 @@ import fs from 'node:fs';
  * the whole profile or only its last `--last=S` seconds (the measurement window, when the
  * server was stopped right after it).
  *
- * Usage: node bench/profile-summary.ts <file.cpuprofile> [--last=30] [--top=40]
- *        node bench/profile-summary.ts <file.cpuprofile> --from=<µs> --to=<µs>
+ * Usage: npx node bench/profile-summary.ts <file.cpuprofile> [--last=30] [--top=40]
+ *        npx node bench/profile-summary.ts <file.cpuprofile> --from=<µs> --to=<µs>
  * (the bench logs each measurement window's --from/--to on the same monotonic clock)
  */
 interface ProfileNode {
@@ -24,7 +24,7 @@ interface Profile {
 }
 
 const file = process.argv[2];
-if (!file) throw new Error('usage: node bench/profile-summary.ts <file.cpuprofile> [--last=S]');
+if (!file) throw new Error('usage: npx node bench/profile-summary.ts <file.cpuprofile> [--last=S]');
 const flag = (name: string) =>
 	process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
 const lastS = Number(flag('last') ?? 0);

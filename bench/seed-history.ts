@@ -20,7 +20,7 @@ import {
  * the channel's head moved to the last shard, and the head shard's messages in the relational
  * record (so that loading it has no repair work to do, as in a long-running deployment).
  *
- * Usage: node bench/seed-history.ts '<json: { pgliteDir?, databaseUrl?, channels }>'
+ * Usage: npx node bench/seed-history.ts '<json: { pgliteDir?, databaseUrl?, channels }>'
  */
 interface SeedPlan {
 	pgliteDir?: string;
