@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { postgresAnswers } from '../../src/lib/server/testing/test-database.ts';
 
 /**
  * The servers under test, each in its own process: the built product (a private copy of
@@ -200,16 +201,8 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
 	};
 }
 
-export async function postgresReachable(): Promise<boolean> {
-	const probe = postgres(postgresUrl, { max: 1, connect_timeout: 2, onnotice: () => {} });
-	try {
-		await probe`select 1`;
-		return true;
-	} catch {
-		return false;
-	} finally {
-		await probe.end({ timeout: 1 });
-	}
+export function postgresReachable(): Promise<boolean> {
+	return postgresAnswers(postgresUrl);
 }
 
 export function uniqueRedisPrefix(): string {

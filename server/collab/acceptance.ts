@@ -5,16 +5,15 @@ import {
 	acceptedAt,
 	listMessages,
 	markAccepted,
-	messageValueSchema,
 	nextShard,
 	parseUserRoot,
 	sealShard,
 	SHARD_CAPACITY,
 	parseEntryKey,
-	readMarkSchema,
 	recordModeration,
 	type ListedMessage,
-	type MessageValue
+	type MessageValue,
+	type ReadMark
 } from '../../src/lib/shared/chat/document-schema.ts';
 import type { CollabContext } from './context.ts';
 import type { AcceptedUpdate } from './persistence.extension.ts';
@@ -32,6 +31,7 @@ export class Acceptance {
 	/** Moves the channel's head to the next shard in Postgres; resolves to the new head. */
 	readonly advanceHead: (channelId: string, next: number) => Promise<number>;
 	readonly writeServer: ServerWriter;
+	private messageCounts = new WeakMap<Document, number>();
 
 	constructor(deps: {
 		record: MessageRecordService;
@@ -62,27 +62,19 @@ export class Acceptance {
 		const authorId = context.user.id;
 		const messages = writtenMessages(changes);
 		for (const entry of changes.written) {
-			const key = parseEntryKey(entry.key);
-			if (key?.kind === 'read') {
-				const mark = readMarkSchema.safeParse(entry.value);
-				if (mark.success) {
-					void this.record.recordRead(
-						context.channelId,
-						authorId,
-						mark.data.messageId,
-						mark.data.at
-					);
-				}
-			}
+			if (parseEntryKey(entry.key)?.kind !== 'read') continue;
+			// Validated by the update guard before it was applied.
+			const mark = entry.value as ReadMark;
+			void this.record.recordRead(context.channelId, authorId, mark.messageId, mark.at);
 		}
-		// Messages were stamped with the update (stampsFor); stamping again changes nothing, and
-		// covers an update accepted without its stamps.
-		await this.writeServer(document, (doc) => {
-			for (const message of messages) markAccepted(doc, authorId, message.id, now);
-			for (const moderated of changes.moderated) {
-				recordModeration(doc, moderated.authorId, moderated.messageId, { by: authorId, at: now });
-			}
-		});
+		// New messages were stamped with the update itself (stampsFor); only moderation is left.
+		if (changes.moderated.length > 0) {
+			await this.writeServer(document, (doc) => {
+				for (const moderated of changes.moderated) {
+					recordModeration(doc, moderated.authorId, moderated.messageId, { by: authorId, at: now });
+				}
+			});
+		}
 		for (const moderated of changes.moderated) {
 			void this.record.recordModeration(moderated.messageId, authorId, now);
 		}
@@ -93,7 +85,8 @@ export class Acceptance {
 				listed(document, authorId, value, now)
 			);
 		}
-		if (messages.length > 0) await this.sealIfFull(document, context.channelId, context.shard);
+		const posted = messages.filter((message) => message.version === 1).length;
+		if (posted > 0) await this.sealIfFull(document, context.channelId, context.shard, posted);
 	}
 
 	/** Stamps messages that reached the log but not their acceptance before a crash. */
@@ -110,8 +103,16 @@ export class Acceptance {
 	 * A full shard is sealed: the head moves on in Postgres first (so the next shard may be
 	 * opened), then the document says where the conversation continues.
 	 */
-	private async sealIfFull(document: Document, channelId: string, shard: number): Promise<void> {
-		if (nextShard(document) !== null || countMessages(document) < SHARD_CAPACITY) return;
+	private async sealIfFull(
+		document: Document,
+		channelId: string,
+		shard: number,
+		posted: number
+	): Promise<void> {
+		// Counted once per loaded document, then kept up to date: not a scan per message.
+		const count = (this.messageCounts.get(document) ?? countMessages(document) - posted) + posted;
+		this.messageCounts.set(document, count);
+		if (count < SHARD_CAPACITY || nextShard(document) !== null) return;
 		try {
 			await this.advanceHead(channelId, shard + 1);
 			await this.writeServer(document, (doc) => sealShard(doc, shard + 1));
@@ -121,14 +122,11 @@ export class Acceptance {
 	}
 }
 
+/** The messages an accepted update wrote; the guard has already validated every value. */
 function writtenMessages(changes: GuardedChanges): MessageValue[] {
-	const messages: MessageValue[] = [];
-	for (const entry of changes.written) {
-		if (parseEntryKey(entry.key)?.kind !== 'message') continue;
-		const value = messageValueSchema.safeParse(entry.value);
-		if (value.success) messages.push(value.data);
-	}
-	return messages;
+	return changes.written
+		.filter((entry) => parseEntryKey(entry.key)?.kind === 'message')
+		.map((entry) => entry.value as MessageValue);
 }
 
 function countMessages(document: Document): number {

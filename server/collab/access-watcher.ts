@@ -2,6 +2,8 @@ import type { Connection, Hocuspocus } from '@hocuspocus/server';
 import type { AppContext } from '../../src/lib/server/app-context.ts';
 import { isAppError } from '../../src/lib/server/errors.ts';
 import { closeCodes, type CollabContext } from './context.ts';
+import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
+import type { ChannelAccess } from '../../src/lib/shared/policy.ts';
 
 /**
  * Follows changes of people, structure and channels while connections are open: a connection
@@ -60,40 +62,62 @@ export class AccessWatcher {
 		this.timer.unref();
 	}
 
-	/** Re-evaluates the rights of every matching connection against the database. */
+	/**
+	 * Re-evaluates the rights of every matching connection against the database: each person is
+	 * read once and each (person, channel) checked once, however many connections they have.
+	 */
 	async recheck(matches: (context: CollabContext) => boolean): Promise<void> {
 		const affected = this.connections().filter((connection) => matches(connection.context));
+		const users = new Map<string, Promise<SessionUser | null>>();
+		const rights = new Map<string, Promise<ChannelAccess | null>>();
 		for (const connection of affected) {
 			const context = connection.context;
-			const person = await this.app.people.people.find(context.user.id);
-			if (!person || person.status !== 'active') {
+			if (!users.has(context.user.id)) users.set(context.user.id, this.currentUser(context.user));
+			const user = await users.get(context.user.id)!;
+			if (!user) {
 				connection.close({
 					code: closeCodes.unauthenticated,
 					reason: 'unauthenticated: account inactive'
 				});
 				continue;
 			}
-			const user = {
-				...context.user,
-				role: person.role,
-				departmentId: person.departmentId,
-				teamId: person.teamId
-			};
-			try {
-				const { access } = await this.app.channels.access(user, context.channelId);
-				const wasReadOnly = !context.access.react;
-				context.user = user;
-				context.access = access;
-				if (wasReadOnly !== !access.react) {
-					connection.close({ code: closeCodes.accessRevoked, reason: 'access-changed: reconnect' });
-				}
-			} catch (error) {
-				if (!isAppError(error)) throw error;
+			const key = `${user.id}/${context.channelId}`;
+			if (!rights.has(key)) rights.set(key, this.accessOf(user, context.channelId));
+			const access = await rights.get(key)!;
+			if (!access) {
 				connection.close({
 					code: closeCodes.accessRevoked,
 					reason: 'access-revoked: you no longer have access'
 				});
+				continue;
 			}
+			const wasReadOnly = !context.access.react;
+			context.user = user;
+			context.access = access;
+			if (wasReadOnly !== !access.react) {
+				connection.close({ code: closeCodes.accessRevoked, reason: 'access-changed: reconnect' });
+			}
+		}
+	}
+
+	/** The person as the database has them now, or null when they may no longer be connected. */
+	private async currentUser(known: SessionUser): Promise<SessionUser | null> {
+		const person = await this.app.people.people.find(known.id);
+		if (!person || person.status !== 'active') return null;
+		return {
+			...known,
+			role: person.role,
+			departmentId: person.departmentId,
+			teamId: person.teamId
+		};
+	}
+
+	private async accessOf(user: SessionUser, channelId: string): Promise<ChannelAccess | null> {
+		try {
+			return (await this.app.channels.access(user, channelId)).access;
+		} catch (error) {
+			if (!isAppError(error)) throw error;
+			return null;
 		}
 	}
 

@@ -43,12 +43,15 @@ export class MessageRecordService {
 	/** Brings the record of one shard up to the document: missing or newer versions are written. */
 	reconcile(channelId: string, shard: number, doc: Y.Doc): Promise<void> {
 		return this.enqueue(async () => {
-			const known = await this.messages.versionsOf(channelId, shard);
+			// Only what the record lacks is written: loading a document is usually a no-op here.
+			const known = await this.messages.shardState(channelId, shard);
+			const reads = await this.messages.readsOf(channelId);
 			for (const message of listMessages(doc)) {
-				if ((known.get(message.id) ?? 0) < message.version) {
+				const recorded = known.get(message.id);
+				if ((recorded?.version ?? 0) < message.version) {
 					await this.messages.upsert(toRecord(channelId, shard, message));
 				}
-				if (message.moderation) {
+				if (message.moderation && !recorded?.moderated) {
 					await this.messages.markModerated(
 						message.id,
 						message.moderation.by,
@@ -57,6 +60,7 @@ export class MessageRecordService {
 				}
 			}
 			for (const [userId, mark] of readMarks(doc)) {
+				if ((reads.get(userId) ?? -1) >= mark.at) continue;
 				await this.messages.recordRead(channelId, userId, mark.messageId, new Date(mark.at));
 			}
 		});

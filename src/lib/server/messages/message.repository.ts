@@ -65,10 +65,22 @@ export class MessageRepository {
 			where channel_reads.last_read_at < excluded.last_read_at`;
 	}
 
-	async versionsOf(channelId: string, shard: number): Promise<Map<string, number>> {
-		const rows = await this.sql<{ id: string; version: number }[]>`
-			select id, version from messages where channel_id = ${channelId} and shard = ${shard}`;
-		return new Map(rows.map((row) => [row.id, row.version]));
+	/** What the record holds of one shard: each message's version and whether it is moderated. */
+	async shardState(
+		channelId: string,
+		shard: number
+	): Promise<Map<string, { version: number; moderated: boolean }>> {
+		const rows = await this.sql<{ id: string; version: number; moderated: boolean }[]>`
+			select id, version, deleted_by is not null as moderated
+			from messages where channel_id = ${channelId} and shard = ${shard}`;
+		return new Map(rows.map((row) => [row.id, row]));
+	}
+
+	/** The last read moment of each person in a channel. */
+	async readsOf(channelId: string): Promise<Map<string, number>> {
+		const rows = await this.sql<{ userId: string; at: Date }[]>`
+			select user_id as "userId", last_read_at as at from channel_reads where channel_id = ${channelId}`;
+		return new Map(rows.map((row) => [row.userId, row.at.getTime()]));
 	}
 
 	async history(messageId: string) {

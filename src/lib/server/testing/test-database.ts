@@ -13,18 +13,21 @@ export const realPostgresUrl =
 let postgresReachable: Promise<boolean> | undefined;
 
 export function isPostgresReachable(): Promise<boolean> {
-	postgresReachable ??= (async () => {
-		const probe = postgres(realPostgresUrl, { max: 1, connect_timeout: 2, onnotice: () => {} });
-		try {
-			await probe`select 1`;
-			return true;
-		} catch {
-			return false;
-		} finally {
-			await probe.end({ timeout: 1 });
-		}
-	})();
+	postgresReachable ??= postgresAnswers(realPostgresUrl);
 	return postgresReachable;
+}
+
+/** Whether a Postgres server answers at `url` within two seconds. */
+export async function postgresAnswers(url: string): Promise<boolean> {
+	const probe = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+	try {
+		await probe`select 1`;
+		return true;
+	} catch {
+		return false;
+	} finally {
+		await probe.end({ timeout: 1 });
+	}
 }
 
 export type DatabaseKind = 'pglite' | 'postgres';
