@@ -24,16 +24,21 @@ export class MessageRepository {
 		this.sql = sql;
 	}
 
-	/** Inserts or advances a message; an older or equal version changes nothing. */
+	/**
+	 * Inserts or advances a message; an older or equal version changes nothing. One statement (the
+	 * version row is written by the same statement's second part), so one round trip per message:
+	 * a transaction of two inserts cost four, and this write runs for every message sent.
+	 */
 	async upsert(record: MessageRecord): Promise<void> {
-		await this.sql.begin(async (tx) => {
-			await tx`
+		const sql = this.sql;
+		await sql`
+			with advanced as (
 				insert into messages (id, channel_id, shard, author_id, thread_id, text, folded, mentions,
 					attachments, version, created_at, accepted_at, edited_at, deleted_at)
 				values (${record.id}, ${record.channelId}, ${record.shard}, ${record.authorId},
 					${record.threadId}, ${record.text}, ${foldText(record.text)},
-					${tx.json(record.mentions as never)},
-					${tx.json(record.attachments as never)}, ${record.version}, ${record.createdAt},
+					${sql.json(record.mentions as never)},
+					${sql.json(record.attachments as never)}, ${record.version}, ${record.createdAt},
 					${record.acceptedAt}, ${record.editedAt},
 					${record.deleted ? (record.editedAt ?? record.acceptedAt) : null})
 				on conflict (id) do update set
@@ -41,12 +46,12 @@ export class MessageRepository {
 					attachments = excluded.attachments,
 					version = excluded.version, edited_at = excluded.edited_at,
 					deleted_at = coalesce(messages.deleted_at, excluded.deleted_at)
-				where messages.version < excluded.version and messages.author_id = excluded.author_id`;
-			await tx`
-				insert into message_versions (message_id, version, text, deleted)
-				values (${record.id}, ${record.version}, ${record.text}, ${record.deleted})
-				on conflict do nothing`;
-		});
+				where messages.version < excluded.version and messages.author_id = excluded.author_id
+				returning id
+			)
+			insert into message_versions (message_id, version, text, deleted)
+			values (${record.id}, ${record.version}, ${record.text}, ${record.deleted})
+			on conflict do nothing`;
 	}
 
 	async markModerated(messageId: string, by: string, at: Date): Promise<void> {
