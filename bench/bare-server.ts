@@ -8,7 +8,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * authentication, no validation and no persistence. Same clients, same document names.
  */
 const port = Number(process.env.PORT ?? 0);
-const hocuspocus = new Hocuspocus({ name: 'bare', quiet: true });
+// Its clients publish no awareness (as the product's, which renew theirs only on the presence
+// document the bare server does not have): idle ones must not be dropped for silence.
+const hocuspocus = new Hocuspocus({ name: 'bare', quiet: true, timeout: 10 * 60_000 });
 const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
 function connect(websocket: WebSocket, request: http.IncomingMessage): void {

@@ -30,7 +30,7 @@ interface Client {
 }
 
 /**
- * A browser tab processes its peers' awareness (presence, typing) on its own CPU. A thousand
+ * A browser tab processes its peers' awareness (typing) on its own CPU. A thousand
  * simulated tabs share this machine's two cores with the server, so by default they drop
  * incoming awareness frames unread; they still publish and renew their own awareness, so the
  * server does all of its awareness work. BENCH_CLIENT_AWARENESS=1 processes them like a tab.
@@ -108,7 +108,7 @@ function observe(doc: Y.Doc, server: number): void {
 	});
 }
 
-function openDoc(client: Client, name: string): OpenDoc {
+function openDoc(client: Client, name: string, kind: 'conversation' | 'presence'): OpenDoc {
 	const doc = new Y.Doc();
 	observe(doc, client.plan.server);
 	const open: OpenDoc = { name, doc, provider: null as unknown as BenchProvider, synced: false };
@@ -131,12 +131,10 @@ function openDoc(client: Client, name: string): OpenDoc {
 			denied++;
 		}
 	});
-	// What the app publishes for each open conversation: who, and that they are online.
-	open.provider.awareness?.setLocalStateField('user', {
-		id: client.plan.id,
-		name: client.plan.name
-	});
-	open.provider.awareness?.setLocalStateField('presence', { status: 'online' });
+	// As the app: a conversation's awareness holds a state only while the person types (these
+	// members never do); the presence document keeps the provider's empty state, whose renewal
+	// every 15 s tells the server the tab is there (the server relays it to nobody).
+	if (kind === 'conversation') open.provider.awareness?.setLocalState(null);
 	open.provider.attach();
 	client.docs.set(name, open);
 	return open;
@@ -172,7 +170,10 @@ async function connect(members: MemberPlan[], batch: number): Promise<WorkerRepl
 				clients.push(client);
 			}
 			for (const name of plan.docs) {
-				if (!client.docs.has(name)) opened.push(openDoc(client, name));
+				if (!client.docs.has(name)) opened.push(openDoc(client, name, 'conversation'));
+			}
+			if (plan.presence && !client.docs.has(plan.presence)) {
+				opened.push(openDoc(client, plan.presence, 'presence'));
 			}
 		}
 		const ok = await waitUntil(() => opened.every((open) => open.synced), 60_000);

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { documentName } from '../src/lib/shared/chat/document-schema.ts';
+import { presenceDocumentName } from '../src/lib/shared/chat/presence.ts';
 import {
 	api,
 	assignTeams,
@@ -58,6 +59,7 @@ interface Population {
 	/** Each member's team channel document (head shard). */
 	teamDocs: string[];
 	announcementsDoc: string;
+	presenceDoc: string;
 	history: { newcomer: Member; channels: { id: string; messages: number }[] } | null;
 }
 
@@ -144,6 +146,7 @@ async function populate(run: DatabaseRun, server: ServerProcess): Promise<Popula
 		members,
 		teamDocs,
 		announcementsDoc: documentName('channel', announcements.id, announcements.headShard),
+		presenceDoc: presenceDocumentName(org.id),
 		history
 	};
 }
@@ -159,8 +162,14 @@ function plans(
 		name: member.name,
 		token: member.token,
 		...url(i),
-		docs: [population.teamDocs[i]!, ...extraDocs]
+		docs: [population.teamDocs[i]!, ...extraDocs],
+		presence: population.presenceDoc
 	}));
+}
+
+/** The bare server has no presence: its clients open only the conversations. */
+function withoutPresence(members: MemberPlan[]): MemberPlan[] {
+	return members.map(({ presence: _presence, ...member }) => member);
 }
 
 const common = (run: DatabaseRun) => ({
@@ -179,8 +188,9 @@ async function scenarioOneAndFive(run: DatabaseRun, workers: LoadWorker[]): Prom
 		rate_per_s: sizes.rate,
 		duration_s: sizes.durationS
 	};
-	const arm = (url: string, pids: number[], quietPids: number[] = []) => {
-		const members = plans(population, sizes.members, () => ({ url, server: 0 }));
+	const arm = (url: string, pids: number[], quietPids: number[] = [], bare = false) => {
+		const planned = plans(population, sizes.members, () => ({ url, server: 0 }));
+		const members = bare ? withoutPresence(planned) : planned;
 		return {
 			workers,
 			members,
@@ -199,7 +209,7 @@ async function scenarioOneAndFive(run: DatabaseRun, workers: LoadWorker[]): Prom
 	try {
 		const arms = [
 			...(wants(1) ? [arm(server.wsUrl, [server.pid])] : []),
-			...(bareServer ? [arm(bareServer.wsUrl, [bareServer.pid], [server.pid])] : [])
+			...(bareServer ? [arm(bareServer.wsUrl, [bareServer.pid], [server.pid], true)] : [])
 		];
 		results = await measureAlternating(arms, arms.length > 1 ? options.blocks : 1);
 		await disconnectAll(workers);
@@ -247,17 +257,19 @@ async function scenarioTwo(run: DatabaseRun, workers: LoadWorker[]): Promise<voi
 	const population = run.population!;
 	const server = run.server!;
 	log(`[${run.db}] scenario 2: ${sizes.members} members join the announcements channel`);
-	const planFor = (url: string) => {
+	const planFor = (url: string, bare = false) => {
 		const at = () => ({ url, server: 0 });
 		const members = plans(population, sizes.members, at, [population.announcementsDoc]);
 		const admin: MemberPlan = {
 			...population.org.admin,
 			...at(),
-			docs: [population.announcementsDoc]
+			docs: [population.announcementsDoc],
+			presence: population.presenceDoc
 		};
+		const all = [admin, ...members];
 		return {
 			workers,
-			members: [admin, ...members],
+			members: bare ? withoutPresence(all) : all,
 			senders: [{ memberId: admin.id, doc: population.announcementsDoc }],
 			ratePerSec: sizes.announcementRate,
 			durationMs: sizes.durationS * 1000,
@@ -274,7 +286,7 @@ async function scenarioTwo(run: DatabaseRun, workers: LoadWorker[]): Promise<voi
 		const bareServer = await startBare();
 		try {
 			bare = await measureDelivery({
-				...planFor(bareServer.wsUrl),
+				...planFor(bareServer.wsUrl, true),
 				serverPids: [bareServer.pid],
 				quietPids: [server.pid]
 			});

@@ -75,6 +75,7 @@ export async function pool<T, R>(
 
 export interface Organization {
 	baseUrl: string;
+	id: string;
 	admin: Member;
 	joinCode: string;
 	unique: string;
@@ -82,7 +83,7 @@ export interface Organization {
 
 export async function createOrganization(baseUrl: string): Promise<Organization> {
 	const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-	const created = await api<{ user: { id: string; name: string } }>(
+	const created = await api<{ user: { id: string; name: string; orgId: string } }>(
 		baseUrl,
 		'POST',
 		'/api/organizations',
@@ -100,7 +101,7 @@ export async function createOrganization(baseUrl: string): Promise<Organization>
 	const code = await api<{ joinCode: string }>(baseUrl, 'GET', '/api/join-code', {
 		token: admin.token
 	});
-	return { baseUrl, admin, joinCode: code.data.joinCode, unique };
+	return { baseUrl, id: created.data.user.orgId, admin, joinCode: code.data.joinCode, unique };
 }
 
 /** Registers people with the join code (each registration answers with a session cookie). */

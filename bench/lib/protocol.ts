@@ -12,6 +12,8 @@ export interface MemberPlan {
 	server: number;
 	/** Documents this member has open. */
 	docs: string[];
+	/** The organization's presence document, which the app opens in every tab (product only). */
+	presence?: string;
 }
 
 export type WorkerCommand = { id: number } & (

@@ -15,7 +15,7 @@ import {
 	type MessageValue,
 	type ReadMark
 } from '../../src/lib/shared/chat/document-schema.ts';
-import type { CollabContext } from './context.ts';
+import type { ChannelContext } from './context.ts';
 import type { AcceptedUpdate } from './persistence.extension.ts';
 import type { GuardedChanges } from './update-guard.ts';
 
@@ -47,7 +47,7 @@ export class Acceptance {
 	 * The acceptance stamps of the new messages of an accepted update: the persistence extension
 	 * writes them with the update itself (one log entry, one broadcast).
 	 */
-	stampsFor(context: CollabContext, changes: GuardedChanges): ((doc: Y.Doc) => void) | null {
+	stampsFor(context: ChannelContext, changes: GuardedChanges): ((doc: Y.Doc) => void) | null {
 		const messages = writtenMessages(changes);
 		if (messages.length === 0) return null;
 		const now = Date.now();

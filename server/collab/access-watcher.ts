@@ -35,7 +35,8 @@ export class AccessWatcher {
 			),
 			events.on(
 				'channel.changed',
-				({ channelId }) => void this.recheck((c) => c.channelId === channelId)
+				({ channelId }) =>
+					void this.recheck((c) => c.kind === 'channel' && c.channelId === channelId)
 			),
 			events.on('sessions.ended', ({ userId, sessionIds }) =>
 				this.closeWhere(
@@ -57,7 +58,10 @@ export class AccessWatcher {
 	/** Project rooms turn read-only when their end date passes, with no event to announce it. */
 	watchDeadlines(intervalMs = 30_000): void {
 		this.timer = setInterval(() => {
-			void this.recheck((context) => context.channelKind === 'project' && context.access.react);
+			void this.recheck(
+				(context) =>
+					context.kind === 'channel' && context.channelKind === 'project' && context.access.react
+			);
 		}, intervalMs);
 		this.timer.unref();
 	}
@@ -65,8 +69,13 @@ export class AccessWatcher {
 	/**
 	 * Re-evaluates the rights of every matching connection against the database: each person is
 	 * read once and each (person, channel) checked once, however many connections they have.
+	 * A presence connection needs only an active person (of the same organization).
 	 */
 	async recheck(matches: (context: CollabContext) => boolean): Promise<void> {
+		const accessRevoked = {
+			code: closeCodes.accessRevoked,
+			reason: 'access-revoked: you no longer have access'
+		};
 		const affected = this.connections().filter((connection) => matches(connection.context));
 		const users = new Map<string, Promise<SessionUser | null>>();
 		const rights = new Map<string, Promise<ChannelAccess | null>>();
@@ -81,14 +90,16 @@ export class AccessWatcher {
 				});
 				continue;
 			}
+			if (context.kind === 'presence') {
+				if (user.orgId !== context.orgId) connection.close(accessRevoked);
+				else context.user = user;
+				continue;
+			}
 			const key = `${user.id}/${context.channelId}`;
 			if (!rights.has(key)) rights.set(key, this.accessOf(user, context.channelId));
 			const access = await rights.get(key)!;
 			if (!access) {
-				connection.close({
-					code: closeCodes.accessRevoked,
-					reason: 'access-revoked: you no longer have access'
-				});
+				connection.close(accessRevoked);
 				continue;
 			}
 			const wasReadOnly = !context.access.react;

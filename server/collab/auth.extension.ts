@@ -3,12 +3,14 @@ import type { AppContext } from '../../src/lib/server/app-context.ts';
 import { isAppError } from '../../src/lib/server/errors.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/session-token.ts';
 import { parseDocumentName } from '../../src/lib/shared/chat/document-schema.ts';
+import { parsePresenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
 import { CollabRefusal, closeCodes, type CollabContext } from './context.ts';
 
 /**
  * Admits a connection to one document: a valid session cookie, a well-formed document name,
  * and read access to its channel. Those who may neither post nor react get a read-only
- * connection. Runs for every document of a multiplexed socket.
+ * connection. An organization's presence document admits its members, read-only. Runs for
+ * every document of a multiplexed socket.
  */
 export class AuthExtension implements Extension {
 	readonly extensionName = 'connectflow-auth';
@@ -25,6 +27,19 @@ export class AuthExtension implements Extension {
 		if (!validated) {
 			throw new CollabRefusal(closeCodes.unauthenticated, 'unauthenticated: sign in again');
 		}
+		const presenceOf = parsePresenceDocumentName(payload.documentName);
+		if (presenceOf !== null) {
+			if (presenceOf !== validated.user.orgId) {
+				throw new CollabRefusal(closeCodes.accessRevoked, 'forbidden: you do not have access');
+			}
+			payload.connectionConfig.readOnly = true;
+			return {
+				kind: 'presence',
+				user: validated.user,
+				sessionId: validated.session.id,
+				orgId: presenceOf
+			};
+		}
 		const name = parseDocumentName(payload.documentName);
 		if (!name)
 			throw new CollabRefusal(closeCodes.accessRevoked, 'invalid-document: no such document');
@@ -36,6 +51,7 @@ export class AuthExtension implements Extension {
 			}
 			payload.connectionConfig.readOnly = !access.react;
 			return {
+				kind: 'channel',
 				user: validated.user,
 				sessionId: validated.session.id,
 				channelId: channel.id,

@@ -13,6 +13,8 @@ import { Acceptance } from './acceptance.ts';
 import { AuthExtension } from './auth.extension.ts';
 import type { CollabContext } from './context.ts';
 import { PersistenceExtension } from './persistence.extension.ts';
+import { LocalPresenceStore } from './presence-store.ts';
+import { PresenceExtension } from './presence.extension.ts';
 import { createScaleOut } from './scale-out.ts';
 import { ValidationExtension } from './validation.extension.ts';
 
@@ -29,7 +31,7 @@ export interface CollabServer {
 
 /**
  * The collaboration server: Hocuspocus with one extension per concern (auth, validation,
- * persistence), served on the HTTP server's own port at /collab.
+ * persistence, presence), served on the HTTP server's own port at /collab.
  */
 export function createCollabServer(app: AppContext, extra: Extension[] = []): CollabServer {
 	const scaleOut = createScaleOut(app); // null unless REDIS_URL is set
@@ -62,6 +64,7 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 			await (scaleOut ? scaleOut.loadWork(document.name, repair) : repair());
 		}
 	});
+	const presence = new PresenceExtension(scaleOut?.presence ?? new LocalPresenceStore());
 	const hocuspocus = new Hocuspocus<CollabContext>({
 		name: 'connectflow',
 		quiet: true,
@@ -69,6 +72,7 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 			new AuthExtension(app),
 			new ValidationExtension(),
 			persistence,
+			presence,
 			...(scaleOut?.extensions ?? []),
 			...extra
 		]
@@ -111,6 +115,7 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 		handleUpgrade,
 		async close() {
 			watcher.stop();
+			await presence.close();
 			for (const client of sockets.clients) client.terminate();
 			await persistence.compactAll(hocuspocus.documents.values());
 			await record.idle();

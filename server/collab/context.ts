@@ -1,8 +1,9 @@
 import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
 import type { ChannelAccess, ChannelKind } from '../../src/lib/shared/policy.ts';
 
-/** What a document connection carries once the auth extension has admitted it. */
-export interface CollabContext {
+/** What a connection to a conversation's document carries once the auth extension admitted it. */
+export interface ChannelContext {
+	kind: 'channel';
 	user: SessionUser;
 	sessionId: string;
 	channelId: string;
@@ -11,6 +12,16 @@ export interface CollabContext {
 	/** Updated in place when the person's rights change while connected. */
 	access: ChannelAccess;
 }
+
+/** A connection to an organization's presence document (presence.extension.ts). */
+export interface PresenceContext {
+	kind: 'presence';
+	user: SessionUser;
+	sessionId: string;
+	orgId: string;
+}
+
+export type CollabContext = ChannelContext | PresenceContext;
 
 /** Close codes the browser acts on: 4401 sign in again, 4403 access lost, 4422 update refused. */
 export const closeCodes = {

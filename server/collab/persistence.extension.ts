@@ -11,9 +11,10 @@ import type {
 import type { DocumentRepository } from '../../src/lib/server/documents/document.repository.ts';
 import type { UpdateLog } from '../../src/lib/server/documents/update-log.ts';
 import { initServerArea } from '../../src/lib/shared/chat/document-schema.ts';
+import { parsePresenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
 import { acceptedChanges } from './validation.extension.ts';
 import type { GuardedChanges } from './update-guard.ts';
-import type { CollabContext } from './context.ts';
+import type { ChannelContext, CollabContext } from './context.ts';
 
 const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;
@@ -42,7 +43,7 @@ interface DocumentState {
 
 export interface AcceptedUpdate {
 	document: Document;
-	context: CollabContext;
+	context: ChannelContext;
 	changes: GuardedChanges;
 }
 
@@ -62,18 +63,21 @@ export class PersistenceExtension implements Extension {
 	readonly onAccepted: (accepted: AcceptedUpdate) => void;
 	readonly onLoaded: (document: Document) => Promise<void>;
 	readonly serverChangeFor: (
-		context: CollabContext,
+		context: ChannelContext,
 		changes: GuardedChanges
 	) => ServerChange | null;
 	private states = new Map<string, DocumentState>();
-	private pending = new WeakMap<Connection, { seq: number | null; changes: GuardedChanges }>();
+	private pending = new WeakMap<
+		Connection,
+		{ seq: number | null; changes: GuardedChanges; context: ChannelContext }
+	>();
 
 	constructor(deps: {
 		repository: DocumentRepository;
 		log: UpdateLog;
 		onAccepted: (accepted: AcceptedUpdate) => void;
 		onLoaded: (document: Document) => Promise<void>;
-		serverChangeFor?: (context: CollabContext, changes: GuardedChanges) => ServerChange | null;
+		serverChangeFor?: (context: ChannelContext, changes: GuardedChanges) => ServerChange | null;
 	}) {
 		this.repository = deps.repository;
 		this.log = deps.log;
@@ -83,6 +87,8 @@ export class PersistenceExtension implements Extension {
 	}
 
 	async onLoadDocument({ document, documentName }: onLoadDocumentPayload): Promise<void> {
+		// A presence document holds nothing: it carries stateless messages only.
+		if (parsePresenceDocumentName(documentName) !== null) return;
 		const stored = await this.repository.load(documentName);
 		Y.transact(
 			document,
@@ -109,13 +115,16 @@ export class PersistenceExtension implements Extension {
 
 	async beforeSync(payload: beforeSyncPayload<CollabContext>): Promise<void> {
 		if (payload.type !== SYNC_STEP_2 && payload.type !== SYNC_UPDATE) return;
+		const context = payload.context;
+		// Validation lets through only the empty sync handshake of a presence document.
+		if (context.kind !== 'channel') return;
 		const changes = acceptedChanges.get(payload.payload);
 		if (!changes) throw new Error('update reached persistence without validation');
 		// The server's stamps for this update are written on the shadow now and logged in the
 		// same entry as the update: one append, and they reach the other clients in the same
 		// broadcast as the update they stamp.
 		const state = this.states.get(payload.documentName);
-		const change = state ? this.serverChangeFor(payload.context, changes) : null;
+		const change = state ? this.serverChangeFor(context, changes) : null;
 		const stamp = state && change ? writeOnShadow(state, change) : null;
 		const entry = stamp ? Y.mergeUpdates([payload.payload, stamp]) : payload.payload;
 		let seq: number | null = null;
@@ -127,21 +136,17 @@ export class PersistenceExtension implements Extension {
 			throw error;
 		}
 		if (stamp) Y.applyUpdate(payload.document, stamp, SERVER_ORIGIN);
-		this.pending.set(payload.connection, { seq, changes });
+		this.pending.set(payload.connection, { seq, changes, context });
 	}
 
-	async afterHandleMessage({
-		connection,
-		document,
-		context
-	}: afterHandleMessagePayload<CollabContext>) {
+	async afterHandleMessage({ connection, document }: afterHandleMessagePayload<CollabContext>) {
 		const accepted = this.pending.get(connection);
 		if (!accepted) return;
 		this.pending.delete(connection);
 		const state = this.states.get(document.name);
 		if (accepted.seq !== null) state?.inFlight.delete(accepted.seq);
 		if (accepted.changes.written.length > 0 || accepted.changes.moderated.length > 0) {
-			this.onAccepted({ document, context, changes: accepted.changes });
+			this.onAccepted({ document, context: accepted.context, changes: accepted.changes });
 		}
 		if (state && state.sinceCompaction >= COMPACT_AFTER) void this.compact(document);
 	}

@@ -22,6 +22,9 @@ import {
 } from '../../src/lib/shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 import { createScaleOut, SharedDocumentRepository, startEventRelay } from './scale-out.ts';
+import { RedisPresenceStore } from './presence-store.ts';
+import { PresenceHub } from '../../src/lib/client/collab/presence.svelte.ts';
+import { presenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
 
 /**
  * Two ConnectFlow collaboration processes on different ports, one Redis and one Postgres: they
@@ -219,32 +222,61 @@ describe.skipIf(skipReason !== null)('two processes scaled out through Redis', (
 		}
 	});
 
-	it('carries typing and presence across processes, as the server names people', async () => {
+	it('carries typing across processes, as the server names people', async () => {
 		const a = await open(urlA, alice);
 		const b = await open(urlB, bob);
-		a.provider.awareness!.setLocalStateField('presence', { status: 'online' });
 		a.provider.awareness!.setLocalStateField('typing', { typing: true, at: Date.now() });
 		// A forged name is replaced by the authenticated person on process A.
 		a.provider.awareness!.setLocalStateField('user', { id: bob.user.id, name: 'Not Alice' });
 		const aliceState = () =>
 			[...b.provider.awareness!.getStates().values()].find(
 				(state) => (state as { typing?: unknown }).typing !== undefined
-			) as { user?: { id: string; name: string }; presence?: { status: string } } | undefined;
+			) as { user?: { id: string; name: string } } | undefined;
 		await waitFor(() => aliceState() !== undefined, 5_000, 'typing to reach process B');
 		expect(aliceState()!.user).toEqual({ id: alice.user.id, name: alice.user.name });
-		expect(aliceState()!.presence).toEqual({ status: 'online' });
+	});
 
-		b.provider.awareness!.setLocalStateField('presence', { status: 'away' });
+	it('sums up presence over both processes, and forgets a process that is gone', async () => {
+		const presenceName = presenceDocumentName(alice.user.orgId);
+		const tab = (url: string, member: Member) => {
+			const client = connectClient(url, member.token, presenceName);
+			clients.push(client);
+			const hub = new PresenceHub();
+			hub.follow(client.provider);
+			return { client, hub };
+		};
+		const onA = tab(urlA, alice);
+		const onB = tab(urlB, bob);
 		await waitFor(
-			() =>
-				[...a.provider.awareness!.getStates().values()].some(
-					(state) =>
-						(state as { user?: { id: string } }).user?.id === bob.user.id &&
-						(state as { presence?: { status: string } }).presence?.status === 'away'
-				),
-			5_000,
-			'presence to reach process A'
+			() => onA.hub.of(bob.user.id) === 'online' && onB.hub.of(alice.user.id) === 'online',
+			10_000,
+			'each to see the other process’s person'
 		);
+		onB.client.provider.sendStateless(JSON.stringify({ status: 'away' }));
+		await waitFor(() => onA.hub.of(bob.user.id) === 'away', 10_000, 'away to reach process A');
+		// Alice online on both processes; gone from A, she is still online through B.
+		const aliceOnB = tab(urlB, alice);
+		await aliceOnB.client.synced;
+		onA.client.destroy();
+		await new Promise((resolve) => setTimeout(resolve, 2_500));
+		expect(onB.hub.of(alice.user.id)).toBe('online');
+		aliceOnB.client.destroy();
+		await waitFor(() => onB.hub.of(alice.user.id) === 'offline', 10_000, 'alice gone');
+
+		// What a process that died said lapses: a field written long ago is left out.
+		const redis = new Redis(REDIS_BASE);
+		const store = new RedisPresenceStore(redis, prefix, 'a-process-that-died', 30_000);
+		await redis.hset(
+			`${prefix}#presence:${alice.user.orgId}`,
+			'a-process-that-died',
+			JSON.stringify({ at: Date.now() - 60_000, people: { [alice.user.id]: 'online' } })
+		);
+		expect((await store.read(alice.user.orgId)).get(alice.user.id)).toBeUndefined();
+		expect((await store.read(alice.user.orgId)).get(bob.user.id)).toBe('away');
+		redis.disconnect();
+		onB.hub.destroy();
+		onA.hub.destroy();
+		aliceOnB.hub.destroy();
 	});
 
 	it('closes connections on every process when a person leaves the team', async () => {

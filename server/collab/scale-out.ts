@@ -7,6 +7,7 @@ import type { AppContext } from '../../src/lib/server/app-context.ts';
 import type { Sql } from '../../src/lib/server/db/database.ts';
 import { DocumentRepository } from '../../src/lib/server/documents/document.repository.ts';
 import type { DomainEventMap, DomainEvents } from '../../src/lib/server/events.ts';
+import { RedisPresenceStore, type PresenceStore } from './presence-store.ts';
 
 /**
  * Several ConnectFlow processes behind one load balancer, coordinated through Redis (switched
@@ -17,6 +18,8 @@ import type { DomainEventMap, DomainEvents } from '../../src/lib/server/events.t
  *   only the client updates it received itself (the persistence extension appends in
  *   `beforeSync`, which never runs for updates arriving from Redis) and stamps only those, so
  *   every update is appended and accepted once, by the process its sender is connected to.
+ * - Presence: each process keeps its people's statuses in a Redis hash per organization and
+ *   reads everybody's from it (presence-store.ts, presence.extension.ts).
  * - Domain events (`person.changed`, `structure.changed`, `channel.changed`,
  *   `sessions.ended`) are relayed to every other process, so each process's access watcher
  *   closes its own connections that lost access.
@@ -73,6 +76,8 @@ export interface ScaleOut {
 	readonly identifier: string;
 	/** The Hocuspocus extensions to add to the collaboration server. */
 	readonly extensions: Extension[];
+	/** Where presence is shared between the processes. */
+	readonly presence: PresenceStore;
 	/** The document store to use when several processes share the database. */
 	documents(sql: Sql): DocumentRepository;
 	/**
@@ -110,6 +115,7 @@ export function createScaleOut(app: AppContext): ScaleOut | null {
 		prefix: target.prefix,
 		identifier,
 		extensions: [extension],
+		presence: new RedisPresenceStore(pub, target.prefix, identifier),
 		documents: (sql) => new SharedDocumentRepository(sql),
 		async loadWork(documentName, work) {
 			let subscribers: number;

@@ -33,6 +33,11 @@ export class ValidationExtension implements Extension {
 
 	async beforeSync(payload: beforeSyncPayload<CollabContext>): Promise<void> {
 		if (payload.type !== SYNC_STEP_2 && payload.type !== SYNC_UPDATE) return;
+		if (payload.context.kind !== 'channel') {
+			// The sync handshake's empty update ([0, 0]) is all a presence document may receive.
+			if (payload.payload.byteLength <= 2) return;
+			throw new CollabRefusal(closeCodes.updateRefused, 'refused: this document is read-only');
+		}
 		const { user, access } = payload.context;
 		const verdict = checkUpdate(payload.document, payload.payload, {
 			userId: user.id,
@@ -58,6 +63,12 @@ export class ValidationExtension implements Extension {
 	async beforeHandleAwareness(payload: beforeHandleAwarenessPayload<CollabContext>): Promise<void> {
 		const context = payload.context;
 		if (!context) return;
+		if (context.kind === 'presence') {
+			// Presence travels as the server's summaries (presence.extension.ts): awareness here
+			// would reach every tab of the organization.
+			payload.states.clear();
+			return;
+		}
 		const current = payload.awareness.getStates();
 		for (const [clientId, state] of payload.states) {
 			const owner = (current.get(clientId) as { user?: { id?: string } } | undefined)?.user?.id;

@@ -131,6 +131,14 @@ test('two people chat in their team channel', async ({ browser }) => {
 	await expect(message(a.page, 'Thanks')).toBeVisible();
 	expect(await order(a.page)).toEqual(await order(b.page));
 
-	await a.context.close();
+	// Presence: Alice sees Bruno online in the members panel, and offline once he is gone.
+	await a.page.getByTestId('members-toggle').click();
+	const brunoRow = a.page.locator('[data-testid="member"][data-name="Bruno Baker"]');
+	await expect(brunoRow.getByTestId('presence-dot')).toHaveAttribute('data-status', 'online');
 	await b.context.close();
+	await expect(brunoRow.getByTestId('presence-dot')).toHaveAttribute('data-status', 'offline', {
+		timeout: 10_000
+	});
+	await a.page.screenshot({ path: 'test-results/screenshots/chat-members-presence.png' });
+	await a.context.close();
 });

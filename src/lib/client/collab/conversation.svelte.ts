@@ -23,7 +23,6 @@ import {
 	type ReadMark
 } from '$lib/shared/chat/document-schema.ts';
 import type { LocalCopy, LocalCopyFactory } from './local-copy.ts';
-import type { PresenceHub } from './presence.svelte.ts';
 import { ownEntries, refusedChanges, type RefusedItem } from './refusal.ts';
 import { SyncedProvider } from './synced-provider.ts';
 import type { TabRelay, TabRelayOptions } from './tab-relay.ts';
@@ -82,7 +81,6 @@ export interface ConversationOptions {
 	rights: ConversationRights;
 	/** The browser's copy of each document; none (memory only) when omitted. */
 	localCopy?: LocalCopyFactory;
-	presence?: PresenceHub;
 	onNotice?: (notice: ConversationNotice) => void;
 	/** Unread count the server reported, used until the documents tell better. */
 	serverUnread?: number;
@@ -194,7 +192,6 @@ export class Conversation {
 
 	private readonly socket: HocuspocusProviderWebsocket;
 	private readonly localCopy: LocalCopyFactory | undefined;
-	private readonly presence: PresenceHub | undefined;
 	private readonly onNotice: (notice: ConversationNotice) => void;
 	private readonly relay: ConversationOptions['relay'];
 	private readonly onListed: ConversationOptions['onListed'];
@@ -203,7 +200,6 @@ export class Conversation {
 	private head: Shard;
 	private flushTimer: ReturnType<typeof setTimeout> | null = null;
 	private destroyed = false;
-	private unregisterPresence: (() => void) | null = null;
 	private typingSeen = new Map<number, { at: unknown; seen: number }>();
 	private typingTimer: ReturnType<typeof setInterval> | null = null;
 	private ownTyping: { threadId: string | null; sentAt: number } | null = null;
@@ -216,7 +212,6 @@ export class Conversation {
 		this.user = options.user;
 		this.socket = options.socket;
 		this.localCopy = options.localCopy;
-		this.presence = options.presence;
 		this.onNotice = options.onNotice ?? (() => {});
 		this.relay = options.relay;
 		this.onListed = options.onListed;
@@ -373,14 +368,25 @@ export class Conversation {
 		if (this.ownTypingTimer) clearTimeout(this.ownTypingTimer);
 		this.ownTypingTimer = null;
 		if (threadId === false) {
-			if (this.ownTyping) awareness.setLocalStateField('typing', null);
+			if (this.ownTyping) {
+				// The stop is sent as a state (Hocuspocus drops a client's removal of its state on
+				// the way through `beforeHandleAwareness`); the state itself is withdrawn right after,
+				// so that it is not renewed, and the server lets it lapse.
+				awareness.setLocalState({ user: { id: this.user.id, name: this.user.name }, typing: null });
+				awareness.setLocalState(null);
+			}
 			this.ownTyping = null;
 			return;
 		}
 		const now = Date.now();
 		const same = this.ownTyping?.threadId === threadId;
 		if (!same || now - (this.ownTyping?.sentAt ?? 0) >= TYPING_SIGNAL_MS) {
-			awareness.setLocalStateField('typing', { typing: true, at: now, threadId });
+			// The awareness state exists only while typing: an idle tab renews nothing here, so
+			// a channel's awareness traffic follows the people typing, not the people present.
+			awareness.setLocalState({
+				user: { id: this.user.id, name: this.user.name },
+				typing: { typing: true, at: now, threadId }
+			});
 			this.ownTyping = { threadId, sentAt: now };
 		}
 		this.ownTypingTimer = setTimeout(() => this.setTyping(false), TYPING_IDLE_MS);
@@ -450,7 +456,6 @@ export class Conversation {
 		this.setTyping(false);
 		if (this.flushTimer) clearTimeout(this.flushTimer);
 		if (this.typingTimer) clearInterval(this.typingTimer);
-		this.unregisterPresence?.();
 		this.offAwareness?.();
 		this.offSocketStatus();
 		for (const shard of this.shards.values()) void this.closeShard(shard, 'keep');
@@ -540,9 +545,8 @@ export class Conversation {
 		const awareness = provider.awareness;
 		if (!awareness) return;
 		this.offAwareness?.();
-		this.unregisterPresence?.();
-		awareness.setLocalStateField('user', { id: this.user.id, name: this.user.name });
-		this.unregisterPresence = this.presence?.register(awareness) ?? null;
+		// Nothing is published here until the person types (see setTyping).
+		awareness.setLocalState(null);
 		const onChange = () => this.readTyping();
 		awareness.on('change', onChange);
 		this.offAwareness = () => awareness.off('change', onChange);
@@ -558,8 +562,6 @@ export class Conversation {
 		shard.provider = null;
 		if (provider) {
 			if (provider.awareness && shard === this.head) {
-				this.unregisterPresence?.();
-				this.unregisterPresence = null;
 				this.offAwareness?.();
 				this.offAwareness = null;
 			}
@@ -741,10 +743,8 @@ export class Conversation {
 			} else {
 				this.head = shard;
 			}
-			// Presence and typing travel with the head.
+			// Typing travels with the head.
 			if (previous.provider?.awareness) {
-				this.unregisterPresence?.();
-				this.unregisterPresence = null;
 				this.offAwareness?.();
 				this.offAwareness = null;
 				previous.provider.awareness.setLocalState(null);

@@ -16,7 +16,6 @@ import {
 	type ConversationRights
 } from './conversation.svelte.ts';
 import type { LocalCopyFactory } from './local-copy.ts';
-import { PresenceHub } from './presence.svelte.ts';
 import type { SyncedProvider } from './synced-provider.ts';
 import { relayDocument } from './tab-relay.ts';
 
@@ -85,7 +84,6 @@ describe('Conversation', () => {
 		channel: ChannelSummary,
 		rights: ConversationRights = { post: true, react: true, moderate: false },
 		notices: ConversationNotice[] = [],
-		presence?: PresenceHub,
 		extra: Partial<ConstructorParameters<typeof Conversation>[0]> = {}
 	): Conversation {
 		const conversation = new Conversation({
@@ -93,13 +91,17 @@ describe('Conversation', () => {
 			user: { id: person.user.id, name: person.user.name },
 			socket: socketFor(person),
 			rights,
-			presence,
 			flushDelay: 0,
 			onNotice: (notice) => notices.push(notice),
 			...extra
 		});
 		conversations.push(conversation);
 		return conversation;
+	}
+
+	/** The provider of a conversation's head shard (private: reached for tests only). */
+	function headProvider(conversation: Conversation): SyncedProvider {
+		return (conversation as unknown as { head: { provider: SyncedProvider } }).head.provider;
 	}
 
 	it('delivers messages, replies, edits, deletions and reactions between two people', async () => {
@@ -145,18 +147,24 @@ describe('Conversation', () => {
 		expect(b.messages.map((m) => m.id)).toEqual(a.messages.map((m) => m.id));
 	});
 
-	it('shows typing and presence through awareness, as the server names people', async () => {
-		const presence = new PresenceHub();
+	it('shows typing through awareness, publishing nothing there while idle', async () => {
 		const a = open(alice, team);
-		const b = open(bob, team, undefined, [], presence);
+		const b = open(bob, team);
 		await waitFor(() => a.synced && b.synced, 10_000, 'sync');
-		await waitFor(() => presence.of(alice.user.id) === 'online', 5_000, 'presence');
+		// Someone present but not typing renews no awareness state in the channel.
+		const states = (c: Conversation) =>
+			[...headProvider(c).awareness!.getStates().values()].filter(
+				(state) => Object.keys(state).length > 0
+			);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(states(b)).toEqual([]);
 		a.setTyping(null);
 		await waitFor(() => b.typing.some((p) => p.id === alice.user.id), 5_000, 'typing');
 		expect(b.typing[0]).toMatchObject({ name: 'Alice Archer', threadId: null });
 		a.setTyping(false);
 		await waitFor(() => b.typing.length === 0, 5_000, 'typing stops');
-		presence.destroy();
+		// Alice's tab holds no state any more, so it renews none.
+		expect(headProvider(a).awareness!.getLocalState()).toBeNull();
 	});
 
 	it('drops a refused message, resyncs from the server and tells what was refused', async () => {
@@ -219,8 +227,8 @@ describe('Conversation', () => {
 	it('keeps two tabs of one person consistent through the tab relay', async () => {
 		const relay = (name: string, doc: Y.Doc, options: Parameters<typeof relayDocument>[2]) =>
 			relayDocument(`test:${alice.user.id}:${name}`, doc, options);
-		const tab1 = open(alice, team, undefined, [], undefined, { relay });
-		const tab2 = open(alice, team, undefined, [], undefined, { relay });
+		const tab1 = open(alice, team, undefined, [], { relay });
+		const tab2 = open(alice, team, undefined, [], { relay });
 		await waitFor(() => tab1.synced && tab2.synced, 10_000, 'sync');
 		const id = tab1.send('Seen in the other tab');
 		await waitFor(() => tab2.message(id) !== null, 2_000, 'relayed');

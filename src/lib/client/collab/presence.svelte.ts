@@ -1,38 +1,37 @@
-/* eslint-disable svelte/prefer-svelte-reactivity -- the Maps and Sets here are private caches or
-   snapshots that are assigned whole to $state.raw fields; per-entry reactivity would only cost. */
-import type { Awareness } from 'y-protocols/awareness';
+/* eslint-disable svelte/prefer-svelte-reactivity -- the Maps here are snapshots assigned whole
+   to a $state.raw field; per-entry reactivity would only cost. */
+import type { HocuspocusProvider } from '@hocuspocus/provider';
+import {
+	presenceViewSchema,
+	type LocalStatus,
+	type PresenceReport,
+	type PresenceStatus
+} from '$lib/shared/chat/presence.ts';
+
+export type { LocalStatus, PresenceStatus };
 
 /**
- * Presence of people across every document the tab has open. Each conversation's head
- * document carries an awareness state per connected tab; the server writes the authenticated
- * `user` into it, so nobody can appear as somebody else. This tab publishes its own
- * `presence: { status }` into every registered awareness, and reads everyone else's.
+ * Presence of the people of the organization, as the server sums it up on the organization's
+ * presence document (src/lib/shared/chat/presence.ts): this tab reports its own status there
+ * and receives everybody's. Conversations carry only typing in their awareness.
  *
  * A person is online when any of their tabs says so, away when all of their tabs are away,
- * offline when none is connected to a document this tab shares with them.
+ * offline when none is connected; while this tab is disconnected everybody reads offline.
  */
-
-export type LocalStatus = 'online' | 'away';
-export type PresenceStatus = LocalStatus | 'offline';
 
 /** A tab hidden this long, or without input this long, shows as away. */
 const HIDDEN_AWAY_MS = 30_000;
 const IDLE_AWAY_MS = 5 * 60_000;
 
-interface StateShape {
-	user?: { id?: unknown; name?: unknown };
-	presence?: { status?: unknown };
-}
-
 export class PresenceHub {
 	/** This tab's own status. */
 	local = $state<LocalStatus>('online');
 	private statuses = $state.raw(new Map<string, LocalStatus>());
-	private readonly sources = new Map<Awareness, () => void>();
+	private provider: HocuspocusProvider | null = null;
+	private unfollow: (() => void) | null = null;
 	private readonly cleanups: (() => void)[] = [];
 	private lastInput = Date.now();
 	private hiddenSince: number | null = null;
-	private recomputeScheduled = false;
 
 	/** The status of a person; `selfId` is always this tab's own status. */
 	of(userId: string, selfId?: string): PresenceStatus {
@@ -40,60 +39,64 @@ export class PresenceHub {
 		return this.statuses.get(userId) ?? 'offline';
 	}
 
-	/** Follows one awareness; returns the function that stops following it. */
-	register(awareness: Awareness): () => void {
-		if (this.sources.has(awareness)) return () => this.unregister(awareness);
-		const onChange = () => this.scheduleRecompute();
-		awareness.on('change', onChange);
-		this.sources.set(awareness, () => awareness.off('change', onChange));
-		this.publish(awareness);
-		this.scheduleRecompute();
-		return () => this.unregister(awareness);
+	/** Follows the organization's presence document; returns the function that stops it. */
+	follow(provider: HocuspocusProvider): () => void {
+		this.unfollow?.();
+		this.provider = provider;
+		const onStateless = ({ payload }: { payload: string }) => this.receive(payload);
+		// The server counts a tab online when it connects: tell it otherwise after every sync.
+		const onSynced = () => this.report();
+		const onDisconnect = () => this.replace(new Map());
+		provider.on('stateless', onStateless);
+		provider.on('synced', onSynced);
+		provider.on('disconnect', onDisconnect);
+		this.unfollow = () => {
+			provider.off('stateless', onStateless);
+			provider.off('synced', onSynced);
+			provider.off('disconnect', onDisconnect);
+			this.provider = null;
+			this.unfollow = null;
+			this.replace(new Map());
+		};
+		return this.unfollow;
 	}
 
-	private unregister(awareness: Awareness): void {
-		this.sources.get(awareness)?.();
-		this.sources.delete(awareness);
-		this.scheduleRecompute();
+	/** Applies a view from the server: everybody (full) or the changes. */
+	receive(payload: string): void {
+		let view;
+		try {
+			view = presenceViewSchema.safeParse(JSON.parse(payload));
+		} catch {
+			return;
+		}
+		if (!view.success) return;
+		const { full, people } = view.data;
+		if (!full && Object.keys(people).length === 0) return;
+		const next = full ? new Map<string, LocalStatus>() : new Map(this.statuses);
+		for (const [id, status] of Object.entries(people)) {
+			if (status === 'offline') next.delete(id);
+			else next.set(id, status);
+		}
+		this.replace(next);
 	}
 
-	private publish(awareness: Awareness): void {
-		if (awareness.getLocalState() === null) return;
-		const current = (awareness.getLocalState() as StateShape | null)?.presence?.status;
-		if (current !== this.local) awareness.setLocalStateField('presence', { status: this.local });
+	private replace(next: Map<string, LocalStatus>): void {
+		const previous = this.statuses;
+		const same =
+			previous.size === next.size && [...next].every(([id, s]) => previous.get(id) === s);
+		if (!same) this.statuses = next;
+	}
+
+	private report(): void {
+		if (!this.provider?.synced) return;
+		const report: PresenceReport = { status: this.local };
+		this.provider.sendStateless(JSON.stringify(report));
 	}
 
 	private setLocal(status: LocalStatus): void {
 		if (this.local === status) return;
 		this.local = status;
-		for (const awareness of this.sources.keys()) this.publish(awareness);
-	}
-
-	private scheduleRecompute(): void {
-		if (this.recomputeScheduled) return;
-		this.recomputeScheduled = true;
-		queueMicrotask(() => {
-			this.recomputeScheduled = false;
-			this.recompute();
-		});
-	}
-
-	private recompute(): void {
-		const next = new Map<string, LocalStatus>();
-		for (const awareness of this.sources.keys()) {
-			for (const [clientId, raw] of awareness.getStates()) {
-				if (clientId === awareness.clientID) continue;
-				const state = raw as StateShape;
-				const id = state.user?.id;
-				if (typeof id !== 'string') continue;
-				const status: LocalStatus = state.presence?.status === 'away' ? 'away' : 'online';
-				if (next.get(id) !== 'online') next.set(id, status);
-			}
-		}
-		const previous = this.statuses;
-		const same =
-			previous.size === next.size && [...next].every(([id, s]) => previous.get(id) === s);
-		if (!same) this.statuses = next;
+		this.report();
 	}
 
 	/** Follows visibility and input to switch between online and away (browser only). */
@@ -128,7 +131,6 @@ export class PresenceHub {
 
 	destroy(): void {
 		for (const cleanup of this.cleanups.splice(0)) cleanup();
-		for (const stop of this.sources.values()) stop();
-		this.sources.clear();
+		this.unfollow?.();
 	}
 }

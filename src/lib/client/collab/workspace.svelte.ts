@@ -14,6 +14,8 @@ import { SearchClient } from '$lib/client/search/search-client.ts';
 import type { KnownChannel, KnownPerson } from '$lib/client/search/results.ts';
 import { Conversation, type ConversationNotice } from './conversation.svelte.ts';
 import { clearCopiesExcept, indexedDbCopies, localCopyName } from './local-copy.ts';
+import { HocuspocusProvider } from '@hocuspocus/provider';
+import { presenceDocumentName } from '$lib/shared/chat/presence.ts';
 import { PresenceHub } from './presence.svelte.ts';
 import type { RefusedItem } from './refusal.ts';
 import { relayDocument } from './tab-relay.ts';
@@ -30,6 +32,7 @@ export interface WorkspaceUser {
 	id: string;
 	name: string;
 	teamId: string | null;
+	orgId: string;
 }
 
 export interface WorkspaceNotice {
@@ -198,6 +201,7 @@ export class Workspace {
 			if (this.channels.length > 0) this.search?.retainChannels(this.channels.map((c) => c.id));
 		});
 		this.presence.start();
+		this.followPresence(this.connection);
 		this.watchAll();
 		this.refreshTimer = setInterval(() => void this.refresh(), REFRESH_EVERY_MS);
 		// Each time the connection comes (back), the list is checked: access may have changed.
@@ -216,6 +220,24 @@ export class Workspace {
 		};
 		document.addEventListener('visibilitychange', onHidden);
 		this.cleanups.push(() => document.removeEventListener('visibilitychange', onHidden));
+	}
+
+	/** Opens the organization's presence document (no local copy: presence is only live). */
+	private followPresence(connection: CollabConnection): void {
+		const provider = new HocuspocusProvider({
+			websocketProvider: connection.socket,
+			name: presenceDocumentName(this.user.orgId),
+			// The server reads the session cookie; the token only has to be present.
+			token: 'cookie'
+		});
+		// Its awareness stays an empty state: the server drops it, but its renewal every 15 s is
+		// what tells the server an idle tab is still there.
+		const unfollow = this.presence.follow(provider);
+		provider.attach();
+		this.cleanups.push(() => {
+			unfollow();
+			provider.destroy();
+		});
 	}
 
 	destroy(): void {
@@ -400,7 +422,6 @@ export class Workspace {
 			localCopy: indexedDbCopies(this.user.id),
 			relay: (name, doc, options) => relayDocument(localCopyName(this.user.id, name), doc, options),
 			onListed: (channelId, shard, messages) => this.search?.listed(channelId, shard, messages),
-			presence: this.presence,
 			serverUnread: channel.unread,
 			onNotice: (notice) => this.onNotice(notice)
 		});

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PresenceHub } from '../../src/lib/client/collab/presence.svelte.ts';
+import { presenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
+import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
+import { availableDatabaseKinds } from '../../src/lib/server/testing/test-database.ts';
+import {
+	startCollabHarness,
+	waitFor,
+	type CollabHarness,
+	type TestClient
+} from './testing/collab-harness.ts';
+
+const kinds = await availableDatabaseKinds();
+
+interface Person {
+	user: SessionUser;
+	token: string;
+}
+
+/**
+ * Presence as the server sums it up per organization (presence.extension.ts), through real
+ * providers over real WebSockets, read by the browser's own PresenceHub.
+ */
+describe.each(kinds)('presence on %s', (kind) => {
+	let h: CollabHarness;
+	let admin: Person;
+	let alice: Person;
+	let bob: Person;
+	let stranger: Person;
+	let presenceDoc: string;
+	const hubs: PresenceHub[] = [];
+
+	beforeAll(async () => {
+		h = await startCollabHarness(kind);
+		const org = await h.app.createOrganization('Presence Co');
+		admin = { user: org.admin, token: org.token };
+		alice = await h.app.join(org.joinCode, 'Alice');
+		bob = await h.app.join(org.joinCode, 'Bob');
+		const other = await h.app.createOrganization('Elsewhere Ltd');
+		stranger = { user: other.admin, token: other.token };
+		presenceDoc = presenceDocumentName(org.admin.orgId);
+	});
+	afterAll(async () => {
+		for (const hub of hubs) hub.destroy();
+		await h.close();
+	});
+
+	/** A tab of the person on the presence document, and what it knows of everybody. */
+	async function tab(person: Person): Promise<{ client: TestClient; hub: PresenceHub }> {
+		const client = await h.connect(person.token, presenceDoc);
+		const hub = new PresenceHub();
+		hubs.push(hub);
+		hub.follow(client.provider);
+		await client.synced;
+		return { client, hub };
+	}
+
+	const report = (client: TestClient, status: string) =>
+		client.provider.sendStateless(JSON.stringify({ status }));
+
+	it('shows who is online, away and gone, over all of a person’s tabs', async () => {
+		const bobTab = await tab(bob);
+		const aliceTab = await tab(alice);
+		await waitFor(() => bobTab.hub.of(alice.user.id) === 'online', 5_000, 'alice online');
+		// A tab that connects later learns everybody at once.
+		const late = await tab(admin);
+		await waitFor(
+			() => late.hub.of(alice.user.id) === 'online' && late.hub.of(bob.user.id) === 'online',
+			5_000,
+			'the full view'
+		);
+
+		report(aliceTab.client, 'away');
+		await waitFor(() => bobTab.hub.of(alice.user.id) === 'away', 5_000, 'alice away');
+		// Online on any tab is online.
+		const secondTab = await tab(alice);
+		await waitFor(() => bobTab.hub.of(alice.user.id) === 'online', 5_000, 'second tab online');
+		secondTab.client.destroy();
+		await waitFor(() => bobTab.hub.of(alice.user.id) === 'away', 5_000, 'back to away');
+		aliceTab.client.destroy();
+		await waitFor(() => bobTab.hub.of(alice.user.id) === 'offline', 5_000, 'alice offline');
+		expect(late.hub.of(alice.user.id)).toBe('offline');
+		late.client.destroy();
+		bobTab.client.destroy();
+	});
+
+	it('refuses other organizations, malformed reports and writes, and relays no awareness', async () => {
+		const outside = await h.connect(stranger.token, presenceDoc);
+		await waitFor(() => outside.denied.length > 0, 5_000, 'refusal');
+		expect(outside.denied[0]).toMatch(/forbidden/);
+
+		const bobTab = await tab(bob);
+		const aliceTab = await tab(alice);
+		await waitFor(() => bobTab.hub.of(alice.user.id) === 'online', 5_000, 'alice online');
+		// Awareness set on the presence document reaches nobody: it would reach everybody.
+		aliceTab.client.provider.awareness!.setLocalState({ typing: { typing: true, at: Date.now() } });
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const othersSeen = [...bobTab.client.provider.awareness!.getStates().keys()].filter(
+			(id) => id !== bobTab.client.provider.awareness!.clientID
+		);
+		expect(othersSeen).toEqual([]);
+
+		// Content written into the document never lands on the server.
+		aliceTab.client.doc.getMap('anything').set('x', 1);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(h.collab.hocuspocus.documents.get(presenceDoc)?.getMap('anything').size ?? 0).toBe(0);
+		expect(bobTab.client.doc.getMap('anything').size).toBe(0);
+		const stored = await h.app.database.sql`
+			select 1 from document_updates where name = ${presenceDoc}
+			union all select 1 from documents where name = ${presenceDoc}`;
+		expect(stored.length).toBe(0);
+
+		// A report that is not one closes that tab's presence connection, and it reads as gone.
+		const carol = await tab(admin);
+		carol.client.provider.sendStateless('{"status":"invisible"}');
+		await waitFor(() => carol.client.closes.length > 0, 5_000, 'refusal of the report');
+		expect(carol.client.closes[0]).toMatch(/refused: malformed presence report/);
+		bobTab.client.destroy();
+		aliceTab.client.destroy();
+	});
+
+	it('ends the presence of a person who is deactivated', async () => {
+		const bobTab = await tab(bob);
+		const aliceTab = await tab(alice);
+		await waitFor(() => bobTab.hub.of(alice.user.id) === 'online', 5_000, 'alice online');
+		await h.app.people.deactivate(admin.user, alice.user.id);
+		await waitFor(() => aliceTab.client.closes.length > 0, 5_000, 'alice disconnected');
+		await waitFor(() => bobTab.hub.of(alice.user.id) === 'offline', 5_000, 'alice offline');
+		bobTab.client.destroy();
+	});
+});

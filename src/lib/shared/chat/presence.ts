@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { isUuid } from './ids.ts';
+
+/**
+ * Who is online, away or offline in an organization. Presence does not travel in the
+ * conversations' awareness (every tab renewing its state in every channel it has open, each
+ * renewal sent to every other tab there, grows with the square of the people online): each tab
+ * opens one document per organization, `presence.<orgId>`, holding no content, and
+ *
+ * - tells the server its own status as a stateless message (`PresenceReport`), again after
+ *   every reconnection;
+ * - receives from the server, as stateless messages, a full view when it connects and then only
+ *   what changed (`PresenceView`), at most about once a second.
+ *
+ * The server derives each person's status from their connected tabs (online if any tab is,
+ * away if all are away, offline with none), so the traffic grows with the changes, not with
+ * the square of the people online.
+ */
+
+export type LocalStatus = 'online' | 'away';
+export type PresenceStatus = LocalStatus | 'offline';
+
+export const PRESENCE_PREFIX = 'presence';
+
+export function presenceDocumentName(orgId: string): string {
+	if (!isUuid(orgId)) throw new TypeError(`organization id must be a lowercase UUID: ${orgId}`);
+	return `${PRESENCE_PREFIX}.${orgId}`;
+}
+
+/** The organization of a presence document's name, or null when it is not one. */
+export function parsePresenceDocumentName(name: unknown): string | null {
+	if (typeof name !== 'string' || name.length > 64) return null;
+	const [prefix, orgId, ...rest] = name.split('.');
+	return prefix === PRESENCE_PREFIX && rest.length === 0 && isUuid(orgId) ? orgId : null;
+}
+
+/** A tab's report of its own status (client → server). */
+export const presenceReportSchema = z.strictObject({ status: z.enum(['online', 'away']) });
+export type PresenceReport = z.infer<typeof presenceReportSchema>;
+
+/** People's statuses (server → client): all of them when `full`, else only the changes. */
+export const presenceViewSchema = z.strictObject({
+	full: z.boolean(),
+	people: z.record(z.uuid(), z.enum(['online', 'away', 'offline']))
+});
+export type PresenceView = z.infer<typeof presenceViewSchema>;
+
+/** The better of two statuses of one person's tabs: online wins over away. */
+export function combineStatus(a: LocalStatus | undefined, b: LocalStatus): LocalStatus {
+	return a === 'online' || b === 'online' ? 'online' : 'away';
+}
+
+/** What changed from `before` to `after`, people gone as offline; null when nothing did. */
+export function presenceChanges(
+	before: ReadonlyMap<string, LocalStatus>,
+	after: ReadonlyMap<string, LocalStatus>
+): Record<string, PresenceStatus> | null {
+	const changes: Record<string, PresenceStatus> = {};
+	let any = false;
+	for (const [id, status] of after) {
+		if (before.get(id) === status) continue;
+		changes[id] = status;
+		any = true;
+	}
+	for (const id of before.keys()) {
+		if (after.has(id)) continue;
+		changes[id] = 'offline';
+		any = true;
+	}
+	return any ? changes : null;
+}
