@@ -164,7 +164,10 @@ async function connect(members: MemberPlan[], batch: number): Promise<WorkerRepl
 					minDelay: 500,
 					maxDelay: 30_000,
 					jitter: true,
-					maxAttempts: 0
+					maxAttempts: 0,
+					// The product's tabs hear the server's presence keep-alive at least every 15 s;
+					// the bare server has none, so its idle clients must not give up on silence.
+					...(plan.presence ? {} : { messageReconnectTimeout: 10 * 60_000 })
 				});
 				client = { plan, socket, docs: new Map() };
 				clients.push(client);

@@ -85,7 +85,10 @@ export class LoadWorker {
 		this.child = fork(path.join(repoRoot, 'bench/load-worker.ts'), [String(index)], {
 			serialization: 'advanced',
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-			execArgv: ['--max-old-space-size=4096']
+			execArgv: [
+				'--max-old-space-size=4096',
+				...(process.env.BENCH_WORKER_FLAGS?.split(' ').filter(Boolean) ?? [])
+			]
 		});
 		this.ready = new Promise((resolve, reject) => {
 			this.waiting.set(0, { resolve: () => resolve(), reject });

@@ -24,23 +24,56 @@ export class MessageRepository {
 		this.sql = sql;
 	}
 
-	/**
-	 * Inserts or advances a message; an older or equal version changes nothing. One statement (the
-	 * version row is written by the same statement's second part), so one round trip per message:
-	 * a transaction of two inserts cost four, and this write runs for every message sent.
-	 */
+	/** Inserts or advances one message (see upsertMany). */
 	async upsert(record: MessageRecord): Promise<void> {
+		await this.upsertMany([record]);
+	}
+
+	/**
+	 * Inserts or advances messages and records each version, in one statement: the record is
+	 * written for every message sent, and per-statement costs (a round trip, a commit, a wake-up
+	 * of a Postgres backend on the two cores the server shares) are what it costs most. A message
+	 * is only advanced by a newer version from its own author; every version is kept.
+	 */
+	async upsertMany(records: readonly MessageRecord[]): Promise<void> {
+		if (records.length === 0) return;
+		const rows = records.map((record) => ({
+			id: record.id,
+			channel_id: record.channelId,
+			shard: record.shard,
+			author_id: record.authorId,
+			thread_id: record.threadId,
+			text: record.text,
+			folded: foldText(record.text),
+			mentions: record.mentions,
+			attachments: record.attachments,
+			version: record.version,
+			created_at: record.createdAt.toISOString(),
+			accepted_at: record.acceptedAt.toISOString(),
+			edited_at: record.editedAt?.toISOString() ?? null,
+			deleted_at: record.deleted ? (record.editedAt ?? record.acceptedAt).toISOString() : null,
+			deleted: record.deleted
+		}));
 		const sql = this.sql;
+		// ON CONFLICT may touch a row once per statement: the newest version of each message
+		// advances it; the versions table takes them all.
 		await sql`
-			with advanced as (
+			with input as (
+				select * from jsonb_to_recordset(${sql.json(rows as never)}) as x(
+					id uuid, channel_id uuid, shard integer, author_id uuid, thread_id uuid, text text,
+					folded text, mentions jsonb, attachments jsonb, version integer,
+					created_at timestamptz, accepted_at timestamptz, edited_at timestamptz,
+					deleted_at timestamptz, deleted boolean)
+			),
+			newest as (
+				select distinct on (id) * from input order by id, version desc
+			),
+			advanced as (
 				insert into messages (id, channel_id, shard, author_id, thread_id, text, folded, mentions,
 					attachments, version, created_at, accepted_at, edited_at, deleted_at)
-				values (${record.id}, ${record.channelId}, ${record.shard}, ${record.authorId},
-					${record.threadId}, ${record.text}, ${foldText(record.text)},
-					${sql.json(record.mentions as never)},
-					${sql.json(record.attachments as never)}, ${record.version}, ${record.createdAt},
-					${record.acceptedAt}, ${record.editedAt},
-					${record.deleted ? (record.editedAt ?? record.acceptedAt) : null})
+				select id, channel_id, shard, author_id, thread_id, text, folded, mentions,
+					attachments, version, created_at, accepted_at, edited_at, deleted_at
+				from newest
 				on conflict (id) do update set
 					text = excluded.text, folded = excluded.folded, mentions = excluded.mentions,
 					attachments = excluded.attachments,
@@ -50,7 +83,7 @@ export class MessageRepository {
 				returning id
 			)
 			insert into message_versions (message_id, version, text, deleted)
-			values (${record.id}, ${record.version}, ${record.text}, ${record.deleted})
+			select id, version, text, deleted from input
 			on conflict do nothing`;
 	}
 
