@@ -87,6 +87,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 		'duration',
 		'connections',
 		'cpu-prof',
+		'blocks',
 		'out'
 	];
 	for (const key of flags.keys()) {
