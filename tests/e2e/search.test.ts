@@ -130,6 +130,8 @@ test('search finds partial words, filters, and opens the message highlighted', a
 
 	// A thread reply opens its thread, highlighted there.
 	await search(page, 'rollb');
+	// Wait for this query's result: a click on the previous one would open the wrong message.
+	await expect(page.getByTestId('search-result')).toContainText('Rollback plan');
 	await page.getByTestId('search-result').click();
 	await expect(page.getByTestId('thread-panel')).toBeVisible();
 	await expect(page.getByTestId('thread-panel').getByTestId('message-highlighted')).toContainText(
