@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
@@ -55,6 +56,13 @@ const clients: Client[] = [];
 /** History probes stay connected (the server keeps their channel loaded) until disconnect. */
 const probes: { provider: SyncedProvider; socket: HocuspocusProviderWebsocket }[] = [];
 const latencies = new Map<string, DoubleBuffer>();
+/**
+ * This process's own worst event-loop delay while each tag was sent: a receiver that stalls adds
+ * the stall to every delivery it observes meanwhile, whichever server sent it.
+ */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+const worstLoopDelay = new Map<string, number>();
 const closes = new Map<string, number>();
 let denied = 0;
 
@@ -205,6 +213,7 @@ async function send(
 	});
 	if (targets.length === 0 || ratePerSec <= 0) return { type: 'sent', perDoc, late: 0 };
 	const interval = 1000 / ratePerSec;
+	loopDelay.reset();
 	const started = performance.now();
 	let sent = 0;
 	let late = 0;
@@ -220,6 +229,7 @@ async function send(
 		perDoc[target.open.name] = (perDoc[target.open.name] ?? 0) + 1;
 		sent++;
 	}
+	worstLoopDelay.set(tag, Math.max(worstLoopDelay.get(tag) ?? 0, loopDelay.max / 1e6));
 	return { type: 'sent', perDoc, late };
 }
 
@@ -320,8 +330,10 @@ process.on('message', (command: WorkerCommand) => {
 						cross: take(`${command.tag}/cross`),
 						closes: Object.fromEntries(closes),
 						denied,
-						peerAwareness
+						peerAwareness,
+						loopDelayMaxMs: worstLoopDelay.get(command.tag) ?? 0
 					});
+					worstLoopDelay.delete(command.tag);
 					closes.clear();
 					denied = 0;
 					peerAwareness = 0;

@@ -46,6 +46,8 @@ export interface DeliveryResult {
 	closes: Record<string, number>;
 	denied: number;
 	late_sends: number;
+	/** The load processes' worst event-loop delay while this arm sent (a receiver's stall delays what it observes). */
+	load_loop_delay_max_ms: number;
 	/** Peers' awareness frames all simulated clients received per second. */
 	peer_awareness_per_s: number;
 	client_awareness: 'processed' | 'dropped';
@@ -221,7 +223,9 @@ export async function measureAlternating(
 		const closes: Record<string, number> = {};
 		let denied = 0;
 		let delivered = 0;
+		let loadLoopDelay = 0;
 		for (const reply of collectedPerArm[index]!) {
+			loadLoopDelay = Math.max(loadLoopDelay, reply.loopDelayMaxMs);
 			latencies.add(reply.latencies);
 			cross.add(reply.cross);
 			delivered += reply.delivered;
@@ -252,6 +256,7 @@ export async function measureAlternating(
 			closes,
 			denied,
 			late_sends: arm.late,
+			load_loop_delay_max_ms: round(loadLoopDelay),
 			peer_awareness_per_s: round(peerAwareness / elapsedS),
 			client_awareness: process.env.BENCH_CLIENT_AWARENESS === '1' ? 'processed' : 'dropped',
 			blocks

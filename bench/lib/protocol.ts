@@ -53,6 +53,8 @@ export type WorkerReply =
 			denied: number;
 			/** Peers' awareness frames received (dropped unread by default, see load-worker.ts). */
 			peerAwareness: number;
+			/** The load process's worst event-loop delay while this tag was sent. */
+			loopDelayMaxMs: number;
 	  }
 	| { type: 'disconnected' }
 	| {
