@@ -1,5 +1,16 @@
 import type { Redis as RedisConnection } from 'ioredis';
-import { combineStatus, type LocalStatus } from '../../src/lib/shared/chat/presence.ts';
+import { z } from 'zod';
+import {
+	combineStatus,
+	parseJsonAs,
+	type LocalStatus
+} from '../../src/lib/shared/chat/presence.ts';
+
+/** What one process wrote of an organization: when, and its people's statuses. */
+const entrySchema = z.object({
+	at: z.number(),
+	people: z.record(z.string(), z.enum(['online', 'away']))
+});
 
 /**
  * Where each process leaves the statuses of the people connected to it, per organization, and
@@ -77,12 +88,10 @@ export class RedisPresenceStore implements PresenceStore {
 		const merged = new Map<string, LocalStatus>();
 		const oldest = Date.now() - this.staleMs;
 		for (const text of Object.values(fields)) {
-			const entry = parseEntry(text);
+			const entry = parseJsonAs(entrySchema, text, Number.POSITIVE_INFINITY);
 			if (!entry || entry.at < oldest) continue;
 			for (const [id, status] of Object.entries(entry.people)) {
-				if (status === 'online' || status === 'away') {
-					merged.set(id, combineStatus(merged.get(id), status));
-				}
+				merged.set(id, combineStatus(merged.get(id), status));
 			}
 		}
 		return merged;
@@ -92,17 +101,5 @@ export class RedisPresenceStore implements PresenceStore {
 		const orgs = [...this.written];
 		this.written.clear();
 		await Promise.all(orgs.map((orgId) => this.redis.hdel(this.key(orgId), this.identifier)));
-	}
-}
-
-function parseEntry(text: string): { at: number; people: Record<string, unknown> } | null {
-	try {
-		const value = JSON.parse(text) as { at?: unknown; people?: unknown };
-		if (typeof value.at !== 'number' || !value.people || typeof value.people !== 'object') {
-			return null;
-		}
-		return { at: value.at, people: value.people as Record<string, unknown> };
-	} catch {
-		return null;
 	}
 }

@@ -7,7 +7,7 @@ import type {
 import {
 	combineStatus,
 	presenceChanges,
-	presenceReportSchema,
+	parsePresenceReport,
 	type LocalStatus,
 	type PresenceView
 } from '../../src/lib/shared/chat/presence.ts';
@@ -82,9 +82,10 @@ export class PresenceExtension implements Extension {
 	async onStateless({ connection, payload }: onStatelessPayload): Promise<void> {
 		const context = connection.context as CollabContext | undefined;
 		if (context?.kind !== 'presence') return;
-		const tab = this.orgs.get(context.orgId)?.tabs.get(connection);
-		if (!tab) return;
-		const report = parseReport(payload);
+		const org = this.orgs.get(context.orgId);
+		const tab = org?.tabs.get(connection);
+		if (!org || !tab) return;
+		const report = parsePresenceReport(payload);
 		if (!report) {
 			connection.close({
 				code: closeCodes.updateRefused,
@@ -94,7 +95,7 @@ export class PresenceExtension implements Extension {
 		}
 		if (tab.status === report.status) return;
 		tab.status = report.status;
-		this.orgs.get(context.orgId)!.dirty = true;
+		org.dirty = true;
 	}
 
 	/** Publishes this process's changes and sends every tab what changed (a tick). */
@@ -166,14 +167,4 @@ function ownPeople(org: OrgPresence): Map<string, LocalStatus> {
 		people.set(userId, combineStatus(people.get(userId), status));
 	}
 	return people;
-}
-
-function parseReport(payload: string): { status: LocalStatus } | null {
-	if (payload.length > 200) return null;
-	try {
-		const parsed = presenceReportSchema.safeParse(JSON.parse(payload));
-		return parsed.success ? parsed.data : null;
-	} catch {
-		return null;
-	}
 }

@@ -1,28 +1,14 @@
-import { expect, test, type Page } from '@playwright/test';
-import { createOrganization, joinOrganization, type Person } from './support/people.ts';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { createOrganization, teamOf, type Person } from './support/people.ts';
 
 /**
  * Issue 3's browser proof: two people in two browser contexts in their team channel — send,
  * reply in a thread, react, edit, delete, mention with autocomplete, typing, "seen by", and
  * unread counts.
  */
-async function setUpTeam(browser: Parameters<typeof createOrganization>[0]) {
+async function setUpTeam(browser: Browser) {
 	const a = await createOrganization(browser, 'Chat Works', 'Alice Archer');
-	const api = a.page.request;
-	const department = await (
-		await api.post('/api/departments', { data: { name: 'Product' } })
-	).json();
-	const team = await (
-		await api.post('/api/teams', { data: { name: 'Launch Crew', departmentId: department.id } })
-	).json();
-	const { joinCode } = await (await api.get('/api/join-code')).json();
-	const b = await joinOrganization(browser, joinCode, 'Bruno Baker');
-	const me = await (await a.page.request.get('/api/me')).json();
-	const bruno = await (await b.page.request.get('/api/me')).json();
-	for (const id of [me.user.id, bruno.user.id]) {
-		const placed = await api.patch(`/api/people/${id}`, { data: { teamId: team.id } });
-		expect(placed.ok()).toBe(true);
-	}
+	const { bruno: b, team } = await teamOf(a.page, browser);
 	return { a, b, team };
 }
 

@@ -1,7 +1,7 @@
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
 import {
 	createOrganization,
-	joinOrganization,
+	teamOf,
 	PASSWORD,
 	uniqueEmail,
 	type Person
@@ -49,25 +49,6 @@ async function send(page: Page, text: string) {
 
 async function order(page: Page): Promise<string[]> {
 	return page.getByTestId('message-list').getByTestId('message-text').allInnerTexts();
-}
-
-/** An organization with Alice (its Super Admin) and Bruno, both in the team Launch Crew. */
-async function teamOf(alice: Page, browser: Parameters<typeof joinOrganization>[0]) {
-	const api = alice.request;
-	const department = await (
-		await api.post('/api/departments', { data: { name: 'Product' } })
-	).json();
-	const team = await (
-		await api.post('/api/teams', { data: { name: 'Launch Crew', departmentId: department.id } })
-	).json();
-	const { joinCode } = await (await api.get('/api/join-code')).json();
-	const bruno = await joinOrganization(browser, joinCode, 'Bruno Baker');
-	const aliceId = (await (await api.get('/api/me')).json()).user.id;
-	const brunoId = (await (await bruno.page.request.get('/api/me')).json()).user.id;
-	for (const id of [aliceId, brunoId]) {
-		expect((await api.patch(`/api/people/${id}`, { data: { teamId: team.id } })).ok()).toBe(true);
-	}
-	return { bruno, brunoId, aliceId };
 }
 
 test('offline: reload, read, search, write; restart offline; everything lands in order', async ({

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createOrganization, joinOrganization, type Person } from './support/people.ts';
+import { createOrganization, teamOf, type Person } from './support/people.ts';
 
 /**
  * Issue 4's search in the browser: partial words, case and accents, filters typed with
@@ -44,22 +44,7 @@ test('search finds partial words, filters, and opens the message highlighted', a
 }) => {
 	test.setTimeout(150_000);
 	const alice = await createOrganization(browser, 'Search Works', 'Alice Archer');
-	const api = alice.page.request;
-	const department = await (
-		await api.post('/api/departments', { data: { name: 'Product' } })
-	).json();
-	const team = await (
-		await api.post('/api/teams', { data: { name: 'Launch Crew', departmentId: department.id } })
-	).json();
-	const { joinCode } = await (await api.get('/api/join-code')).json();
-	const bruno = await joinOrganization(browser, joinCode, 'Bruno Baker');
-	const ids = [
-		(await (await api.get('/api/me')).json()).user.id,
-		(await (await bruno.page.request.get('/api/me')).json()).user.id
-	];
-	for (const id of ids) {
-		expect((await api.patch(`/api/people/${id}`, { data: { teamId: team.id } })).ok()).toBe(true);
-	}
+	const { bruno } = await teamOf(alice.page, browser);
 
 	// History: the message to find first, then enough after it to push it out of view.
 	await openChannel(bruno, 'Launch Crew');

@@ -62,3 +62,25 @@ export async function signIn(browser: Browser, email: string): Promise<Person> {
 	await page.waitForURL('**/home');
 	return { context, page, name: '', email };
 }
+
+/**
+ * Alice's organization gets the department Product with the team Launch Crew; Bruno joins with
+ * the code, and both are placed in the team.
+ */
+export async function teamOf(alice: Page, browser: Browser) {
+	const api = alice.request;
+	const department = await (
+		await api.post('/api/departments', { data: { name: 'Product' } })
+	).json();
+	const team = await (
+		await api.post('/api/teams', { data: { name: 'Launch Crew', departmentId: department.id } })
+	).json();
+	const { joinCode } = await (await api.get('/api/join-code')).json();
+	const bruno = await joinOrganization(browser, joinCode, 'Bruno Baker');
+	const aliceId = (await (await api.get('/api/me')).json()).user.id;
+	const brunoId = (await (await bruno.page.request.get('/api/me')).json()).user.id;
+	for (const id of [aliceId, brunoId]) {
+		expect((await api.patch(`/api/people/${id}`, { data: { teamId: team.id } })).ok()).toBe(true);
+	}
+	return { bruno, brunoId, aliceId, team };
+}

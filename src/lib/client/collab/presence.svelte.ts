@@ -2,7 +2,7 @@
    to a $state.raw field; per-entry reactivity would only cost. */
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import {
-	presenceViewSchema,
+	parsePresenceView,
 	type LocalStatus,
 	type PresenceReport,
 	type PresenceStatus
@@ -63,14 +63,9 @@ export class PresenceHub {
 
 	/** Applies a view from the server: everybody (full) or the changes. */
 	receive(payload: string): void {
-		let view;
-		try {
-			view = presenceViewSchema.safeParse(JSON.parse(payload));
-		} catch {
-			return;
-		}
-		if (!view.success) return;
-		const { full, people } = view.data;
+		const view = parsePresenceView(payload);
+		if (!view) return;
+		const { full, people } = view;
 		if (!full && Object.keys(people).length === 0) return;
 		const next = full ? new Map<string, LocalStatus>() : new Map(this.statuses);
 		for (const [id, status] of Object.entries(people)) {

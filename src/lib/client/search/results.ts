@@ -34,15 +34,10 @@ export interface ServerHit {
 	editedAt: string | null;
 }
 
-export interface SearchItem {
-	id: string;
-	channelId: string;
-	shard: number;
-	authorId: string;
-	threadId: string | null;
-	text: string;
-	time: number;
-	pending: boolean;
+export interface SearchItem extends Pick<
+	IndexedMessage,
+	'id' | 'channelId' | 'shard' | 'authorId' | 'threadId' | 'text' | 'time' | 'pending'
+> {
 	/** Whole-word matches of the query's words (ranking). */
 	exact: number;
 	/** Where it was found: this browser, or only the server (history not held here). */

@@ -45,6 +45,25 @@ export const presenceViewSchema = z.strictObject({
 });
 export type PresenceView = z.infer<typeof presenceViewSchema>;
 
+/** A JSON text read against a schema: null when it is too long, not JSON, or not of that shape. */
+export function parseJsonAs<T>(schema: z.ZodType<T>, text: string, maxLength: number): T | null {
+	if (text.length > maxLength) return null;
+	try {
+		const parsed = schema.safeParse(JSON.parse(text));
+		return parsed.success ? parsed.data : null;
+	} catch {
+		return null;
+	}
+}
+
+/** A tab's report, as the server reads it. */
+export const parsePresenceReport = (text: string): PresenceReport | null =>
+	parseJsonAs(presenceReportSchema, text, 200);
+
+/** A view from the server, as a tab reads it. */
+export const parsePresenceView = (text: string): PresenceView | null =>
+	parseJsonAs(presenceViewSchema, text, Number.POSITIVE_INFINITY);
+
 /** The better of two statuses of one person's tabs: online wins over away. */
 export function combineStatus(a: LocalStatus | undefined, b: LocalStatus): LocalStatus {
 	return a === 'online' || b === 'online' ? 'online' : 'away';
