@@ -8,9 +8,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * authentication, no validation and no persistence. Same clients, same document names.
  */
 const port = Number(process.env.PORT ?? 0);
-// Its clients publish no awareness (as the product's, which renew theirs only on the presence
-// document the bare server does not have): idle ones must not be dropped for silence (nor do
-// they drop the server, see load-worker.ts).
+// Its clients publish no awareness and send no keep-alive (the product's repeat their status on
+// the presence document, which the bare server does not have): idle ones must not be dropped
+// for silence (nor do they drop the server, see load-worker.ts).
 const hocuspocus = new Hocuspocus({ name: 'bare', quiet: true, timeout: 10 * 60_000 });
 const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as decoding from 'lib0/decoding';
@@ -5,6 +6,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { SyncedProvider } from '../src/lib/client/collab/synced-provider.ts';
 import { documentName, listMessages, postMessage } from '../src/lib/shared/chat/document-schema.ts';
+import { PRESENCE_REPORT_EVERY_MS } from '../src/lib/shared/chat/presence.ts';
 import { api, SESSION_COOKIE, type ChannelSummary } from './lib/api.ts';
 import { DoubleBuffer, monotonicMs } from './lib/stats.ts';
 import type { MemberPlan, WorkerCommand, WorkerReply } from './lib/protocol.ts';
@@ -22,6 +24,8 @@ interface OpenDoc {
 	doc: Y.Doc;
 	provider: BenchProvider;
 	synced: boolean;
+	/** The presence document's repeated report (its first delay, then its interval). */
+	keepAlive?: ReturnType<typeof setTimeout>;
 }
 
 interface Client {
@@ -33,8 +37,8 @@ interface Client {
 /**
  * A browser tab processes its peers' awareness (typing) on its own CPU. A thousand
  * simulated tabs share this machine's two cores with the server, so by default they drop
- * incoming awareness frames unread; they still publish and renew their own awareness, so the
- * server does all of its awareness work. BENCH_CLIENT_AWARENESS=1 processes them like a tab.
+ * incoming awareness frames unread (the app's tabs publish awareness only while typing, which
+ * these members never do). BENCH_CLIENT_AWARENESS=1 processes them like a tab.
  */
 const processPeerAwareness = process.env.BENCH_CLIENT_AWARENESS === '1';
 const MESSAGE_AWARENESS = 1;
@@ -64,6 +68,14 @@ const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 const worstLoopDelay = new Map<string, number>();
 const closes = new Map<string, number>();
+/**
+ * BENCH_TRACE_SLOW=<path>: every delivery slower than 30 ms is written to <path>.<pid> as
+ * "<tag> <sent at, monotonic ms> <latency ms>", to see how slow deliveries bunch up in time
+ * (compare with the server's logs on the same clock).
+ */
+const slowTrace = process.env.BENCH_TRACE_SLOW
+	? fs.createWriteStream(`${process.env.BENCH_TRACE_SLOW}.${process.pid}`)
+	: null;
 let denied = 0;
 
 function cookieSocket(token: string, counter?: { bytes: number }) {
@@ -110,6 +122,7 @@ function observe(doc: Y.Doc, server: number): void {
 				const [, tag, sentAt, from] = text.split(' ');
 				const latency = now - Number(sentAt);
 				record(tag!, latency);
+				if (slowTrace && latency > 30) slowTrace.write(`${tag} ${sentAt} ${latency.toFixed(1)}\n`);
 				if (from !== undefined && Number(from) !== server) record(`${tag}/cross`, latency);
 			}
 		}
@@ -140,9 +153,20 @@ function openDoc(client: Client, name: string, kind: 'conversation' | 'presence'
 		}
 	});
 	// As the app: a conversation's awareness holds a state only while the person types (these
-	// members never do); the presence document keeps the provider's empty state, whose renewal
-	// every 15 s tells the server the tab is there (the server relays it to nobody).
-	if (kind === 'conversation') open.provider.awareness?.setLocalState(null);
+	// members never do), and the presence document holds none; there the tab repeats its status
+	// every 15 s (src/lib/client/collab/presence.svelte.ts), which keeps an idle socket open.
+	// Real tabs do so at unrelated moments: each member starts at a random point of the period.
+	open.provider.awareness?.setLocalState(null);
+	if (kind === 'presence') {
+		const report = () => {
+			if (open.synced) open.provider.sendStateless(JSON.stringify({ status: 'online' }));
+		};
+		const start = setTimeout(() => {
+			report();
+			open.keepAlive = setInterval(report, PRESENCE_REPORT_EVERY_MS);
+		}, Math.random() * PRESENCE_REPORT_EVERY_MS);
+		open.keepAlive = start;
+	}
 	open.provider.attach();
 	client.docs.set(name, open);
 	return open;
@@ -342,6 +366,8 @@ process.on('message', (command: WorkerCommand) => {
 				case 'disconnect': {
 					for (const client of clients.splice(0)) {
 						for (const open of client.docs.values()) {
+							clearTimeout(open.keepAlive);
+							clearInterval(open.keepAlive);
 							open.provider.destroy();
 							open.doc.destroy();
 						}

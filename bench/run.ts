@@ -276,8 +276,8 @@ async function scenarioTwo(run: DatabaseRun, workers: LoadWorker[]): Promise<voi
 			settleS: 2
 		};
 	};
-	// One after the other, not alternating: a thousand idle members of the announcements channel
-	// keep its awareness busy (renewals to a thousand peers), which would load the other arm.
+	// One after the other, not alternating: only the measured arm's thousand members are
+	// connected, so the other arm's idle members add nothing to the load processes' work.
 	const result = await measureDelivery({ ...planFor(server.wsUrl), serverPids: [server.pid] });
 	await disconnectAll(workers);
 	// The same clients against the bare server: how much of the fan-out time is the clients'.
@@ -341,7 +341,7 @@ async function scenarioThree(run: DatabaseRun, workers: LoadWorker[]): Promise<v
 		log(`  ${offset + slice.length} connections: server RSS ${round(rss)} MB`);
 		if (rss > 1500) break;
 	}
-	// Idle for a while: awareness renewals and timers are what idle connections cost.
+	// Idle for a while: keep-alive reports and timers are what idle connections cost.
 	const idle = new ProcessMonitor([server.pid]).start();
 	await new Promise((resolve) => setTimeout(resolve, options.quick ? 5_000 : 20_000));
 	const usage = idle.stop();

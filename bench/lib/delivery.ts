@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { MachineProbe, type MachineFigures } from './machine-probe.ts';
 import { ProcessMonitor, quiesce, round } from './proc.ts';
 import type { LoadWorker, MemberPlan } from './protocol.ts';
-import { log } from './servers.ts';
+import { log, workDir } from './servers.ts';
 import { Latencies, monotonicMs, round2 } from './stats.ts';
 
 /**
@@ -23,7 +24,7 @@ export interface DeliveryPlan {
 	settleS?: number;
 }
 
-export interface DeliveryResult {
+export interface DeliveryResult extends MachineFigures {
 	delivered: number;
 	expected: number;
 	sent: number;
@@ -96,6 +97,8 @@ interface ArmState {
 	busyPctSeconds: number;
 	loadCpuSeconds: number;
 	loadAvg: number;
+	/** When this arm sent and drained (monotonic ms), for the machine probe's figures. */
+	windows: [number, number][];
 }
 
 /**
@@ -140,7 +143,8 @@ export async function measureAlternating(
 			peakRss: new Map(),
 			busyPctSeconds: 0,
 			loadCpuSeconds: 0,
-			loadAvg: 0
+			loadAvg: 0,
+			windows: []
 		});
 	}
 	const settle = Math.max(...plans.map((plan) => plan.settleS ?? 1));
@@ -149,58 +153,16 @@ export async function measureAlternating(
 	const busy = await quiesce(allPids);
 	if (busy >= 10) log(`servers still busy (${round(busy)}% CPU) after 60 s; measuring anyway`);
 
+	const probe = new MachineProbe();
+	await probe.start(workDir);
 	const windowStart = monotonicMs();
 	const startedAt = performance.now();
-	for (let block = 0; block < blocks; block++) {
-		for (const arm of arms) {
-			const { plan } = arm;
-			const blockMs = plan.durationMs / blocks;
-			const server = new ProcessMonitor(plan.serverPids).start();
-			const load = new ProcessMonitor(workers.map((w) => w.pid)).start();
-			const blockStarted = performance.now();
-			log(
-				`sending ${plan.ratePerSec}/s for ${round(blockMs / 1000)} s to ${plan.members[0]?.url}${blocks > 1 ? ` (block ${block + 1}/${blocks})` : ''}…`
-			);
-			const sent = await Promise.all(
-				workers.map((worker, index) =>
-					worker.request<'sent'>({
-						type: 'send',
-						tag: arm.tag,
-						ratePerSec:
-							(plan.ratePerSec * arm.sendersPerWorker[index]!.length) / plan.senders.length,
-						durationMs: blockMs,
-						senders: arm.sendersPerWorker[index]!
-					})
-				)
-			);
-			for (const reply of sent) {
-				arm.late += reply.late;
-				for (const [doc, count] of Object.entries(reply.perDoc)) {
-					arm.expected += count * ((arm.docMembers.get(doc) ?? 1) - 1);
-					arm.sent += count;
-				}
-			}
-			// Drain: wait until everything of this block arrived, or give up after 15 s.
-			const drainStarted = performance.now();
-			while (performance.now() - drainStarted < 15_000) {
-				const counts = await Promise.all(
-					workers.map((worker) => worker.request<'count'>({ type: 'count', tag: arm.tag }))
-				);
-				if (counts.reduce((sum, reply) => sum + reply.delivered, 0) >= arm.expected) break;
-				await new Promise((resolve) => setTimeout(resolve, 100));
-			}
-			const serverUsage = server.stop();
-			const loadUsage = load.stop();
-			const seconds = (performance.now() - blockStarted) / 1000;
-			arm.seconds += seconds;
-			arm.cpuSeconds += serverUsage.cpuSeconds;
-			arm.loadCpuSeconds += loadUsage.cpuSeconds;
-			arm.busyPctSeconds += serverUsage.machineBusyPct * seconds;
-			arm.loadAvg = Math.max(arm.loadAvg, serverUsage.loadAvg);
-			for (const p of serverUsage.perProcess) {
-				arm.peakRss.set(p.pid, Math.max(arm.peakRss.get(p.pid) ?? 0, p.rssMb));
-			}
+	try {
+		for (let block = 0; block < blocks; block++) {
+			for (const arm of arms) await sendBlock(arm, workers, block, blocks);
 		}
+	} finally {
+		await probe.stop();
 	}
 	// For `bench/profile-summary.ts --from=… --to=…` (same monotonic clock as V8's profiles).
 	log(
@@ -258,11 +220,69 @@ export async function measureAlternating(
 			late_sends: arm.late,
 			load_loop_delay_max_ms: round(loadLoopDelay),
 			peer_awareness_per_s: round(peerAwareness / elapsedS),
+			...probe.figures(arm.windows),
 			client_awareness: process.env.BENCH_CLIENT_AWARENESS === '1' ? 'processed' : 'dropped',
 			blocks
 		});
 	}
 	return results;
+}
+
+/** One block of one arm: send for its share of the duration, then wait until all arrived. */
+async function sendBlock(
+	arm: ArmState,
+	workers: LoadWorker[],
+	block: number,
+	blocks: number
+): Promise<void> {
+	const { plan } = arm;
+	const blockMs = plan.durationMs / blocks;
+	const server = new ProcessMonitor(plan.serverPids).start();
+	const load = new ProcessMonitor(workers.map((w) => w.pid)).start();
+	const blockStarted = performance.now();
+	const blockWindowStart = monotonicMs();
+	log(
+		`sending ${plan.ratePerSec}/s for ${round(blockMs / 1000)} s to ${plan.members[0]?.url}${blocks > 1 ? ` (block ${block + 1}/${blocks})` : ''}…`
+	);
+	const sent = await Promise.all(
+		workers.map((worker, index) =>
+			worker.request<'sent'>({
+				type: 'send',
+				tag: arm.tag,
+				ratePerSec: (plan.ratePerSec * arm.sendersPerWorker[index]!.length) / plan.senders.length,
+				durationMs: blockMs,
+				senders: arm.sendersPerWorker[index]!
+			})
+		)
+	);
+	for (const reply of sent) {
+		arm.late += reply.late;
+		for (const [doc, count] of Object.entries(reply.perDoc)) {
+			arm.expected += count * ((arm.docMembers.get(doc) ?? 1) - 1);
+			arm.sent += count;
+		}
+	}
+	// Drain: wait until everything of this block arrived, or give up after 15 s.
+	const drainStarted = performance.now();
+	while (performance.now() - drainStarted < 15_000) {
+		const counts = await Promise.all(
+			workers.map((worker) => worker.request<'count'>({ type: 'count', tag: arm.tag }))
+		);
+		if (counts.reduce((sum, reply) => sum + reply.delivered, 0) >= arm.expected) break;
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	arm.windows.push([blockWindowStart, monotonicMs()]);
+	const serverUsage = server.stop();
+	const loadUsage = load.stop();
+	const seconds = (performance.now() - blockStarted) / 1000;
+	arm.seconds += seconds;
+	arm.cpuSeconds += serverUsage.cpuSeconds;
+	arm.loadCpuSeconds += loadUsage.cpuSeconds;
+	arm.busyPctSeconds += serverUsage.machineBusyPct * seconds;
+	arm.loadAvg = Math.max(arm.loadAvg, serverUsage.loadAvg);
+	for (const p of serverUsage.perProcess) {
+		arm.peakRss.set(p.pid, Math.max(arm.peakRss.get(p.pid) ?? 0, p.rssMb));
+	}
 }
 
 export function ratio(product: number | null, bare: number | null): number | null {

@@ -136,6 +136,8 @@ export async function startProduct(options: ProductOptions): Promise<ServerProce
 						`--cpu-prof-name=${options.name}.cpuprofile`
 					]
 				: []),
+			// Extra node flags for investigations, e.g. BENCH_SERVER_FLAGS='--trace-gc'.
+			...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
 			'server/main.ts'
 		],
 		{

@@ -46,9 +46,12 @@ describe.each(kinds)('presence on %s', (kind) => {
 	});
 
 	/** A tab of the person on the presence document, and what it knows of everybody. */
-	async function tab(person: Person): Promise<{ client: TestClient; hub: PresenceHub }> {
+	async function tab(
+		person: Person,
+		reportEveryMs?: number
+	): Promise<{ client: TestClient; hub: PresenceHub }> {
 		const client = await h.connect(person.token, presenceDoc);
-		const hub = new PresenceHub();
+		const hub = new PresenceHub({ reportEveryMs });
 		hubs.push(hub);
 		hub.follow(client.provider);
 		await client.synced;
@@ -117,6 +120,34 @@ describe.each(kinds)('presence on %s', (kind) => {
 		expect(carol.client.closes[0]).toMatch(/refused: malformed presence report/);
 		bobTab.client.destroy();
 		aliceTab.client.destroy();
+	});
+
+	it('keeps an idle tab connected by repeating its report, with no awareness state', async () => {
+		// Hocuspocus closes a socket it has heard nothing from for `timeout` (a minute in the
+		// product); here a second, with the tab repeating its report every 300 ms.
+		const configuration = h.collab.hocuspocus.configuration;
+		const productTimeout = configuration.timeout;
+		configuration.timeout = 1_000;
+		try {
+			const kept = await tab(bob, 300);
+			const silent = await h.connect(alice.token, presenceDoc);
+			await silent.synced;
+			const drops = (client: TestClient) => {
+				const counter = { count: 0 };
+				client.socket.on('disconnect', () => counter.count++);
+				return counter;
+			};
+			const keptDrops = drops(kept.client);
+			const silentDrops = drops(silent);
+			await new Promise((resolve) => setTimeout(resolve, 3_500));
+			expect(silentDrops.count).toBeGreaterThan(0);
+			expect(keptDrops.count).toBe(0);
+			expect(kept.client.provider.awareness!.getLocalState()).toBeNull();
+			kept.client.destroy();
+			silent.destroy();
+		} finally {
+			configuration.timeout = productTimeout;
+		}
 	});
 
 	it('ends the presence of a person who is deactivated', async () => {

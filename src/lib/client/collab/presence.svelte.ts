@@ -3,6 +3,7 @@
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import {
 	parsePresenceView,
+	PRESENCE_REPORT_EVERY_MS,
 	type LocalStatus,
 	type PresenceReport,
 	type PresenceStatus
@@ -32,6 +33,11 @@ export class PresenceHub {
 	private readonly cleanups: (() => void)[] = [];
 	private lastInput = Date.now();
 	private hiddenSince: number | null = null;
+	private readonly reportEveryMs: number;
+
+	constructor(options: { reportEveryMs?: number } = {}) {
+		this.reportEveryMs = options.reportEveryMs ?? PRESENCE_REPORT_EVERY_MS;
+	}
 
 	/** The status of a person; `selfId` is always this tab's own status. */
 	of(userId: string, selfId?: string): PresenceStatus {
@@ -50,7 +56,12 @@ export class PresenceHub {
 		provider.on('stateless', onStateless);
 		provider.on('synced', onSynced);
 		provider.on('disconnect', onDisconnect);
+		// The report, repeated, keeps an idle socket open; an awareness state here would be
+		// dropped by the server and cost it more on every renewal.
+		provider.awareness?.setLocalState(null);
+		const keepAlive = setInterval(() => this.report(), this.reportEveryMs);
 		this.unfollow = () => {
+			clearInterval(keepAlive);
 			provider.off('stateless', onStateless);
 			provider.off('synced', onSynced);
 			provider.off('disconnect', onDisconnect);

@@ -230,8 +230,8 @@ export class Workspace {
 			// The server reads the session cookie; the token only has to be present.
 			token: 'cookie'
 		});
-		// Its awareness stays an empty state: the server drops it, but its renewal every 15 s is
-		// what tells the server an idle tab is still there.
+		// The hub repeats this tab's status there every 15 s: what tells the server an idle tab
+		// is still there.
 		const unfollow = this.presence.follow(provider);
 		provider.attach();
 		this.cleanups.push(() => {

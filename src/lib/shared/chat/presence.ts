@@ -22,6 +22,13 @@ export type PresenceStatus = LocalStatus | 'offline';
 
 export const PRESENCE_PREFIX = 'presence';
 
+/**
+ * A tab repeats its report this often. It is all an idle tab says: the server closes a socket
+ * it has heard nothing from for a minute (Hocuspocus's timeout), and a repeated report costs the
+ * server a short JSON parse where an awareness renewal cost a scratch document.
+ */
+export const PRESENCE_REPORT_EVERY_MS = 15_000;
+
 export function presenceDocumentName(orgId: string): string {
 	if (!isUuid(orgId)) throw new TypeError(`organization id must be a lowercase UUID: ${orgId}`);
 	return `${PRESENCE_PREFIX}.${orgId}`;
