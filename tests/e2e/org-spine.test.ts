@@ -90,10 +90,11 @@ test('an organization from sign-up to org chart, with sessions on two devices', 
 	const other = b.page.locator('[data-testid="session-row"][data-current="false"]');
 	await other.getByTestId('end-session').click();
 	await expect(b.page.getByTestId('session-row')).toHaveCount(1);
-	// Signed out on its next request (the live connection may even do it sooner).
+	// Signed out on its next request (the live connection may even do it sooner: a navigation of
+	// ours that its own redirect interrupts can hang, so each attempt gets a short timeout).
 	await expect(async () => {
 		if (!secondDevice.page.url().includes('/signin')) {
-			await secondDevice.page.goto('/directory').catch(() => undefined);
+			await secondDevice.page.goto('/directory', { timeout: 5_000 }).catch(() => undefined);
 		}
 		expect(secondDevice.page.url()).toContain('/signin');
 	}).toPass({ timeout: 15_000 });

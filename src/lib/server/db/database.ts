@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import postgres from 'postgres';
 import { runMigrations } from './migrate.ts';
+import { startPgliteThread } from './pglite-thread.ts';
 
 export type Sql = postgres.Sql;
 
@@ -27,7 +28,8 @@ const sqlOptions = {
 
 /**
  * Opens the database. One SQL dialect for both: the `postgres` client speaks the wire protocol
- * to real Postgres, or to PGlite served on a loopback port by pglite-socket in this process.
+ * to real Postgres, or to PGlite served on a loopback port by pglite-socket on a worker thread
+ * of this process (pglite-thread.ts).
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
 	const database = options.databaseUrl
@@ -43,17 +45,12 @@ function openPostgres(url: string, max: number): Database {
 }
 
 async function openPglite(dir: string): Promise<Database> {
-	const { PGlite } = await import('@electric-sql/pglite');
-	const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
 	if (dir !== 'memory://') await fs.mkdir(dir, { recursive: true });
-	const pglite = await PGlite.create(dir === 'memory://' ? undefined : dir);
-	const server = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
-	await server.start();
-	const [host, port] = server.getServerConn().split(':');
+	const thread = await startPgliteThread(dir === 'memory://' ? null : dir);
 	const sql = postgres({
 		...sqlOptions,
-		host,
-		port: Number(port),
+		host: thread.host,
+		port: thread.port,
 		user: 'postgres',
 		database: 'postgres',
 		max: 1,
@@ -64,8 +61,7 @@ async function openPglite(dir: string): Promise<Database> {
 		kind: 'pglite',
 		async close() {
 			await sql.end({ timeout: 5 });
-			await server.stop();
-			await pglite.close();
+			await thread.stop();
 		}
 	};
 }
