@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { SyncedProvider } from '../src/lib/client/collab/synced-provider.ts';
 import { documentName, listMessages, postMessage } from '../src/lib/shared/chat/document-schema.ts';
-import { PRESENCE_REPORT_EVERY_MS } from '../src/lib/shared/chat/presence.ts';
+import { PRESENCE_REPORT_EVERY_MS, type PresenceReport } from '../src/lib/shared/chat/presence.ts';
 import { api, SESSION_COOKIE, type ChannelSummary } from './lib/api.ts';
 import { DoubleBuffer, monotonicMs } from './lib/stats.ts';
 import type { MemberPlan, WorkerCommand, WorkerReply } from './lib/protocol.ts';
@@ -159,7 +159,8 @@ function openDoc(client: Client, name: string, kind: 'conversation' | 'presence'
 	open.provider.awareness?.setLocalState(null);
 	if (kind === 'presence') {
 		const report = () => {
-			if (open.synced) open.provider.sendStateless(JSON.stringify({ status: 'online' }));
+			const online: PresenceReport = { status: 'online' };
+			if (open.synced) open.provider.sendStateless(JSON.stringify(online));
 		};
 		const start = setTimeout(() => {
 			report();
@@ -366,7 +367,7 @@ process.on('message', (command: WorkerCommand) => {
 				case 'disconnect': {
 					for (const client of clients.splice(0)) {
 						for (const open of client.docs.values()) {
-							clearTimeout(open.keepAlive);
+							// Either its first delay or its interval: Node clears both alike.
 							clearInterval(open.keepAlive);
 							open.provider.destroy();
 							open.doc.destroy();

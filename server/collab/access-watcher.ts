@@ -5,6 +5,11 @@ import { closeCodes, type CollabContext } from './context.ts';
 import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
 import type { ChannelAccess } from '../../src/lib/shared/policy.ts';
 
+const accessRevoked = {
+	code: closeCodes.accessRevoked,
+	reason: 'access-revoked: you no longer have access'
+};
+
 /**
  * Follows changes of people, structure and channels while connections are open: a connection
  * whose person lost access is closed at once; one whose rights changed gets the new rights
@@ -72,10 +77,6 @@ export class AccessWatcher {
 	 * A presence connection needs only an active person (of the same organization).
 	 */
 	async recheck(matches: (context: CollabContext) => boolean): Promise<void> {
-		const accessRevoked = {
-			code: closeCodes.accessRevoked,
-			reason: 'access-revoked: you no longer have access'
-		};
 		const affected = this.connections().filter((connection) => matches(connection.context));
 		const users = new Map<string, Promise<SessionUser | null>>();
 		const rights = new Map<string, Promise<ChannelAccess | null>>();

@@ -2,6 +2,7 @@ import type { Redis as RedisConnection } from 'ioredis';
 import { z } from 'zod';
 import {
 	combineStatus,
+	localStatusSchema,
 	parseJsonAs,
 	type LocalStatus
 } from '../../src/lib/shared/chat/presence.ts';
@@ -9,7 +10,7 @@ import {
 /** What one process wrote of an organization: when, and its people's statuses. */
 const entrySchema = z.object({
 	at: z.number(),
-	people: z.record(z.string(), z.enum(['online', 'away']))
+	people: z.record(z.string(), localStatusSchema)
 });
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PresenceHub } from '../../src/lib/client/collab/presence.svelte.ts';
 import { presenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
-import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
+import type { SignedInPerson as Person } from '../../src/lib/server/testing/test-app.ts';
 import { availableDatabaseKinds } from '../../src/lib/server/testing/test-database.ts';
 import {
 	startCollabHarness,
@@ -11,11 +11,6 @@ import {
 } from './testing/collab-harness.ts';
 
 const kinds = await availableDatabaseKinds();
-
-interface Person {
-	user: SessionUser;
-	token: string;
-}
 
 /**
  * Presence as the server sums it up per organization (presence.extension.ts), through real

@@ -5,14 +5,16 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createAppContext, type AppContext } from '../../src/lib/server/app-context.ts';
-import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
 import { loadConfig } from '../../src/lib/server/config.ts';
 import {
 	createTestDatabase,
 	isPostgresReachable,
 	type TestDatabase
 } from '../../src/lib/server/testing/test-database.ts';
-import { testClient } from '../../src/lib/server/testing/test-app.ts';
+import {
+	testClient,
+	type SignedInPerson as Member
+} from '../../src/lib/server/testing/test-app.ts';
 import {
 	acceptedKey,
 	documentName,
@@ -77,11 +79,6 @@ function startProcess(env: Record<string, string>): Promise<ChildProcess> {
 		});
 		child.on('exit', (code) => reject(new Error(`collab process exited (${code}): ${errors}`)));
 	});
-}
-
-interface Member {
-	user: SessionUser;
-	token: string;
 }
 
 describe.skipIf(skipReason !== null)('two processes scaled out through Redis', () => {

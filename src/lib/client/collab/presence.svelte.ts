@@ -4,6 +4,7 @@ import type { HocuspocusProvider } from '@hocuspocus/provider';
 import {
 	parsePresenceView,
 	PRESENCE_REPORT_EVERY_MS,
+	presenceChanges,
 	type LocalStatus,
 	type PresenceReport,
 	type PresenceStatus
@@ -87,10 +88,7 @@ export class PresenceHub {
 	}
 
 	private replace(next: Map<string, LocalStatus>): void {
-		const previous = this.statuses;
-		const same =
-			previous.size === next.size && [...next].every(([id, s]) => previous.get(id) === s);
-		if (!same) this.statuses = next;
+		if (presenceChanges(this.statuses, next) !== null) this.statuses = next;
 	}
 
 	private report(): void {

@@ -3,13 +3,19 @@ import { createAppContext, type AppContext } from '../app-context.ts';
 import type { SessionUser } from '../auth/auth.schema.ts';
 import { createTestDatabase, type DatabaseKind } from './test-database.ts';
 
+/** A person with a session, as the test app registers them. */
+export interface SignedInPerson {
+	user: SessionUser;
+	token: string;
+}
+
 export interface TestApp extends AppContext {
 	/** Creates an organization; returns its Super Admin, their session token and the join code. */
 	createOrganization(
 		name?: string
 	): Promise<{ admin: SessionUser; token: string; joinCode: string }>;
 	/** Registers a person with the join code; returns them and their session token. */
-	join(joinCode: string, name: string): Promise<{ user: SessionUser; token: string }>;
+	join(joinCode: string, name: string): Promise<SignedInPerson>;
 }
 
 const client = {

@@ -17,7 +17,9 @@ import { isUuid } from './ids.ts';
  * the square of the people online.
  */
 
-export type LocalStatus = 'online' | 'away';
+/** A tab's own status, as it reports it and as the server keeps it per process. */
+export const localStatusSchema = z.enum(['online', 'away']);
+export type LocalStatus = z.infer<typeof localStatusSchema>;
 export type PresenceStatus = LocalStatus | 'offline';
 
 export const PRESENCE_PREFIX = 'presence';
@@ -42,13 +44,13 @@ export function parsePresenceDocumentName(name: unknown): string | null {
 }
 
 /** A tab's report of its own status (client → server). */
-export const presenceReportSchema = z.strictObject({ status: z.enum(['online', 'away']) });
+export const presenceReportSchema = z.strictObject({ status: localStatusSchema });
 export type PresenceReport = z.infer<typeof presenceReportSchema>;
 
 /** People's statuses (server → client): all of them when `full`, else only the changes. */
 export const presenceViewSchema = z.strictObject({
 	full: z.boolean(),
-	people: z.record(z.uuid(), z.enum(['online', 'away', 'offline']))
+	people: z.record(z.uuid(), z.enum([...localStatusSchema.options, 'offline']))
 });
 export type PresenceView = z.infer<typeof presenceViewSchema>;
 
