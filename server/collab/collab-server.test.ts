@@ -78,7 +78,7 @@ describe.each(kinds)('collaboration server on %s', (kind) => {
 		const received = listMessages(b.doc).find((m) => m.id === sent.id)!;
 		expect(received.text).toBe('Deploy at **noon**');
 		expect(received.authorId).toBe(alice.user.id);
-		await h.collab.record.idle();
+		await h.collab.idle();
 		const [row] = await h.app.database.sql<{ text: string; authorId: string }[]>`
 			select text, author_id as "authorId" from messages where id = ${sent.id}`;
 		expect(row).toEqual({ text: 'Deploy at **noon**', authorId: alice.user.id });
@@ -94,7 +94,7 @@ describe.each(kinds)('collaboration server on %s', (kind) => {
 		await a.acknowledged();
 		deleteMessage(a.doc, alice.user.id, sent.id);
 		await a.acknowledged();
-		await h.collab.record.idle();
+		await h.collab.idle();
 		const versions = await h.app.database.sql<
 			{ version: number; text: string; deleted: boolean }[]
 		>`

@@ -26,6 +26,8 @@ export interface CollabServer {
 	record: MessageRecordService;
 	/** For the HTTP server's `upgrade` event; answers false when the path is not ours. */
 	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+	/** Resolves once every relayed update is logged and stamped and the message record written. */
+	idle(): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -113,6 +115,10 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 		persistence,
 		record,
 		handleUpgrade,
+		async idle() {
+			await persistence.idle();
+			await record.idle();
+		},
 		async close() {
 			watcher.stop();
 			await presence.close();

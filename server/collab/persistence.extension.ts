@@ -35,10 +35,11 @@ interface DocumentState {
 	compacting: boolean;
 	/**
 	 * A copy that the server writes on first: its update is made durable before it is applied
-	 * to the live document, so no client ever holds a server write that a crash could lose
-	 * (the guard would then refuse that client's next sync).
+	 * to the live document, so no client ever holds a server write that a crash could lose.
 	 */
 	shadow: Y.Doc;
+	/** Client updates relayed but not yet logged (and so not yet stamped): unload waits for them. */
+	unlogged: Set<Promise<void>>;
 }
 
 export interface AcceptedUpdate {
@@ -47,13 +48,27 @@ export interface AcceptedUpdate {
 	changes: GuardedChanges;
 }
 
+/** An accepted client update between its checks and its log entry. */
+interface Pending {
+	logged: Promise<number>;
+	/** The server's stamps for it, written on the shadow, for the live document once logged. */
+	stamp: Uint8Array | null;
+	changes: GuardedChanges;
+	context: ChannelContext;
+}
+
 /** The server's own change that goes with an accepted client update (its acceptance stamps). */
 export type ServerChange = (doc: Y.Doc) => void;
 
 /**
- * Durability: every client update is appended to the log in Postgres before Hocuspocus applies
- * and acknowledges it, so what the sender sees as sent survives a crash at any moment. The log
- * is folded into a compacted state every COMPACT_AFTER updates and when a document unloads.
+ * Durability: every accepted client update is relayed to the others at once and appended to the
+ * log in Postgres meanwhile; its acceptance stamps, which the sender's screen reads as "sent",
+ * reach the live document only once the entry is committed. So what shows as sent survives a
+ * crash at any moment, and delivery does not wait for the disk. A crash inside that window
+ * leaves other clients holding an update the server lost: their next sync is closed as "stale"
+ * (validation.extension.ts), they rebuild their copy from the server, and the sender, who never
+ * saw it stamped, sends it again. The log is folded into a compacted state every COMPACT_AFTER
+ * updates and when a document unloads.
  */
 export class PersistenceExtension implements Extension {
 	readonly extensionName = 'connectflow-persistence';
@@ -67,10 +82,8 @@ export class PersistenceExtension implements Extension {
 		changes: GuardedChanges
 	) => ServerChange | null;
 	private states = new Map<string, DocumentState>();
-	private pending = new WeakMap<
-		Connection,
-		{ seq: number | null; changes: GuardedChanges; context: ChannelContext }
-	>();
+	private pending = new WeakMap<Connection, Pending>();
+	private closed = false;
 
 	constructor(deps: {
 		repository: DocumentRepository;
@@ -107,7 +120,8 @@ export class PersistenceExtension implements Extension {
 			lastSeq,
 			sinceCompaction: stored.updates.length,
 			compacting: false,
-			shadow
+			shadow,
+			unlogged: new Set()
 		});
 		await this.writeServer(document, (area) => initServerArea(area));
 		await this.onLoaded(document);
@@ -120,23 +134,18 @@ export class PersistenceExtension implements Extension {
 		if (context.kind !== 'channel') return;
 		const changes = acceptedChanges.get(payload.payload);
 		if (!changes) throw new Error('update reached persistence without validation');
-		// The server's stamps for this update are written on the shadow now and logged in the
-		// same entry as the update: one append, and they reach the other clients in the same
-		// broadcast as the update they stamp.
 		const state = this.states.get(payload.documentName);
-		const change = state ? this.serverChangeFor(context, changes) : null;
-		const stamp = state && change ? writeOnShadow(state, change) : null;
+		// An empty sync step 2 ([0, 0]) changes nothing and needs no log entry.
+		if (!state || payload.payload.byteLength <= 2) return;
+		// The server's stamps for this update are written on the shadow now and logged in the
+		// same entry as the update (one append); they reach the clients once it is durable.
+		const change = this.serverChangeFor(context, changes);
+		const stamp = change ? writeOnShadow(state, change) : null;
 		const entry = stamp ? Y.mergeUpdates([payload.payload, stamp]) : payload.payload;
-		let seq: number | null = null;
-		try {
-			// An empty sync step 2 ([0, 0]) changes nothing and needs no log entry.
-			if (entry.byteLength > 2) seq = await this.append(payload.documentName, entry);
-		} catch (error) {
-			if (state && stamp) resetShadow(state, payload.document);
-			throw error;
-		}
-		if (stamp) Y.applyUpdate(payload.document, stamp, SERVER_ORIGIN);
-		this.pending.set(payload.connection, { seq, changes, context });
+		// Not awaited: Hocuspocus applies and relays the update as soon as this hook returns.
+		const logged = this.logDurably(payload.documentName, entry);
+		logged.catch(() => {}); // a failure is handled where it is awaited, in afterHandleMessage
+		this.pending.set(payload.connection, { logged, stamp, changes, context });
 	}
 
 	async afterHandleMessage({ connection, document }: afterHandleMessagePayload<CollabContext>) {
@@ -144,11 +153,51 @@ export class PersistenceExtension implements Extension {
 		if (!accepted) return;
 		this.pending.delete(connection);
 		const state = this.states.get(document.name);
-		if (accepted.seq !== null) state?.inFlight.delete(accepted.seq);
+		if (!state) return;
+		const done = accepted.logged.then(
+			(seq) => this.afterLogged(document, state, seq, accepted),
+			(error: unknown) => {
+				// Only when the document unloaded or the server closed while the log was failing.
+				console.error(`[connectflow] an update of ${document.name} could not be logged`, error);
+				resetShadow(state, document);
+			}
+		);
+		state.unlogged.add(done);
+		void done.finally(() => state.unlogged.delete(done));
+	}
+
+	/**
+	 * The update is durable: its stamps go to the live document (the sender's screen reads them as
+	 * "sent"), and the rest of acceptance (the message record, moderation, sealing) follows.
+	 */
+	private afterLogged(document: Document, state: DocumentState, seq: number, accepted: Pending) {
+		if (accepted.stamp) Y.applyUpdate(document, accepted.stamp, SERVER_ORIGIN);
+		state.inFlight.delete(seq);
 		if (accepted.changes.written.length > 0 || accepted.changes.moderated.length > 0) {
 			this.onAccepted({ document, context: accepted.context, changes: accepted.changes });
 		}
-		if (state && state.sinceCompaction >= COMPACT_AFTER) void this.compact(document);
+		if (state.sinceCompaction >= COMPACT_AFTER) void this.compact(document);
+	}
+
+	/**
+	 * Appends until it is durable: the update is already on other screens, so a failing database
+	 * is retried (backing off to 5 s) rather than given up, until the server closes.
+	 */
+	private async logDurably(name: string, entry: Uint8Array): Promise<number> {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return await this.append(name, entry);
+			} catch (error) {
+				if (this.closed) throw error;
+				console.error(`[connectflow] appending to ${name} failed; retrying`, error);
+				await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt)));
+			}
+		}
+	}
+
+	/** Resolves once every relayed update is logged and stamped. */
+	async idle(): Promise<void> {
+		for (const state of this.states.values()) await Promise.all(state.unlogged);
 	}
 
 	async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
@@ -177,6 +226,8 @@ export class PersistenceExtension implements Extension {
 	}
 
 	async beforeUnloadDocument({ document }: { document: Document }): Promise<void> {
+		const state = this.states.get(document.name);
+		if (state) await Promise.all(state.unlogged);
 		await this.compact(document);
 	}
 
@@ -197,7 +248,10 @@ export class PersistenceExtension implements Extension {
 		}
 	}
 
+	/** On shutdown: waits for the log, then compacts; appends that still fail are given up. */
 	async compactAll(documents: Iterable<Document>): Promise<void> {
+		await this.idle();
+		this.closed = true;
 		for (const document of documents) await this.compact(document);
 	}
 

@@ -45,9 +45,7 @@ export class ValidationExtension implements Extension {
 			readOnly: !access.react
 		});
 		if (!verdict.ok) {
-			// A gap in the sender's own history (an update that overtook its sync after a
-			// reconnect or a server restart) is no offence: the client syncs again and resends.
-			const prefix = verdict.reason.startsWith('depends on content') ? 'resync' : 'refused';
+			const prefix = refusalKind(payload.type, verdict.reason);
 			throw new CollabRefusal(closeCodes.updateRefused, `${prefix}: ${verdict.reason}`);
 		}
 		if (!access.post && verdict.changes.written.some((entry) => isMessageKey(entry.key))) {
@@ -81,6 +79,24 @@ export class ValidationExtension implements Extension {
 			}
 		}
 	}
+}
+
+/**
+ * How a client should take a refusal. A gap in the sender's own history (an update that overtook
+ * its sync after a reconnect or a server restart) is no offence: "resync", the client syncs again.
+ * A sync that carries other people's changes the server lacks is what an honest client holds after
+ * the server relayed an update and crashed before logging it (persistence.extension.ts): "stale",
+ * the client rebuilds its copy from the server and sends its own changes again. It could also be a
+ * forgery; either way nothing of it is applied.
+ */
+function refusalKind(type: number, reason: string): 'resync' | 'stale' | 'refused' {
+	if (reason.startsWith('depends on content')) return 'resync';
+	if (
+		type === SYNC_STEP_2 &&
+		/^(writes|deletes) in (another person's|the server's) area/.test(reason)
+	)
+		return 'stale';
+	return 'refused';
 }
 
 function isMessageKey(key: string): boolean {

@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { SyncedProvider } from '../../../src/lib/client/collab/synced-provider.ts';
+import { ownChangesToResend, ownEntries } from '../../../src/lib/client/collab/refusal.ts';
+import { userRoot } from '../../../src/lib/shared/chat/document-schema.ts';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { createCollabServer, COLLAB_PATH, type CollabServer } from '../collab-server.ts';
@@ -21,14 +23,18 @@ export interface CollabHarness {
 }
 
 export interface TestClient {
-	doc: Y.Doc;
-	provider: SyncedProvider;
+	/** The client's copy: a new one after a "stale" close rebuilt it (with `userId`). */
+	readonly doc: Y.Doc;
+	readonly provider: SyncedProvider;
 	socket: HocuspocusProviderWebsocket;
 	/** Reasons of every close the server sent for this document. */
 	closes: string[];
 	denied: string[];
 	synced: Promise<void>;
-	/** Resolves once the server acknowledged everything sent so far. */
+	/**
+	 * Resolves once the server applied everything sent so far (and relayed it: it is logged a
+	 * moment later; `CollabServer.idle()` waits for that).
+	 */
 	acknowledged(): Promise<void>;
 	destroy(): void;
 }
@@ -66,14 +72,19 @@ export function connectClient(
 	url: string,
 	token: string,
 	documentName: string,
-	options: { maxAttempts?: number } = {}
+	options: {
+		maxAttempts?: number;
+		/** Whose client this is: with it, a "stale" close rebuilds the copy as the app does. */
+		userId?: string;
+		/** A copy to start from (a browser opening its stored copy); a new one otherwise. */
+		doc?: Y.Doc;
+	} = {}
 ): TestClient {
 	class CookieWebSocket extends WebSocket {
 		constructor(address: string) {
 			super(address, { headers: { cookie: `cf_session=${token}` } });
 		}
 	}
-	const doc = new Y.Doc();
 	const socket = new HocuspocusProviderWebsocket({
 		url,
 		WebSocketPolyfill: CookieWebSocket,
@@ -86,23 +97,59 @@ export function connectClient(
 	const denied: string[] = [];
 	let markSynced: () => void = () => {};
 	const synced = new Promise<void>((resolve) => (markSynced = resolve));
-	const provider: SyncedProvider = new SyncedProvider({
-		websocketProvider: socket,
-		name: documentName,
-		document: doc,
-		token: 'cookie',
-		onSynced: () => markSynced(),
-		onClose: ({ event }) => {
-			closes.push(event.reason);
-			// As the app does: after a resync request, sync again without losing anything.
-			if (event.reason.startsWith('resync')) setTimeout(() => provider.reconnectDocument(), 50);
-		},
-		onAuthenticationFailed: ({ reason }) => denied.push(reason)
-	});
-	provider.attach();
+	let doc = options.doc ?? new Y.Doc();
+	let provider = open(doc);
+
+	function open(into: Y.Doc): SyncedProvider {
+		const opened: SyncedProvider = new SyncedProvider({
+			websocketProvider: socket,
+			name: documentName,
+			document: into,
+			token: 'cookie',
+			onSynced: () => markSynced(),
+			onClose: ({ event }) => {
+				closes.push(event.reason);
+				// As the app does: after a resync request, sync again without losing anything;
+				// after a stale one, rebuild the copy from the server and resend what is ours.
+				if (event.reason.startsWith('resync')) {
+					setTimeout(() => opened.reconnectDocument(), 50);
+				} else if (event.reason.startsWith('stale') && options.userId) {
+					void rebuild(options.userId);
+				}
+			},
+			onAuthenticationFailed: ({ reason }) => denied.push(reason)
+		});
+		opened.attach();
+		return opened;
+	}
+
+	async function rebuild(userId: string): Promise<void> {
+		const before = ownEntries(doc, userId);
+		// The server closed this document: the provider must not send its own close for it.
+		const providers = socket.configuration.providerMap;
+		if (providers.get(provider.effectiveName) === provider)
+			providers.delete(provider.effectiveName);
+		provider.destroy();
+		doc = new Y.Doc();
+		provider = open(doc);
+		const fresh = provider;
+		await waitFor(() => fresh.isSynced || fresh !== provider, 60_000, 'the rebuilt copy to sync');
+		if (fresh !== provider) return;
+		const own = doc.getMap<unknown>(userRoot(userId));
+		doc.transact(() => {
+			for (const [key, value] of ownChangesToResend(before, ownEntries(doc, userId))) {
+				own.set(key, value);
+			}
+		});
+	}
+
 	return {
-		doc,
-		provider,
+		get doc() {
+			return doc;
+		},
+		get provider() {
+			return provider;
+		},
 		socket,
 		closes,
 		denied,

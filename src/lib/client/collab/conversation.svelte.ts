@@ -17,13 +17,14 @@ import {
 	react,
 	readMarks,
 	unreact,
+	userRoot,
 	type DocumentKind,
 	type ListedMessage,
 	type Mention,
 	type ReadMark
 } from '$lib/shared/chat/document-schema.ts';
 import type { LocalCopy, LocalCopyFactory } from './local-copy.ts';
-import { ownEntries, refusedChanges, type RefusedItem } from './refusal.ts';
+import { ownChangesToResend, ownEntries, refusedChanges, type RefusedItem } from './refusal.ts';
 import { SyncedProvider } from './synced-provider.ts';
 import type { TabRelay, TabRelayOptions } from './tab-relay.ts';
 
@@ -602,8 +603,9 @@ export class Conversation {
 		if (shard.provider !== provider || this.destroyed) return;
 		shard.synced = false;
 		// A close from the server names its reason; a socket that went away has none of ours.
-		if (/^(resync|refused|access-|unauthenticated)/.test(reason)) this.forget(provider);
+		if (/^(resync|stale|refused|access-|unauthenticated)/.test(reason)) this.forget(provider);
 		if (reason.startsWith('resync')) this.resync(shard, provider);
+		else if (reason.startsWith('stale')) void this.rebuildStaleCopy(shard);
 		else if (reason.startsWith('refused')) void this.resetAfterRefusal(shard, reason);
 		else if (reason.startsWith('access-revoked')) void this.revoke(reason);
 		else if (reason.startsWith('unauthenticated')) this.signedOut(reason);
@@ -664,6 +666,32 @@ export class Conversation {
 			? refusedChanges(before, ownEntries(fresh.doc, this.user.id))
 			: pending.map((m): RefusedItem => ({ kind: 'message', messageId: m.id, text: m.text }));
 		this.onNotice({ kind: 'refused', channelId: this.channelId, reason, items });
+	}
+
+	/**
+	 * Our copy holds other people's changes that the server does not have: it relayed them and
+	 * crashed before logging them. Nothing of ours was refused, only held up with them. The copy
+	 * is rebuilt from the server and our own changes that it lacks are written again; the others'
+	 * come back when their authors, who never saw them as sent, send them again. (Our unsent
+	 * changes live only in this tab's memory between the rebuild and the resend: a fraction of a
+	 * second with the server in reach, which is when a stale close comes.)
+	 */
+	private async rebuildStaleCopy(shard: Shard): Promise<void> {
+		if (shard.resetting) return;
+		const before = ownEntries(shard.doc, this.user.id);
+		shard.relay?.announceReset();
+		const fresh = await this.replaceShard(shard, 'clear');
+		if (!fresh) return;
+		while (!(await this.whenSynced(fresh, RESYNC_TIMEOUT_MS))) {
+			if (this.destroyed || this.shards.get(fresh.number) !== fresh) return;
+			await new Promise((resolve) => setTimeout(resolve, 1_000));
+		}
+		const resend = ownChangesToResend(before, ownEntries(fresh.doc, this.user.id));
+		if (resend.length === 0) return;
+		const own = fresh.doc.getMap<unknown>(userRoot(this.user.id));
+		fresh.doc.transact(() => {
+			for (const [key, value] of resend) own.set(key, value);
+		});
 	}
 
 	/**

@@ -224,6 +224,31 @@ describe('Conversation', () => {
 		expect(notices).toEqual([]);
 	});
 
+	it('rebuilds a copy that holds what the server lost ("stale"), resending its own', async () => {
+		const notices: ConversationNotice[] = [];
+		const a = open(alice, team);
+		const b = open(bob, team, undefined, notices);
+		await waitFor(() => a.synced && b.synced, 10_000, 'sync');
+		// Bob's copy gets, without sending them, a message of Alice's that the server does not have
+		// (as when it relayed one and crashed before logging it) and one of his own.
+		const lostCopy = new Y.Doc();
+		const ghost = postMessage(lostCopy, alice.user.id, { text: 'Relayed, then lost' });
+		const mine = postMessage(lostCopy, bob.user.id, { text: 'Held up with it' });
+		const head = (b as unknown as { head: { provider: SyncedProvider; doc: Y.Doc } }).head;
+		Y.applyUpdate(head.doc, Y.encodeStateAsUpdate(lostCopy), head.provider);
+		await waitFor(() => b.message(ghost.id) !== null, 2_000, 'the ghost in the listing');
+		// The next sync carries both: the server closes it as stale, and Bob's copy is rebuilt.
+		const socket = (b as unknown as { socket: HocuspocusProviderWebsocket }).socket;
+		socket.disconnect();
+		await waitFor(() => socket.status === 'disconnected', 5_000, 'disconnected');
+		void socket.connect();
+		await waitFor(() => a.message(mine.id)?.acceptedAt != null, 10_000, 'his message resent');
+		await waitFor(() => b.message(mine.id)?.acceptedAt != null, 5_000, 'and stamped for him');
+		expect(b.message(ghost.id)).toBeNull();
+		expect(a.message(ghost.id)).toBeNull();
+		expect(notices).toEqual([]);
+	});
+
 	it('keeps two tabs of one person consistent through the tab relay', async () => {
 		const relay = (name: string, doc: Y.Doc, options: Parameters<typeof relayDocument>[2]) =>
 			relayDocument(`test:${alice.user.id}:${name}`, doc, options);

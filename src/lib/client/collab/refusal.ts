@@ -1,5 +1,10 @@
 import * as Y from 'yjs';
-import { messageValueSchema, parseEntryKey, userRoot } from '$lib/shared/chat/document-schema.ts';
+import {
+	messageValueSchema,
+	parseEntryKey,
+	readMarkSchema,
+	userRoot
+} from '$lib/shared/chat/document-schema.ts';
 
 /**
  * What the server refused. When the server refuses an update it closes the document, and the
@@ -52,4 +57,38 @@ export function refusedChanges(
 		}
 	}
 	return items;
+}
+
+/**
+ * The person's own entries that a copy rebuilt from the server lacks and that should be written
+ * again: messages (and edits, deletions) newer than the server's version, reactions the server
+ * does not have, a later read mark. Used after a "stale" close, when the local copy held other
+ * people's changes that the server lost and was rebuilt: the person's own changes were not
+ * refused, only held up, so they are sent again rather than reported.
+ */
+export function ownChangesToResend(
+	local: ReadonlyMap<string, unknown>,
+	server: ReadonlyMap<string, unknown>
+): Array<[string, unknown]> {
+	const resend: Array<[string, unknown]> = [];
+	for (const [key, value] of local) {
+		const entry = parseEntryKey(key);
+		if (!entry) continue;
+		if (entry.kind === 'reaction') {
+			if (!server.has(key)) resend.push([key, value]);
+		} else if (entry.kind === 'message') {
+			const mine = messageValueSchema.safeParse(value);
+			const theirs = messageValueSchema.safeParse(server.get(key));
+			if (mine.success && (!theirs.success || theirs.data.version < mine.data.version)) {
+				resend.push([key, value]);
+			}
+		} else {
+			const mine = readMarkSchema.safeParse(value);
+			const theirs = readMarkSchema.safeParse(server.get(key));
+			if (mine.success && (!theirs.success || theirs.data.at < mine.data.at)) {
+				resend.push([key, value]);
+			}
+		}
+	}
+	return resend;
 }

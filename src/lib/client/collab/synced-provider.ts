@@ -20,14 +20,3 @@ export class SyncedProvider extends HocuspocusProvider {
 		this.attach();
 	}
 }
-
-/** Reasons the server gives when it closes one document's connection. */
-export type CloseKind = 'resync' | 'refused' | 'access-revoked' | 'unauthenticated' | 'other';
-
-export function closeKind(reason: string): CloseKind {
-	for (const kind of ['resync', 'refused', 'access-revoked', 'unauthenticated'] as const) {
-		if (reason.startsWith(`${kind}:`) || reason.startsWith(kind)) return kind;
-	}
-	if (reason.startsWith('access-changed')) return 'access-revoked';
-	return 'other';
-}
