@@ -2,9 +2,6 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { DocumentRepository } from '../../src/lib/server/documents/document.repository.ts';
-import { openDatabase } from '../../src/lib/server/db/database.ts';
 import {
 	documentName,
 	listMessages,
@@ -21,18 +18,14 @@ import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-
  * client holding someone else's message that the server lost: such a client is closed as
  * "stale", rebuilds its copy and resends its own messages, and the author resends the lost one.
  */
-/** The ids of the messages the stored document holds (the server must not be running). */
-async function storedMessageIds(dataDir: string, name: string): Promise<Set<string>> {
-	const database = await openDatabase({ pgliteDir: path.join(dataDir, 'pglite') });
-	try {
-		const stored = await new DocumentRepository(database.sql).load(name);
-		const doc = new Y.Doc();
-		if (stored.state) Y.applyUpdate(doc, stored.state);
-		for (const { update } of stored.updates) Y.applyUpdate(doc, update);
-		return new Set(listMessages(doc).map((m) => m.id));
-	} finally {
-		await database.close();
-	}
+/**
+ * The ids of the messages the stored document holds, read in a process of its own as a
+ * restarted server would load it (the server must not be running).
+ */
+async function storedMessageIds(env: Record<string, string>, name: string): Promise<Set<string>> {
+	const reader = runCollabProcess(['stored', name], env);
+	const text = await outputOf(reader, (out) => out.trim().endsWith(']'));
+	return new Set(JSON.parse(text.trim()) as string[]);
 }
 
 describe('durability under SIGKILL', () => {
@@ -84,7 +77,7 @@ describe('durability under SIGKILL', () => {
 			const seenAsSent = [...acknowledged];
 			await killCollabProcess(server);
 			// Before anyone can resend: the storage alone holds everything seen as sent.
-			const stored = await storedMessageIds(dataDir, name);
+			const stored = await storedMessageIds(env, name);
 			expect(seenAsSent.filter((id) => !stored.has(id))).toEqual([]);
 			checkedAfterKills += seenAsSent.length;
 			server = runCollabProcess(['serve'], env);
@@ -142,7 +135,7 @@ describe('durability under SIGKILL', () => {
 
 		// And the server's storage holds them, read after one last kill.
 		await killCollabProcess(server);
-		const stored = await storedMessageIds(dataDir, name);
+		const stored = await storedMessageIds(env, name);
 		expect([...acknowledged].filter((id) => !stored.has(id))).toEqual([]);
 	}, 120_000);
 });

@@ -1,12 +1,16 @@
 import http from 'node:http';
 import { loadConfig } from '../../../src/lib/server/config.ts';
 import { openAppContext } from '../../../src/lib/server/app-context.ts';
+import * as Y from 'yjs';
+import { DocumentRepository } from '../../../src/lib/server/documents/document.repository.ts';
+import { listMessages } from '../../../src/lib/shared/chat/document-schema.ts';
 import { createCollabServer } from '../collab-server.ts';
 
 /**
  * A collaboration server in its own process, for tests that kill it (durability) or run two of
  * them (scale-out). `setup` creates an organization with people in one team and prints their
- * session tokens as JSON; `serve` serves /collab on PORT until killed.
+ * session tokens as JSON; `serve` serves /collab on PORT until killed; `stored <document>`
+ * prints the ids of the messages the document's storage holds.
  */
 const mode = process.argv[2];
 const config = loadConfig();
@@ -49,6 +53,17 @@ if (mode === 'setup') {
 	}
 	const channel = (await app.channels.list(org.user)).find((c) => c.kind === 'team')!;
 	console.log(JSON.stringify({ channelId: channel.id, members }));
+	await app.close();
+	process.exit(0);
+}
+
+if (mode === 'stored') {
+	// The ids of the messages a document's storage holds, as a restarted server would load it.
+	const stored = await new DocumentRepository(app.database.sql).load(process.argv[3]!);
+	const doc = new Y.Doc();
+	if (stored.state) Y.applyUpdate(doc, stored.state);
+	for (const { update } of stored.updates) Y.applyUpdate(doc, update);
+	console.log(JSON.stringify(listMessages(doc).map((message) => message.id)));
 	await app.close();
 	process.exit(0);
 }
