@@ -123,7 +123,7 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 			watcher.stop();
 			await presence.close();
 			for (const client of sockets.clients) client.terminate();
-			await persistence.compactAll(hocuspocus.documents.values());
+			await persistence.close(hocuspocus.documents.values());
 			await record.idle();
 			await scaleOut?.close();
 			sockets.close();

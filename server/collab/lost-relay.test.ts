@@ -1,7 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DocumentRepository } from '../../src/lib/server/documents/document.repository.ts';
+import {
+	applyStored,
+	DocumentRepository
+} from '../../src/lib/server/documents/document.repository.ts';
 import {
 	createTestDatabase,
 	isPostgresReachable,
@@ -95,8 +98,7 @@ describe.skipIf(!hasPostgres)('a message relayed and lost in a crash', () => {
 		await lock;
 		const stored = await new DocumentRepository(database.sql).load(name);
 		const storedDoc = new Y.Doc();
-		if (stored.state) Y.applyUpdate(storedDoc, stored.state);
-		for (const { update } of stored.updates) Y.applyUpdate(storedDoc, update);
+		applyStored(storedDoc, stored);
 		expect(stampOf(storedDoc, lost.id), 'the server lost it').toBeUndefined();
 
 		// Bob writes while the server is down, and comes back first.

@@ -8,7 +8,10 @@ import type {
 	Extension,
 	onLoadDocumentPayload
 } from '@hocuspocus/server';
-import type { DocumentRepository } from '../../src/lib/server/documents/document.repository.ts';
+import {
+	applyStored,
+	type DocumentRepository
+} from '../../src/lib/server/documents/document.repository.ts';
 import type { UpdateLog } from '../../src/lib/server/documents/update-log.ts';
 import { initServerArea } from '../../src/lib/shared/chat/document-schema.ts';
 import { parsePresenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
@@ -103,14 +106,7 @@ export class PersistenceExtension implements Extension {
 		// A presence document holds nothing: it carries stateless messages only.
 		if (parsePresenceDocumentName(documentName) !== null) return;
 		const stored = await this.repository.load(documentName);
-		Y.transact(
-			document,
-			() => {
-				if (stored.state) Y.applyUpdate(document, stored.state);
-				for (const { update } of stored.updates) Y.applyUpdate(document, update);
-			},
-			LOAD_ORIGIN
-		);
+		Y.transact(document, () => applyStored(document, stored), LOAD_ORIGIN);
 		const lastSeq = stored.updates.at(-1)?.seq ?? 0;
 		const shadow = new Y.Doc();
 		Y.applyUpdate(shadow, Y.encodeStateAsUpdate(document));
@@ -249,7 +245,7 @@ export class PersistenceExtension implements Extension {
 	}
 
 	/** On shutdown: waits for the log, then compacts; appends that still fail are given up. */
-	async compactAll(documents: Iterable<Document>): Promise<void> {
+	async close(documents: Iterable<Document>): Promise<void> {
 		await this.idle();
 		this.closed = true;
 		for (const document of documents) await this.compact(document);

@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -23,7 +22,9 @@ import {
 	postMessage
 } from '../../src/lib/shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
+import { outputOf, runCollabProcess } from './testing/collab-child.ts';
 import { createScaleOut, SharedDocumentRepository, startEventRelay } from './scale-out.ts';
+import { applyStored } from '../../src/lib/server/documents/document.repository.ts';
 import { RedisPresenceStore } from './presence-store.ts';
 import { PresenceHub } from '../../src/lib/client/collab/presence.svelte.ts';
 import { presenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
@@ -35,7 +36,6 @@ import { presenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
  * stamped once, by the process that received it.
  */
 const REDIS_BASE = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const entry = path.resolve('server/collab/testing/collab-process.ts');
 
 async function redisReachable(): Promise<boolean> {
 	const probe = new Redis(REDIS_BASE, {
@@ -63,22 +63,10 @@ const skipReason = !hasRedis
 		: null;
 if (skipReason) console.warn(`[scale-out.test] skipped: ${skipReason}`);
 
-function startProcess(env: Record<string, string>): Promise<ChildProcess> {
-	const child = spawn(process.execPath, [entry, 'serve'], {
-		env: { ...process.env, ...env },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	let errors = '';
-	child.stderr!.on('data', (chunk: Buffer) => {
-		errors += chunk.toString();
-		if (process.env.DEBUG_SCALE_OUT) console.log('[server]', chunk.toString());
-	});
-	return new Promise((resolve, reject) => {
-		child.stdout!.on('data', (chunk: Buffer) => {
-			if (chunk.toString().includes('ready')) resolve(child);
-		});
-		child.on('exit', (code) => reject(new Error(`collab process exited (${code}): ${errors}`)));
-	});
+async function startProcess(env: Record<string, string>): Promise<ChildProcess> {
+	const child = runCollabProcess(['serve'], env);
+	await outputOf(child, (text) => text.includes('ready'));
+	return child;
 }
 
 describe.skipIf(skipReason !== null)('two processes scaled out through Redis', () => {
@@ -313,8 +301,7 @@ describe.skipIf(skipReason !== null)('two processes scaled out through Redis', (
 		await repository.compact(docName, Y.encodeStateAsUpdate(first), seqOne!);
 		const stored = await repository.load(docName);
 		const doc = new Y.Doc();
-		Y.applyUpdate(doc, stored.state!);
-		for (const { update } of stored.updates) Y.applyUpdate(doc, update);
+		applyStored(doc, stored);
 		expect(
 			listMessages(doc)
 				.map((m) => m.text)

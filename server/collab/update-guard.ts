@@ -2,11 +2,11 @@ import * as Y from 'yjs';
 import { ARCHIVED_KEY, SERVER_ROOT, userRoot } from '../../src/lib/shared/chat/keys.ts';
 import { MAX_UPDATE_BYTES } from '../../src/lib/shared/chat/limits.ts';
 import type { Actor, GuardedChanges, GuardVerdict } from './guard/actor.ts';
-import { liveValue } from './guard/areas.ts';
+import { isElsewhere, liveValue } from './guard/areas.ts';
 import { decodeGuarded } from './guard/decode.ts';
 import { checkDeletions } from './guard/deletions.ts';
 import { checkEntries } from './guard/entries.ts';
-import { freshStructs } from './guard/fresh.ts';
+import { DEPENDS_ON_MISSING, freshStructs } from './guard/fresh.ts';
 import { checkItems } from './guard/items.ts';
 import { placeContext } from './guard/places.ts';
 
@@ -66,6 +66,17 @@ export function checkUpdate(serverDoc: Y.Doc, update: Uint8Array, actor: Actor):
 		const message = error instanceof Error ? error.message : String(error);
 		return refuse(`update could not be checked (${message})`);
 	}
+}
+
+/**
+ * What a refusal says about the sender: a gap in its own history ("gap": an update that overtook
+ * its sync), changes in someone else's area ("elsewhere": a forgery, or what an honest client
+ * holds after the server relayed an update and lost it in a crash), or anything else.
+ */
+export function refusalCause(reason: string): 'gap' | 'elsewhere' | 'invalid' {
+	if (reason === DEPENDS_ON_MISSING) return 'gap';
+	if (isElsewhere(reason)) return 'elsewhere';
+	return 'invalid';
 }
 
 const SYNC_STEP_1 = 0;

@@ -5,7 +5,7 @@ import type {
 	Extension
 } from '@hocuspocus/server';
 import { MAX_UPDATE_BYTES, parseEntryKey } from '../../src/lib/shared/chat/document-schema.ts';
-import { checkUpdate, type GuardedChanges } from './update-guard.ts';
+import { checkUpdate, refusalCause, type GuardedChanges } from './update-guard.ts';
 import { CollabRefusal, closeCodes, type CollabContext } from './context.ts';
 
 const SYNC_STEP_2 = 1;
@@ -82,20 +82,16 @@ export class ValidationExtension implements Extension {
 }
 
 /**
- * How a client should take a refusal. A gap in the sender's own history (an update that overtook
- * its sync after a reconnect or a server restart) is no offence: "resync", the client syncs again.
- * A sync that carries other people's changes the server lacks is what an honest client holds after
- * the server relayed an update and crashed before logging it (persistence.extension.ts): "stale",
- * the client rebuilds its copy from the server and sends its own changes again. It could also be a
- * forgery; either way nothing of it is applied.
+ * How a client should take a refusal. A gap in the sender's own history is no offence: "resync",
+ * the client syncs again. A sync that carries changes in other people's areas that the server
+ * lacks is what an honest client holds after the server relayed an update and crashed before
+ * logging it (persistence.extension.ts): "stale", the client rebuilds its copy from the server
+ * and sends its own changes again. Either way nothing of it is applied.
  */
 function refusalKind(type: number, reason: string): 'resync' | 'stale' | 'refused' {
-	if (reason.startsWith('depends on content')) return 'resync';
-	if (
-		type === SYNC_STEP_2 &&
-		/^(writes|deletes) in (another person's|the server's) area/.test(reason)
-	)
-		return 'stale';
+	const cause = refusalCause(reason);
+	if (cause === 'gap') return 'resync';
+	if (cause === 'elsewhere' && type === SYNC_STEP_2) return 'stale';
 	return 'refused';
 }
 

@@ -15,10 +15,20 @@ export function liveValue(doc: Y.Doc, root: string, key: string): unknown {
 	return content[content.length - 1];
 }
 
+const SERVER_AREA = "the server's area";
+const PERSONS_AREA = "another person's area";
+
 /** Words for a refusal: whose area a change landed in. */
 export function describeRoot(root: string, actorRoot: string): string {
 	if (root === actorRoot) return 'your own area';
-	if (root === SERVER_ROOT) return "the server's area";
-	if (parseUserRoot(root)) return "another person's area";
+	if (root === SERVER_ROOT) return SERVER_AREA;
+	if (parseUserRoot(root)) return PERSONS_AREA;
 	return `an unknown top-level type "${root.slice(0, 40)}"`;
+}
+
+/** Whether a refusal is of a write or deletion in someone else's area (describeRoot's words). */
+export function isElsewhere(reason: string): boolean {
+	return [SERVER_AREA, PERSONS_AREA].some(
+		(area) => reason.startsWith(`writes in ${area}`) || reason.startsWith(`deletes in ${area}`)
+	);
 }

@@ -8,6 +8,9 @@ import { type PlaceContext, serverState } from './places.ts';
  * beyond it depends on content the server does not have and would stay pending, waiting to be
  * completed by someone else's update. Pending content is never accepted.
  */
+/** The refusal of a gap: what Yjs would keep pending. */
+export const DEPENDS_ON_MISSING = 'depends on content the server does not have';
+
 export interface Fresh {
 	/** New items and how much of their start the server already has. */
 	items: Array<{ item: Y.Item; offset: number }>;
@@ -22,7 +25,7 @@ function plan(ctx: PlaceContext, client: number, structs: Struct[], fresh: Fresh
 	for (const struct of structs) {
 		// A Skip is a hole: Yjs applies nothing for it and does not advance the clock.
 		if (struct instanceof Y.Skip) continue;
-		if (struct.id.clock > next) return 'depends on content the server does not have';
+		if (struct.id.clock > next) return DEPENDS_ON_MISSING;
 		const end = struct.id.clock + struct.length;
 		if (end <= next) {
 			if (struct instanceof Y.Item) fresh.known.push(struct);

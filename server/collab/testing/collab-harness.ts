@@ -2,8 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { SyncedProvider } from '../../../src/lib/client/collab/synced-provider.ts';
-import { ownChangesToResend, ownEntries } from '../../../src/lib/client/collab/refusal.ts';
-import { userRoot } from '../../../src/lib/shared/chat/document-schema.ts';
+import { ownEntries, resendOwnChanges } from '../../../src/lib/client/collab/refusal.ts';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { createCollabServer, COLLAB_PATH, type CollabServer } from '../collab-server.ts';
@@ -134,13 +133,7 @@ export function connectClient(
 		provider = open(doc);
 		const fresh = provider;
 		await waitFor(() => fresh.isSynced || fresh !== provider, 60_000, 'the rebuilt copy to sync');
-		if (fresh !== provider) return;
-		const own = doc.getMap<unknown>(userRoot(userId));
-		doc.transact(() => {
-			for (const [key, value] of ownChangesToResend(before, ownEntries(doc, userId))) {
-				own.set(key, value);
-			}
-		});
+		if (fresh === provider) resendOwnChanges(doc, userId, before);
 	}
 
 	return {

@@ -2,7 +2,10 @@ import http from 'node:http';
 import { loadConfig } from '../../../src/lib/server/config.ts';
 import { openAppContext } from '../../../src/lib/server/app-context.ts';
 import * as Y from 'yjs';
-import { DocumentRepository } from '../../../src/lib/server/documents/document.repository.ts';
+import {
+	applyStored,
+	DocumentRepository
+} from '../../../src/lib/server/documents/document.repository.ts';
 import { listMessages } from '../../../src/lib/shared/chat/document-schema.ts';
 import { createCollabServer } from '../collab-server.ts';
 
@@ -61,8 +64,7 @@ if (mode === 'stored') {
 	// The ids of the messages a document's storage holds, as a restarted server would load it.
 	const stored = await new DocumentRepository(app.database.sql).load(process.argv[3]!);
 	const doc = new Y.Doc();
-	if (stored.state) Y.applyUpdate(doc, stored.state);
-	for (const { update } of stored.updates) Y.applyUpdate(doc, update);
+	applyStored(doc, stored);
 	console.log(JSON.stringify(listMessages(doc).map((message) => message.id)));
 	await app.close();
 	process.exit(0);

@@ -17,14 +17,13 @@ import {
 	react,
 	readMarks,
 	unreact,
-	userRoot,
 	type DocumentKind,
 	type ListedMessage,
 	type Mention,
 	type ReadMark
 } from '$lib/shared/chat/document-schema.ts';
 import type { LocalCopy, LocalCopyFactory } from './local-copy.ts';
-import { ownChangesToResend, ownEntries, refusedChanges, type RefusedItem } from './refusal.ts';
+import { ownEntries, refusedChanges, resendOwnChanges, type RefusedItem } from './refusal.ts';
 import { SyncedProvider } from './synced-provider.ts';
 import type { TabRelay, TabRelayOptions } from './tab-relay.ts';
 
@@ -686,12 +685,7 @@ export class Conversation {
 			if (this.destroyed || this.shards.get(fresh.number) !== fresh) return;
 			await new Promise((resolve) => setTimeout(resolve, 1_000));
 		}
-		const resend = ownChangesToResend(before, ownEntries(fresh.doc, this.user.id));
-		if (resend.length === 0) return;
-		const own = fresh.doc.getMap<unknown>(userRoot(this.user.id));
-		fresh.doc.transact(() => {
-			for (const [key, value] of resend) own.set(key, value);
-		});
+		resendOwnChanges(fresh.doc, this.user.id, before);
 	}
 
 	/**

@@ -92,3 +92,20 @@ export function ownChangesToResend(
 	}
 	return resend;
 }
+
+/**
+ * After a rebuild from the server: writes again, in one transaction, the person's own entries of
+ * `before` (their map in the dropped copy) that the rebuilt `doc` lacks.
+ */
+export function resendOwnChanges(
+	doc: Y.Doc,
+	userId: string,
+	before: ReadonlyMap<string, unknown>
+): void {
+	const resend = ownChangesToResend(before, ownEntries(doc, userId));
+	if (resend.length === 0) return;
+	const own = doc.getMap<unknown>(userRoot(userId));
+	doc.transact(() => {
+		for (const [key, value] of resend) own.set(key, value);
+	});
+}

@@ -1,8 +1,15 @@
+import * as Y from 'yjs';
 import type { Sql } from '../db/database.ts';
 
 export interface StoredDocument {
 	state: Uint8Array | null;
 	updates: { seq: number; update: Uint8Array }[];
+}
+
+/** Applies what is stored (compacted state, then the log) to `doc`. */
+export function applyStored(doc: Y.Doc, stored: StoredDocument): void {
+	if (stored.state) Y.applyUpdate(doc, stored.state);
+	for (const { update } of stored.updates) Y.applyUpdate(doc, update);
 }
 
 /** All I/O of Yjs documents: a compacted state and the log of updates appended since. */
