@@ -1,12 +1,13 @@
 import * as Y from 'yjs';
-import type {
-	afterHandleMessagePayload,
-	afterUnloadDocumentPayload,
-	beforeSyncPayload,
-	Connection,
-	Document,
-	Extension,
-	onLoadDocumentPayload
+import {
+	OutgoingMessage,
+	type afterHandleMessagePayload,
+	type afterUnloadDocumentPayload,
+	type beforeSyncPayload,
+	type Connection,
+	type Document,
+	type Extension,
+	type onLoadDocumentPayload
 } from '@hocuspocus/server';
 import {
 	applyStored,
@@ -23,6 +24,11 @@ const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;
 /** Updates appended since the last compaction before the document is compacted again. */
 const COMPACT_AFTER = 200;
+/**
+ * How long the others' copy of a logged stamp may wait for the document's next change to ride
+ * with: its author has it at once, everyone else sees the message already (unstamped, last).
+ */
+export const STAMP_RIDE_MS = 1_000;
 
 /** Marks updates the server itself makes (acceptance times, moderation, sealing). */
 export const SERVER_ORIGIN = { source: 'connectflow-server' } as const;
@@ -43,12 +49,26 @@ interface DocumentState {
 	shadow: Y.Doc;
 	/** Client updates relayed but not yet logged (and so not yet stamped): unload waits for them. */
 	unlogged: Set<Promise<void>>;
+	/** Logged stamps sent to their authors but not yet applied to the live document. */
+	stamps: LoggedStamp[];
+	/** Applies `stamps` if no change of the document has taken them along by then. */
+	stampTimer: ReturnType<typeof setTimeout> | null;
+}
+
+interface LoggedStamp {
+	update: Uint8Array;
+	seq: number;
 }
 
 export interface AcceptedUpdate {
 	document: Document;
 	context: ChannelContext;
 	changes: GuardedChanges;
+	/**
+	 * The server's area as logged: the live document's may still lack this update's stamps,
+	 * which reach it with its next change (STAMP_RIDE_MS).
+	 */
+	logged: Y.Doc;
 }
 
 /** An accepted client update between its checks and its log entry. */
@@ -66,8 +86,10 @@ export type ServerChange = (doc: Y.Doc) => void;
 /**
  * Durability: every accepted client update is relayed to the others at once and appended to the
  * log in Postgres meanwhile; its acceptance stamps, which the sender's screen reads as "sent",
- * reach the live document only once the entry is committed. So what shows as sent survives a
- * crash at any moment, and delivery does not wait for the disk. A crash inside that window
+ * leave the server only once the entry is committed. So what shows as sent survives a crash at
+ * any moment, and delivery does not wait for the disk. The stamps go at once to the author's
+ * own connections; everyone else gets them with the document's next change (within
+ * STAMP_RIDE_MS), so a message costs each member one frame, not two. A crash inside that window
  * leaves other clients holding an update the server lost: their next sync is closed as "stale"
  * (validation.extension.ts), they rebuild their copy from the server, and the sender, who never
  * saw it stamped, sends it again. The log is folded into a compacted state every COMPACT_AFTER
@@ -117,22 +139,30 @@ export class PersistenceExtension implements Extension {
 			sinceCompaction: stored.updates.length,
 			compacting: false,
 			shadow,
-			unlogged: new Set()
+			unlogged: new Set(),
+			stamps: [],
+			stampTimer: null
 		});
 		await this.writeServer(document, (area) => initServerArea(area));
 		await this.onLoaded(document);
 	}
 
 	async beforeSync(payload: beforeSyncPayload<CollabContext>): Promise<void> {
-		if (payload.type !== SYNC_STEP_2 && payload.type !== SYNC_UPDATE) return;
 		const context = payload.context;
-		// Validation lets through only the empty sync handshake of a presence document.
+		// A presence document holds nothing and validation lets through only its empty handshake.
 		if (context.kind !== 'channel') return;
+		const state = this.states.get(payload.documentName);
+		if (!state) return;
+		// Waiting stamps go with whatever comes in: a client's change (Hocuspocus sends both in
+		// one frame), or a sync step 1, so that no client's reply can carry a stamp it got at once
+		// that the live document still lacks (validation would take it for a change it lost).
+		this.applyStamps(payload.document, state);
+		// A sync step 1 carries no change.
+		if (payload.type !== SYNC_STEP_2 && payload.type !== SYNC_UPDATE) return;
 		const changes = acceptedChanges.get(payload.payload);
 		if (!changes) throw new Error('update reached persistence without validation');
-		const state = this.states.get(payload.documentName);
 		// An empty sync step 2 ([0, 0]) changes nothing and needs no log entry.
-		if (!state || payload.payload.byteLength <= 2) return;
+		if (payload.payload.byteLength <= 2) return;
 		// The server's stamps for this update are written on the shadow now and logged in the
 		// same entry as the update (one append); they reach the clients once it is durable.
 		const change = this.serverChangeFor(context, changes);
@@ -163,16 +193,54 @@ export class PersistenceExtension implements Extension {
 	}
 
 	/**
-	 * The update is durable: its stamps go to the live document (the sender's screen reads them as
-	 * "sent"), and the rest of acceptance (the message record, moderation, sealing) follows.
+	 * The update is durable: its author's screens get its stamps now (they read them as "sent"),
+	 * everyone else with the document's next change; the rest of acceptance (the message record,
+	 * moderation, sealing) follows.
 	 */
 	private afterLogged(document: Document, state: DocumentState, seq: number, accepted: Pending) {
-		if (accepted.stamp) Y.applyUpdate(document, accepted.stamp, SERVER_ORIGIN);
-		state.inFlight.delete(seq);
+		if (accepted.stamp) this.stampLater(document, state, { update: accepted.stamp, seq }, accepted);
+		else state.inFlight.delete(seq);
 		if (accepted.changes.written.length > 0 || accepted.changes.moderated.length > 0) {
-			this.onAccepted({ document, context: accepted.context, changes: accepted.changes });
+			const { context, changes } = accepted;
+			this.onAccepted({ document, context, changes, logged: state.shadow });
 		}
 		if (state.sinceCompaction >= COMPACT_AFTER) void this.compact(document);
+	}
+
+	/** Sends a logged stamp to its author's connections and keeps it for the next change. */
+	private stampLater(
+		document: Document,
+		state: DocumentState,
+		stamp: LoggedStamp,
+		accepted: Pending
+	): void {
+		const authorId = accepted.context.user.id;
+		for (const connection of document.getConnections() as Connection<CollabContext>[]) {
+			if (connection.context.user.id !== authorId) continue;
+			const message = new OutgoingMessage(connection.messageAddress).createSyncMessage();
+			connection.send(message.writeUpdate(stamp.update).toUint8Array());
+		}
+		state.stamps.push(stamp);
+		state.stampTimer ??= setTimeout(() => this.applyStamps(document, state), STAMP_RIDE_MS);
+	}
+
+	/**
+	 * Applies the waiting stamps to the live document, which relays them to every connection
+	 * (together with a change applied in the same turn); their log entries may now be compacted.
+	 */
+	private applyStamps(document: Document, state: DocumentState): void {
+		if (state.stampTimer) clearTimeout(state.stampTimer);
+		state.stampTimer = null;
+		if (state.stamps.length === 0) return;
+		const stamps = state.stamps;
+		state.stamps = [];
+		const updates = stamps.map((stamp) => stamp.update);
+		Y.applyUpdate(
+			document,
+			updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates),
+			SERVER_ORIGIN
+		);
+		for (const stamp of stamps) state.inFlight.delete(stamp.seq);
 	}
 
 	/**
@@ -191,13 +259,19 @@ export class PersistenceExtension implements Extension {
 		}
 	}
 
-	/** Resolves once every relayed update is logged and stamped. */
-	async idle(): Promise<void> {
+	/** Resolves once every relayed update is logged and its stamps are on the live document. */
+	async idle(documents: Iterable<Document>): Promise<void> {
 		for (const state of this.states.values()) await Promise.all(state.unlogged);
+		for (const document of documents) {
+			const state = this.states.get(document.name);
+			if (state) this.applyStamps(document, state);
+		}
 	}
 
 	async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
-		this.states.get(documentName)?.shadow.destroy();
+		const state = this.states.get(documentName);
+		if (state?.stampTimer) clearTimeout(state.stampTimer);
+		state?.shadow.destroy();
 		this.states.delete(documentName);
 	}
 
@@ -210,6 +284,8 @@ export class PersistenceExtension implements Extension {
 		if (!state) return;
 		const update = writeOnShadow(state, change);
 		if (!update) return;
+		// Written after the waiting stamps on the shadow, so it depends on them: they go first.
+		this.applyStamps(document, state);
 		let seq: number;
 		try {
 			seq = await this.append(document.name, update);
@@ -223,7 +299,10 @@ export class PersistenceExtension implements Extension {
 
 	async beforeUnloadDocument({ document }: { document: Document }): Promise<void> {
 		const state = this.states.get(document.name);
-		if (state) await Promise.all(state.unlogged);
+		if (state) {
+			await Promise.all(state.unlogged);
+			this.applyStamps(document, state);
+		}
 		await this.compact(document);
 	}
 
@@ -245,8 +324,8 @@ export class PersistenceExtension implements Extension {
 	}
 
 	/** On shutdown: waits for the log, then compacts; appends that still fail are given up. */
-	async close(documents: Iterable<Document>): Promise<void> {
-		await this.idle();
+	async close(documents: Document[]): Promise<void> {
+		await this.idle(documents);
 		this.closed = true;
 		for (const document of documents) await this.compact(document);
 	}
@@ -291,4 +370,6 @@ function resetShadow(state: DocumentState, document: Document): void {
 	state.shadow.destroy();
 	state.shadow = new Y.Doc();
 	Y.applyUpdate(state.shadow, Y.encodeStateAsUpdate(document));
+	// Logged stamps the live document has not taken yet are part of the server's area too.
+	for (const stamp of state.stamps) Y.applyUpdate(state.shadow, stamp.update);
 }
