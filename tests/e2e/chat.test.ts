@@ -108,6 +108,8 @@ test('two people chat in their team channel', async ({ browser }) => {
 
 	await a.page.screenshot({ path: 'test-results/screenshots/chat-alice.png' });
 	await b.page.setViewportSize({ width: 390, height: 844 });
+	// On a phone the navigation is a drawer: it slides away when the window narrows.
+	await expect(b.page.getByRole('complementary', { name: 'Navigation' })).toBeHidden();
 	await b.page.screenshot({ path: 'test-results/screenshots/chat-bruno-phone.png' });
 
 	// Same messages in the same order for both, and after a reload.
