@@ -57,7 +57,7 @@ export class Acceptance {
 		};
 	}
 
-	async handle({ document, context, changes, logged }: AcceptedUpdate): Promise<void> {
+	async handle({ document, context, changes, stamped }: AcceptedUpdate): Promise<void> {
 		const now = Date.now();
 		const authorId = context.user.id;
 		const messages = writtenMessages(changes);
@@ -82,7 +82,7 @@ export class Acceptance {
 			void this.record.recordMessage(
 				context.channelId,
 				context.shard,
-				listed(logged, authorId, value, now)
+				listed(stamped, authorId, value, now)
 			);
 		}
 		const posted = messages.filter((message) => message.version === 1).length;
@@ -148,14 +148,14 @@ function latestVersions(values: MessageValue[]): MessageValue[] {
 	return [...latest.values()];
 }
 
-/** The record of a message, accepted at the time its stamp in the logged server area says. */
-function listed(logged: Y.Doc, authorId: string, value: MessageValue, now: number): ListedMessage {
+/** The record of a message, accepted at the time its logged stamp says. */
+function listed(stamped: Y.Doc, authorId: string, value: MessageValue, now: number): ListedMessage {
 	return {
 		authorId,
 		id: value.id,
 		text: value.text,
 		createdAt: value.createdAt,
-		acceptedAt: acceptedAt(logged, authorId, value.id) ?? now,
+		acceptedAt: acceptedAt(stamped, authorId, value.id) ?? now,
 		threadId: value.threadId ?? null,
 		mentions: value.mentions,
 		attachments: value.attachments ?? [],

@@ -116,14 +116,14 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 		record,
 		handleUpgrade,
 		async idle() {
-			await persistence.idle(hocuspocus.documents.values());
+			await persistence.idle();
 			await record.idle();
 		},
 		async close() {
 			watcher.stop();
 			await presence.close();
 			for (const client of sockets.clients) client.terminate();
-			await persistence.close([...hocuspocus.documents.values()]);
+			await persistence.close();
 			await record.idle();
 			await scaleOut?.close();
 			sockets.close();

@@ -35,6 +35,7 @@ export const SERVER_ORIGIN = { source: 'connectflow-server' } as const;
 const LOAD_ORIGIN = { source: 'connectflow-load' } as const;
 
 interface DocumentState {
+	document: Document;
 	/** Sequence numbers appended but not yet applied: compaction must keep them in the log. */
 	inFlight: Set<number>;
 	/** Appends not yet answered: their sequence numbers are unknown, so compaction waits. */
@@ -65,10 +66,10 @@ export interface AcceptedUpdate {
 	context: ChannelContext;
 	changes: GuardedChanges;
 	/**
-	 * The server's area as logged: the live document's may still lack this update's stamps,
-	 * which reach it with its next change (STAMP_RIDE_MS).
+	 * A copy holding every logged stamp: the live document may still lack this update's, which
+	 * reach it with its next change (STAMP_RIDE_MS).
 	 */
-	logged: Y.Doc;
+	stamped: Y.Doc;
 }
 
 /** An accepted client update between its checks and its log entry. */
@@ -133,6 +134,7 @@ export class PersistenceExtension implements Extension {
 		const shadow = new Y.Doc();
 		Y.applyUpdate(shadow, Y.encodeStateAsUpdate(document));
 		this.states.set(documentName, {
+			document,
 			inFlight: new Set(),
 			appending: 0,
 			lastSeq,
@@ -156,7 +158,7 @@ export class PersistenceExtension implements Extension {
 		// Waiting stamps go with whatever comes in: a client's change (Hocuspocus sends both in
 		// one frame), or a sync step 1, so that no client's reply can carry a stamp it got at once
 		// that the live document still lacks (validation would take it for a change it lost).
-		this.applyStamps(payload.document, state);
+		this.applyStamps(state);
 		// A sync step 1 carries no change.
 		if (payload.type !== SYNC_STEP_2 && payload.type !== SYNC_UPDATE) return;
 		const changes = acceptedChanges.get(payload.payload);
@@ -198,46 +200,40 @@ export class PersistenceExtension implements Extension {
 	 * moderation, sealing) follows.
 	 */
 	private afterLogged(document: Document, state: DocumentState, seq: number, accepted: Pending) {
-		if (accepted.stamp) this.stampLater(document, state, { update: accepted.stamp, seq }, accepted);
+		const { context, changes, stamp } = accepted;
+		if (stamp) this.stampLater(state, { update: stamp, seq }, context.user.id);
 		else state.inFlight.delete(seq);
-		if (accepted.changes.written.length > 0 || accepted.changes.moderated.length > 0) {
-			const { context, changes } = accepted;
-			this.onAccepted({ document, context, changes, logged: state.shadow });
+		if (changes.written.length > 0 || changes.moderated.length > 0) {
+			this.onAccepted({ document, context, changes, stamped: state.shadow });
 		}
 		if (state.sinceCompaction >= COMPACT_AFTER) void this.compact(document);
 	}
 
 	/** Sends a logged stamp to its author's connections and keeps it for the next change. */
-	private stampLater(
-		document: Document,
-		state: DocumentState,
-		stamp: LoggedStamp,
-		accepted: Pending
-	): void {
-		const authorId = accepted.context.user.id;
-		for (const connection of document.getConnections() as Connection<CollabContext>[]) {
+	private stampLater(state: DocumentState, stamp: LoggedStamp, authorId: string): void {
+		for (const connection of state.document.getConnections() as Connection<CollabContext>[]) {
 			if (connection.context.user.id !== authorId) continue;
 			const message = new OutgoingMessage(connection.messageAddress).createSyncMessage();
 			connection.send(message.writeUpdate(stamp.update).toUint8Array());
 		}
 		state.stamps.push(stamp);
-		state.stampTimer ??= setTimeout(() => this.applyStamps(document, state), STAMP_RIDE_MS);
+		state.stampTimer ??= setTimeout(() => this.applyStamps(state), STAMP_RIDE_MS);
 	}
 
 	/**
 	 * Applies the waiting stamps to the live document, which relays them to every connection
 	 * (together with a change applied in the same turn); their log entries may now be compacted.
 	 */
-	private applyStamps(document: Document, state: DocumentState): void {
+	private applyStamps(state: DocumentState): void {
 		if (state.stampTimer) clearTimeout(state.stampTimer);
 		state.stampTimer = null;
 		if (state.stamps.length === 0) return;
 		const stamps = state.stamps;
 		state.stamps = [];
-		const updates = stamps.map((stamp) => stamp.update);
-		Y.applyUpdate(
-			document,
-			updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates),
+		// One transaction: one change, one frame.
+		Y.transact(
+			state.document,
+			() => stamps.forEach((stamp) => Y.applyUpdate(state.document, stamp.update)),
 			SERVER_ORIGIN
 		);
 		for (const stamp of stamps) state.inFlight.delete(stamp.seq);
@@ -260,12 +256,9 @@ export class PersistenceExtension implements Extension {
 	}
 
 	/** Resolves once every relayed update is logged and its stamps are on the live document. */
-	async idle(documents: Iterable<Document>): Promise<void> {
+	async idle(): Promise<void> {
 		for (const state of this.states.values()) await Promise.all(state.unlogged);
-		for (const document of documents) {
-			const state = this.states.get(document.name);
-			if (state) this.applyStamps(document, state);
-		}
+		for (const state of this.states.values()) this.applyStamps(state);
 	}
 
 	async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
@@ -285,7 +278,7 @@ export class PersistenceExtension implements Extension {
 		const update = writeOnShadow(state, change);
 		if (!update) return;
 		// Written after the waiting stamps on the shadow, so it depends on them: they go first.
-		this.applyStamps(document, state);
+		this.applyStamps(state);
 		let seq: number;
 		try {
 			seq = await this.append(document.name, update);
@@ -301,7 +294,7 @@ export class PersistenceExtension implements Extension {
 		const state = this.states.get(document.name);
 		if (state) {
 			await Promise.all(state.unlogged);
-			this.applyStamps(document, state);
+			this.applyStamps(state);
 		}
 		await this.compact(document);
 	}
@@ -324,10 +317,10 @@ export class PersistenceExtension implements Extension {
 	}
 
 	/** On shutdown: waits for the log, then compacts; appends that still fail are given up. */
-	async close(documents: Document[]): Promise<void> {
-		await this.idle(documents);
+	async close(): Promise<void> {
+		await this.idle();
 		this.closed = true;
-		for (const document of documents) await this.compact(document);
+		for (const state of [...this.states.values()]) await this.compact(state.document);
 	}
 
 	private async append(name: string, update: Uint8Array): Promise<number> {

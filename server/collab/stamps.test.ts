@@ -69,14 +69,14 @@ describe.each(kinds)('acceptance stamps on %s', (kind) => {
 		const seen: string[] = [];
 		let first = '';
 		let second = '';
+		const inBobsCopy = (id: string, authorId: string) => {
+			if (!id || !listMessages(b.doc).some((m) => m.id === id)) return '';
+			return acceptedAt(b.doc, authorId, id) === null ? 'posted' : 'stamped';
+		};
 		b.doc.on('update', () => {
-			const has = (id: string, authorId: string) =>
-				!id || !listMessages(b.doc).some((m) => m.id === id)
-					? ''
-					: acceptedAt(b.doc, authorId, id) === null
-						? 'posted'
-						: 'stamped';
-			seen.push(`first ${has(first, alice.user.id)}, second ${has(second, carol.user.id)}`);
+			seen.push(
+				`first ${inBobsCopy(first, alice.user.id)}, second ${inBobsCopy(second, carol.user.id)}`
+			);
 		});
 
 		first = postMessage(a.doc, alice.user.id, { text: 'Queue is empty' }).id;

@@ -2,15 +2,15 @@ import * as Y from 'yjs';
 import type { Struct } from './decode.ts';
 import { type PlaceContext, serverState } from './places.ts';
 
+/** The refusal of a gap: what Yjs would keep pending. */
+export const DEPENDS_ON_MISSING = 'depends on content the server does not have';
+
 /**
  * Which structs of the update are new to the server, the way Y.applyUpdate decides it: a struct
  * wholly below the server's clock for its client is already there and skipped; one that starts
  * beyond it depends on content the server does not have and would stay pending, waiting to be
  * completed by someone else's update. Pending content is never accepted.
  */
-/** The refusal of a gap: what Yjs would keep pending. */
-export const DEPENDS_ON_MISSING = 'depends on content the server does not have';
-
 export interface Fresh {
 	/** New items and how much of their start the server already has. */
 	items: Array<{ item: Y.Item; offset: number }>;
