@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/lib/server/config.ts';
 import { installAppContext, openAppContext } from '../src/lib/server/app-context.ts';
 import { createCollabServer } from './collab/collab-server.ts';
+import { logger } from '../src/lib/server/logging/logger.ts';
 
 /**
  * The process entry: one Node process serves the SvelteKit app (HTTP) and, on the same port,
@@ -48,7 +49,7 @@ let stopping = false;
 async function stop(signal: string) {
 	if (stopping) return;
 	stopping = true;
-	console.log(`Received ${signal}, shutting down…`);
+	logger.info(`received ${signal}, shutting down`);
 	server.close();
 	server.closeAllConnections();
 	await collab.close();

@@ -1,4 +1,5 @@
 import type { SessionUser, SessionInfo } from '$lib/server/auth/auth.schema.ts';
+import type { Logger } from '$lib/server/logging/logger.ts';
 
 declare global {
 	namespace App {
@@ -8,6 +9,8 @@ declare global {
 		}
 		interface Locals {
 			requestId: string;
+			/** The server's logger with this request's id on every line. */
+			log: Logger;
 			clientAddress: string;
 			user: SessionUser | null;
 			session: SessionInfo | null;

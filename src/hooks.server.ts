@@ -4,6 +4,7 @@ import { appContext } from '$lib/server/app-context.ts';
 import { SESSION_COOKIE } from '$lib/server/auth/session-token.ts';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/session-cookie.ts';
 import { AppError, errorResponse } from '$lib/server/errors.ts';
+import { logger } from '$lib/server/logging/logger.ts';
 
 export const init: ServerInit = async () => {
 	await appContext();
@@ -12,6 +13,7 @@ export const init: ServerInit = async () => {
 /** A request id for logs, and the client's address as adapter-node reports it. */
 const handleRequestMeta: Handle = ({ event, resolve }) => {
 	event.locals.requestId = crypto.randomUUID();
+	event.locals.log = logger.child({ requestId: event.locals.requestId });
 	event.locals.clientAddress = safeClientAddress(event.getClientAddress);
 	event.locals.user = null;
 	event.locals.session = null;
@@ -86,8 +88,8 @@ export const handle = sequence(
 	handleSecurityHeaders
 );
 
-export const handleError: HandleServerError = ({ error, status, message }) => {
-	if (status >= 500) console.error('[connectflow] request failed', error);
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	if (status >= 500) (event.locals.log ?? logger).error({ err: error }, 'request failed');
 	return { code: status === 404 ? 'NOT_FOUND' : 'INTERNAL', message };
 };
 

@@ -18,6 +18,7 @@ import {
 import type { ChannelContext } from './context.ts';
 import type { AcceptedUpdate } from './persistence.extension.ts';
 import type { GuardedChanges } from './update-guard.ts';
+import { logger } from '../../src/lib/server/logging/logger.ts';
 
 export type ServerWriter = (document: Document, change: (doc: Y.Doc) => void) => Promise<void>;
 
@@ -117,7 +118,7 @@ export class Acceptance {
 			await this.advanceHead(channelId, shard + 1);
 			await this.writeServer(document, (doc) => sealShard(doc, shard + 1));
 		} catch (error) {
-			console.error(`[connectflow] could not seal ${document.name}`, error);
+			logger.error({ err: error }, `could not seal ${document.name}`);
 		}
 	}
 }

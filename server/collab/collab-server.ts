@@ -17,6 +17,7 @@ import { LocalPresenceStore } from './presence-store.ts';
 import { PresenceExtension } from './presence.extension.ts';
 import { createScaleOut } from './scale-out.ts';
 import { ValidationExtension } from './validation.extension.ts';
+import { logger } from '../../src/lib/server/logging/logger.ts';
 
 export const COLLAB_PATH = '/collab';
 
@@ -50,10 +51,7 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 		log: new UpdateLog(documents),
 		onAccepted: (accepted) => {
 			acceptance.handle(accepted).catch((error) => {
-				console.error(
-					`[connectflow] accepting a change to ${accepted.document.name} failed`,
-					error
-				);
+				logger.error({ err: error }, `accepting a change to ${accepted.document.name} failed`);
 			});
 		},
 		serverChangeFor: (context, changes) => acceptance.stampsFor(context, changes),

@@ -19,6 +19,7 @@ import { parsePresenceDocumentName } from '../../src/lib/shared/chat/presence.ts
 import { acceptedChanges } from './validation.extension.ts';
 import type { GuardedChanges } from './update-guard.ts';
 import type { ChannelContext, CollabContext } from './context.ts';
+import { logger } from '../../src/lib/server/logging/logger.ts';
 
 const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;
@@ -186,7 +187,7 @@ export class PersistenceExtension implements Extension {
 			(seq) => this.afterLogged(document, state, seq, accepted),
 			(error: unknown) => {
 				// Only when the document unloaded or the server closed while the log was failing.
-				console.error(`[connectflow] an update of ${document.name} could not be logged`, error);
+				logger.error({ err: error }, `an update of ${document.name} could not be logged`);
 				resetShadow(state, document);
 			}
 		);
@@ -249,7 +250,7 @@ export class PersistenceExtension implements Extension {
 				return await this.append(name, entry);
 			} catch (error) {
 				if (this.closed) throw error;
-				console.error(`[connectflow] appending to ${name} failed; retrying`, error);
+				logger.error({ err: error }, `appending to ${name} failed; retrying`);
 				await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt)));
 			}
 		}
@@ -310,7 +311,7 @@ export class PersistenceExtension implements Extension {
 			await this.repository.compact(document.name, Y.encodeStateAsUpdate(document), upto);
 			state.sinceCompaction = Math.max(0, state.sinceCompaction - appendedSince);
 		} catch (error) {
-			console.error(`[connectflow] compaction of ${document.name} failed`, error);
+			logger.error({ err: error }, `compaction of ${document.name} failed`);
 		} finally {
 			state.compacting = false;
 		}

@@ -13,6 +13,7 @@ import {
 } from '../../src/lib/shared/chat/presence.ts';
 import { closeCodes, type CollabContext } from './context.ts';
 import type { PresenceStore } from './presence-store.ts';
+import { logger } from '../../src/lib/server/logging/logger.ts';
 
 /** The tabs of one organization connected to this process, and what they were last told. */
 interface OrgPresence {
@@ -142,7 +143,7 @@ export class PresenceExtension implements Extension {
 	private start(): void {
 		if (this.timer) return;
 		this.timer = setInterval(() => {
-			this.flush().catch((error) => console.error('[connectflow] presence tick failed', error));
+			this.flush().catch((error) => logger.error({ err: error }, 'presence tick failed'));
 		}, this.tickMs);
 		this.timer.unref();
 	}

@@ -8,6 +8,7 @@ import type { Sql } from '../../src/lib/server/db/database.ts';
 import { DocumentRepository } from '../../src/lib/server/documents/document.repository.ts';
 import type { DomainEventMap, DomainEvents } from '../../src/lib/server/events.ts';
 import { RedisPresenceStore, type PresenceStore } from './presence-store.ts';
+import { logger } from '../../src/lib/server/logging/logger.ts';
 
 /**
  * Several ConnectFlow processes behind one load balancer, coordinated through Redis (switched
@@ -126,7 +127,7 @@ export function createScaleOut(app: AppContext): ScaleOut | null {
 				];
 				subscribers = Number(count);
 			} catch (error) {
-				console.error('[connectflow] Redis unavailable; doing the load work here', error);
+				logger.error({ err: error }, 'Redis unavailable; doing the load work here');
 				await work();
 				return;
 			}
@@ -140,7 +141,7 @@ export function createScaleOut(app: AppContext): ScaleOut | null {
 				void locks
 					.acquire(`every:${name}`, Math.max(100, intervalMs - 50))
 					.then((token) => (token ? work() : undefined))
-					.catch((error) => console.error(`[connectflow] periodic ${name} failed`, error));
+					.catch((error) => logger.error({ err: error }, `periodic ${name} failed`));
 			}, intervalMs);
 			timer.unref();
 			const stop = () => {
@@ -185,14 +186,14 @@ export class EventRelay {
 			if (channel === this.channel) this.receive(text);
 		});
 		this.ready = this.sub.subscribe(this.channel).then(() => undefined);
-		this.ready.catch((error) => console.error('[connectflow] event relay subscribe failed', error));
+		this.ready.catch((error) => logger.error({ err: error }, 'event relay subscribe failed'));
 		for (const name of RELAYED_EVENTS) {
 			this.unsubscribe.push(
 				events.on(name, (payload) => {
 					if (this.replaying) return;
 					const message = JSON.stringify({ from: this.identifier, name, payload });
 					this.pub.publish(this.channel, message).catch((error) => {
-						console.error(`[connectflow] could not relay ${name}`, error);
+						logger.error({ err: error }, `could not relay ${name}`);
 					});
 				})
 			);
@@ -329,6 +330,6 @@ function reportErrors(redis: RedisConnection, role: string): void {
 		// ioredis reconnects by itself; say so once in a while, not on every retry.
 		if (Date.now() - last < 10_000) return;
 		last = Date.now();
-		console.error(`[connectflow] Redis ${role}: ${error.message}`);
+		logger.error(`Redis ${role}: ${error.message}`);
 	});
 }

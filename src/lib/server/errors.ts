@@ -1,4 +1,5 @@
 import { errorStatus, type ErrorBody, type ErrorCode } from '../shared/errors.ts';
+import { logger } from './logging/logger.ts';
 
 /**
  * The one error type services throw. `code` is stable and documented; `message` is for people.
@@ -42,7 +43,7 @@ export const unauthenticated = (message = 'Please sign in.') =>
 /** Turns any thrown value into the JSON error answer. The only place that does so. */
 export function errorResponse(error: unknown): Response {
 	const appError = isAppError(error) ? error : null;
-	if (!appError) console.error('[connectflow] unexpected error', error);
+	if (!appError) logger.error({ err: error }, 'unexpected error');
 	const code: ErrorCode = appError?.code ?? 'INTERNAL';
 	const body: ErrorBody = {
 		error: {

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { listMessages, readMarks, type ListedMessage } from '../../shared/chat/document-schema.ts';
 import type { MessageRecord, MessageRepository } from './message.repository.ts';
+import { logger } from '../logging/logger.ts';
 
 /**
  * How long new messages gather before their record is written in one statement. The record is
@@ -27,7 +28,7 @@ export class MessageRecordService {
 	/** Runs record writes one after another, off the path of the acknowledgement. */
 	enqueue(work: () => Promise<void>): Promise<void> {
 		const next = this.chain.then(work).catch((error) => {
-			console.error('[connectflow] message record write failed', error);
+			logger.error({ err: error }, 'message record write failed');
 		});
 		this.chain = next;
 		return next;
