@@ -138,18 +138,86 @@ describe.each(kinds)('auth on %s', (kind) => {
 		).toBe('RATE_LIMITED');
 	});
 
-	it('slows down one address trying many accounts', async () => {
-		const from = { ...testClient, ip: '10.0.0.3' };
-		for (let i = 0; i < 20; i++) {
-			await errorCode(
-				app.auth.signIn({ email: `guess${i}@example.test`, password: 'wrong password' }, from)
-			);
+	it('slows an attacker on the accounts they guess at from an address, not the office behind it', async () => {
+		const { joinCode } = await app.createOrganization();
+		const targets = [];
+		for (let i = 0; i < 5; i++) targets.push((await app.join(joinCode, `Target ${i}`)).user);
+		const { user: colleague } = await app.join(joinCode, 'Colin Colleague');
+		const office = { ...testClient, ip: '10.0.1.1' };
+		// 25 wrong passwords from the office's address, as in the report.
+		for (const target of targets) {
+			for (let i = 0; i < 5; i++) {
+				expect(
+					await errorCode(
+						app.auth.signIn({ email: target.email, password: `guess number ${i}` }, office)
+					)
+				).toBe('INVALID_CREDENTIALS');
+			}
+			expect(
+				await errorCode(
+					app.auth.signIn({ email: target.email, password: 'correct horse battery' }, office)
+				)
+			).toBe('RATE_LIMITED');
 		}
+		// A colleague who never signed in from the office before still gets in from it.
+		const signedIn = await app.auth.signIn(
+			{ email: colleague.email, password: 'correct horse battery' },
+			office
+		);
+		expect(signedIn.user.id).toBe(colleague.id);
+	});
+
+	it('lets a person in from an address they know while their account is attacked elsewhere', async () => {
+		const { joinCode } = await app.createOrganization();
+		const { user: target } = await app.join(joinCode, 'Harriet Home');
+		const home = { ...testClient, ip: '10.0.2.1' };
+		await app.auth.signIn({ email: target.email, password: 'correct horse battery' }, home);
+		for (let i = 0; i < 40; i++) {
+			const botnet = { ...testClient, ip: `10.0.3.${i}` };
+			await errorCode(app.auth.signIn({ email: target.email, password: `guess ${i}` }, botnet));
+		}
+		// The account is slowed for addresses it has never signed in from...
 		expect(
 			await errorCode(
-				app.auth.signIn({ email: 'guess99@example.test', password: 'wrong password' }, from)
+				app.auth.signIn(
+					{ email: target.email, password: 'correct horse battery' },
+					{ ...testClient, ip: '10.0.3.200' }
+				)
 			)
 		).toBe('RATE_LIMITED');
+		// ...but its owner, at home, signs in.
+		const signedIn = await app.auth.signIn(
+			{ email: target.email, password: 'correct horse battery' },
+			home
+		);
+		expect(signedIn.user.id).toBe(target.id);
+	});
+
+	it('slows one address spraying many accounts, except for people who signed in there before', async () => {
+		const { joinCode } = await app.createOrganization();
+		const { user: regular } = await app.join(joinCode, 'Rita Regular');
+		const { user: newcomer } = await app.join(joinCode, 'Nick Newcomer');
+		const from = { ...testClient, ip: '10.0.4.1' };
+		await app.auth.signIn({ email: regular.email, password: 'correct horse battery' }, from);
+		let refusedAt = -1;
+		for (let i = 0; i < 120 && refusedAt < 0; i++) {
+			const code = await errorCode(
+				app.auth.signIn({ email: `guess${i}@example.test`, password: 'wrong password' }, from)
+			);
+			if (code === 'RATE_LIMITED') refusedAt = i;
+		}
+		// Far above what one person's typos or an office's would reach, and reached.
+		expect(refusedAt).toBeGreaterThanOrEqual(100);
+		expect(
+			await errorCode(
+				app.auth.signIn({ email: newcomer.email, password: 'correct horse battery' }, from)
+			)
+		).toBe('RATE_LIMITED');
+		const signedIn = await app.auth.signIn(
+			{ email: regular.email, password: 'correct horse battery' },
+			from
+		);
+		expect(signedIn.user.id).toBe(regular.id);
 	});
 
 	it('refuses forged, expired and ended session tokens', async () => {

@@ -9,7 +9,7 @@ import { generateJoinCode } from '../org/join-code.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password.ts';
 import { generateSessionToken, isWellFormedToken, sessionIdFromToken } from './session-token.ts';
 import type { SessionRepository, SessionRow } from './session.repository.ts';
-import { SignInThrottle, throttleKeys } from './sign-in-throttle.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 import { deviceName } from './device-name.ts';
 import type {
 	CreateOrganizationInput,
@@ -172,14 +172,16 @@ export class AuthService {
 
 	/** Same answer for an unknown email and a wrong password; failures slow further tries. */
 	async signIn(input: SignInInput, client: ClientInfo): Promise<IssuedSession> {
-		const keys = throttleKeys(input.email, client.ip);
-		await this.throttle.assertAllowed(keys);
 		const credentials = await this.people.findCredentials(input.email);
+		const knownAddress = credentials
+			? await this.throttle.isKnownAddress(credentials.id, client.ip)
+			: false;
+		await this.throttle.assertAllowed(input.email, client.ip, knownAddress);
 		const valid = credentials
 			? await verifyPassword(credentials.passwordHash, input.password)
 			: await verifyAgainstDecoy(input.password);
 		if (!credentials || !valid) {
-			await this.throttle.recordFailure(keys);
+			await this.throttle.recordFailure(input.email, client.ip);
 			throw new AppError('INVALID_CREDENTIALS', 'The email or password is not correct.');
 		}
 		if (credentials.status === 'deactivated') {
@@ -191,7 +193,7 @@ export class AuthService {
 				'Your account is waiting for an administrator to approve it.'
 			);
 		}
-		await this.throttle.clear(keys[0]!.key);
+		await this.throttle.forgetFailures(input.email, client.ip);
 		return this.issueSession(credentials.id, client);
 	}
 
@@ -205,6 +207,7 @@ export class AuthService {
 			userAgent: client.userAgent.slice(0, 400),
 			ip: client.ip
 		});
+		await this.throttle.rememberAddress(userId, client.ip);
 		const validated = await this.validateToken(token);
 		if (!validated) throw new AppError('INTERNAL', 'The new session could not be read back.');
 		return { token, expiresAt, user: validated.user };

@@ -1,86 +1,98 @@
 import type { Sql } from '../db/database.ts';
-import { AppError } from '../errors.ts';
+import {
+	FailureThrottle,
+	rateLimited,
+	type ThrottleKey,
+	type ThrottleRule
+} from './failure-throttle.ts';
 
 /**
- * Slows down password guessing, per account and per network address, in the database so that
- * every server process sees the same counts. After `freeFailures` failures within the window,
- * each further attempt must wait twice as long as the previous one (capped).
+ * Password guessing is slowed without letting one attacker lock out an office behind a shared
+ * address (OWASP: credential stuffing vs. NAT). Failures count under three keys:
+ *
+ * - (account, address): the guesser at that address is slowed on that account quickly. It is
+ *   always checked, so a known address gives no free guesses to someone else behind it.
+ * - account: failures from anywhere, against guessing one account from many addresses.
+ * - address: failures for any account, against one address spraying many accounts; far higher,
+ *   because an office's people all sign in from it.
+ *
+ * The last two are checked only when the account has not signed in from this address recently:
+ * a person signing in from where they signed in before is held back only by failures on their
+ * own account from that address, never by other people's failures.
  */
-export interface ThrottleRule {
-	freeFailures: number;
-	windowSeconds: number;
-	maxDelaySeconds: number;
-}
-
+export const pairRule: ThrottleRule = { freeFailures: 5, windowSeconds: 900, maxDelaySeconds: 900 };
 export const accountRule: ThrottleRule = {
-	freeFailures: 5,
-	windowSeconds: 900,
-	maxDelaySeconds: 900
-};
-export const addressRule: ThrottleRule = {
 	freeFailures: 20,
 	windowSeconds: 900,
 	maxDelaySeconds: 900
 };
+export const addressRule: ThrottleRule = {
+	freeFailures: 100,
+	windowSeconds: 900,
+	maxDelaySeconds: 900
+};
+/** How long a successful sign-in makes an address known for that account. */
+const KNOWN_ADDRESS_DAYS = 90;
 
 export class SignInThrottle {
 	readonly sql: Sql;
+	readonly failures: FailureThrottle;
 	constructor(sql: Sql) {
 		this.sql = sql;
+		this.failures = new FailureThrottle(sql);
 	}
 
-	/** Throws RATE_LIMITED while any of the keys must still wait. */
-	async assertAllowed(
-		keys: { key: string; rule: ThrottleRule }[],
-		now = new Date()
-	): Promise<void> {
-		let waitSeconds = 0;
-		for (const { key, rule } of keys) {
-			const [row] = await this.sql<{ failures: number; first: Date; last: Date }[]>`
-				select failures, first_failed_at as first, last_failed_at as last
-				from sign_in_failures where key = ${key}`;
-			if (!row || row.failures < rule.freeFailures) continue;
-			if (now.getTime() - row.first.getTime() > rule.windowSeconds * 1000) continue;
-			const delay = Math.min(2 ** (row.failures - rule.freeFailures), rule.maxDelaySeconds);
-			const readyAt = row.last.getTime() + delay * 1000;
-			waitSeconds = Math.max(waitSeconds, Math.ceil((readyAt - now.getTime()) / 1000));
-		}
+	/** Throws RATE_LIMITED while this attempt must still wait. */
+	async assertAllowed(email: string, address: string, knownAddress: boolean): Promise<void> {
+		const keys = signInKeys(email, address);
+		const checked = knownAddress ? [keys.pair] : [keys.pair, keys.account, keys.address];
+		const waitSeconds = await this.failures.waitSeconds(checked);
 		if (waitSeconds > 0) {
-			throw new AppError(
-				'RATE_LIMITED',
+			throw rateLimited(
 				`Too many failed sign-in attempts. Try again in ${waitSeconds} seconds.`,
-				{
-					details: { retryAfterSeconds: waitSeconds },
-					headers: { 'retry-after': String(waitSeconds) }
-				}
+				waitSeconds
 			);
 		}
 	}
 
-	async recordFailure(
-		keys: { key: string; rule: ThrottleRule }[],
-		now = new Date()
-	): Promise<void> {
-		for (const { key, rule } of keys) {
-			const windowStart = new Date(now.getTime() - rule.windowSeconds * 1000);
-			await this.sql`
-				insert into sign_in_failures (key, failures, first_failed_at, last_failed_at)
-				values (${key}, 1, ${now}, ${now})
-				on conflict (key) do update set
-					failures = case when sign_in_failures.first_failed_at < ${windowStart}
-						then 1 else sign_in_failures.failures + 1 end,
-					first_failed_at = case when sign_in_failures.first_failed_at < ${windowStart}
-						then ${now} else sign_in_failures.first_failed_at end,
-					last_failed_at = ${now}`;
-		}
+	recordFailure(email: string, address: string): Promise<void> {
+		const keys = signInKeys(email, address);
+		return this.failures.recordFailure([keys.pair, keys.account, keys.address]);
 	}
 
-	async clear(key: string): Promise<void> {
-		await this.sql`delete from sign_in_failures where key = ${key}`;
+	/**
+	 * After a correct password: forgets this pair's failures. The account's and the address's
+	 * counts stay, so that a success does not hand a guesser elsewhere a fresh allowance.
+	 */
+	forgetFailures(email: string, address: string): Promise<void> {
+		return this.failures.clear(signInKeys(email, address).pair.key);
+	}
+
+	/** Whenever a session starts: the address becomes known for this person. */
+	async rememberAddress(userId: string, address: string, now = new Date()): Promise<void> {
+		await this.sql`
+			insert into sign_in_addresses (user_id, address, last_signed_in_at)
+			values (${userId}, ${address}, ${now})
+			on conflict (user_id, address) do update set last_signed_in_at = ${now}`;
+	}
+
+	async isKnownAddress(userId: string, address: string, now = new Date()): Promise<boolean> {
+		const since = new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 86_400_000);
+		const rows = await this.sql`
+			select 1 from sign_in_addresses
+			where user_id = ${userId} and address = ${address} and last_signed_in_at > ${since}`;
+		return rows.length > 0;
 	}
 }
 
-export const throttleKeys = (email: string, address: string) => [
-	{ key: `account:${email.toLowerCase()}`, rule: accountRule },
-	{ key: `address:${address}`, rule: addressRule }
-];
+function signInKeys(
+	email: string,
+	address: string
+): Record<'pair' | 'account' | 'address', ThrottleKey> {
+	const account = email.toLowerCase();
+	return {
+		pair: { key: `pair:${account}|${address}`, rule: pairRule },
+		account: { key: `account:${account}`, rule: accountRule },
+		address: { key: `address:${address}`, rule: addressRule }
+	};
+}

@@ -1,6 +1,7 @@
 import organizationsPeopleSessions from './001-organizations-people-sessions.ts';
 import channelsDocumentsMessages from './002-channels-documents-messages.ts';
 import messageSearch from './003-message-search.ts';
+import signInAddressesJoinCodes from './004-sign-in-addresses-join-codes.ts';
 
 export interface Migration {
 	version: number;
@@ -12,5 +13,6 @@ export interface Migration {
 export const migrations: Migration[] = [
 	{ version: 1, name: 'organizations-people-sessions', sql: organizationsPeopleSessions },
 	{ version: 2, name: 'channels-documents-messages', sql: channelsDocumentsMessages },
-	{ version: 3, name: 'message-search', sql: messageSearch }
+	{ version: 3, name: 'message-search', sql: messageSearch },
+	{ version: 4, name: 'sign-in-addresses-join-codes', sql: signInAddressesJoinCodes }
 ];
