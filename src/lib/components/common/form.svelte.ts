@@ -26,6 +26,42 @@ export function retryAfterOf(details: unknown): number | null {
 	return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+/**
+ * The wait a RATE_LIMITED answer asks for, counting down: `seconds` is 0 once it is over, and
+ * `text` says what is left ("12 seconds", "about 15 minutes").
+ */
+export class RetryCountdown {
+	retryAt = $state<number | null>(null);
+	now = $state(Date.now());
+	readonly seconds = $derived(
+		this.retryAt ? Math.max(0, Math.ceil((this.retryAt - this.now) / 1000)) : 0
+	);
+	readonly text = $derived(
+		this.seconds >= 90
+			? `about ${Math.round(this.seconds / 60)} minutes`
+			: `${this.seconds} second${this.seconds === 1 ? '' : 's'}`
+	);
+
+	/** Starts from the answer's details (30 s when it names none); ticks until the wait is over. */
+	start(details: unknown): void {
+		this.now = Date.now();
+		this.retryAt = this.now + (retryAfterOf(details) ?? 30) * 1000;
+	}
+
+	/** For a component's $effect: ticks while a wait runs; returns the cleanup. */
+	tick(onOver: () => void): (() => void) | undefined {
+		if (!this.retryAt) return undefined;
+		const interval = setInterval(() => {
+			this.now = Date.now();
+			if (this.retryAt && this.now >= this.retryAt) {
+				this.retryAt = null;
+				onOver();
+			}
+		}, 500);
+		return () => clearInterval(interval);
+	}
+}
+
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 /**

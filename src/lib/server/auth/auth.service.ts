@@ -5,7 +5,8 @@ import type { AuditRepository } from '../audit/audit.repository.ts';
 import type { OrgRepository } from '../org/org.repository.ts';
 import type { ChannelRepository } from '../channels/channel.repository.ts';
 import type { PeopleRepository } from '../people/people.repository.ts';
-import { generateJoinCode } from '../org/join-code.ts';
+import { compactJoinCode, generateJoinCode } from '../org/join-code.ts';
+import { JoinCodeThrottle } from '../org/join-code-throttle.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password.ts';
 import { generateSessionToken, isWellFormedToken, sessionIdFromToken } from './session-token.ts';
 import type { SessionRepository, SessionRow } from './session.repository.ts';
@@ -50,6 +51,7 @@ export class AuthService {
 	readonly audit: AuditRepository;
 	readonly events: DomainEvents;
 	readonly throttle: SignInThrottle;
+	readonly joinThrottle: JoinCodeThrottle;
 	readonly sessionDays: number;
 
 	constructor(deps: {
@@ -71,6 +73,7 @@ export class AuthService {
 		this.events = deps.events;
 		this.sessionDays = deps.sessionDays;
 		this.throttle = new SignInThrottle(deps.database.sql);
+		this.joinThrottle = new JoinCodeThrottle(deps.database.sql);
 	}
 
 	/** The creator becomes the Super Admin of a new organization with a fresh join code. */
@@ -123,13 +126,18 @@ export class AuthService {
 		return this.issueSession(userId, client);
 	}
 
-	/** Joins with a code. With approval required, the person waits and gets no session yet. */
+	/**
+	 * Joins with a code. With approval required, the person waits and gets no session yet.
+	 * Wrong codes are throttled per address and across all addresses (join-code-throttle.ts).
+	 */
 	async register(
 		input: RegisterInput,
 		client: ClientInfo
 	): Promise<IssuedSession | { pendingApproval: true }> {
-		const organization = await this.org.findOrganizationByJoinCode(input.joinCode);
+		await this.joinThrottle.assertAllowed(client.ip);
+		const organization = await this.org.findOrganizationByJoinCode(compactJoinCode(input.joinCode));
 		if (!organization || !organization.joinCodeEnabled) {
+			await this.joinThrottle.recordFailure(client.ip);
 			throw new AppError(
 				'JOIN_CODE_INVALID',
 				'That join code is not valid. Ask your administrator for the current code.'

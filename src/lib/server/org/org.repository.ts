@@ -55,9 +55,11 @@ export class OrgRepository {
 		return row ?? null;
 	}
 
-	async findOrganizationByJoinCode(joinCode: string, tx: Sql = this.sql) {
+	/** `compactCode` as compactJoinCode makes it; the index organizations_join_code_compact. */
+	async findOrganizationByJoinCode(compactCode: string, tx: Sql = this.sql) {
 		const [row] = await tx<OrganizationRow[]>`
-			select ${organizationColumns(tx)} from organizations where join_code = ${joinCode}`;
+			select ${organizationColumns(tx)} from organizations
+			where replace(join_code, '-', '') = ${compactCode}`;
 		return row ?? null;
 	}
 
