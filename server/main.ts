@@ -5,6 +5,7 @@ import { loadConfig } from '../src/lib/server/config.ts';
 import { installAppContext, openAppContext } from '../src/lib/server/app-context.ts';
 import { createCollabServer } from './collab/collab-server.ts';
 import { logger } from '../src/lib/server/logging/logger.ts';
+import { contentSecurityPolicy } from '../src/lib/server/http/content-security-policy.js';
 
 /**
  * The process entry: one Node process serves the SvelteKit app (HTTP) and, on the same port,
@@ -30,6 +31,9 @@ const { handler } = (await import(handlerUrl)) as { handler: http.RequestListene
 const server = http.createServer((request, response) => {
 	const forwarded = config.TRUST_PROXY ? request.headers['x-forwarded-proto'] : undefined;
 	request.headers[PROTOCOL_HEADER] = forwarded === 'https' ? 'https' : 'http';
+	// Static files (the service worker script among them) bypass SvelteKit's hooks: they get the
+	// policy here. A header SvelteKit writes itself (a page's, with its nonce) replaces this one.
+	response.setHeader('content-security-policy', contentSecurityPolicy);
 	handler(request, response);
 });
 const collab = createCollabServer(context);

@@ -5,6 +5,7 @@ import { SESSION_COOKIE } from '$lib/server/auth/session-token.ts';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/session-cookie.ts';
 import { AppError, errorResponse } from '$lib/server/errors.ts';
 import { logger } from '$lib/server/logging/logger.ts';
+import { contentSecurityPolicy } from '$lib/server/http/content-security-policy.js';
 
 export const init: ServerInit = async () => {
 	await appContext();
@@ -72,8 +73,15 @@ const handleApiErrors: Handle = async ({ event, resolve }) => {
 	);
 };
 
+/**
+ * Pages get their Content-Security-Policy, with this request's nonce, from SvelteKit (kit.csp);
+ * every other answer (API JSON, redirects, data) gets the same policy without one.
+ */
 const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
+	if (!response.headers.has('content-security-policy')) {
+		response.headers.set('content-security-policy', contentSecurityPolicy);
+	}
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('x-frame-options', 'DENY');

@@ -139,7 +139,14 @@ async function navigation(request: Request): Promise<Response> {
 		if (shell) return shell;
 		return new Response(
 			'<!doctype html><meta charset="utf-8"><title>ConnectFlow</title><p>You are offline.</p>',
-			{ status: 503, headers: { 'content-type': 'text/html; charset=utf-8' } }
+			{
+				status: 503,
+				headers: {
+					'content-type': 'text/html; charset=utf-8',
+					// A page without script or style of its own: it needs nothing.
+					'content-security-policy': "default-src 'none'; frame-ancestors 'none'"
+				}
+			}
 		);
 	}
 }

@@ -1,14 +1,9 @@
+import { THEME_STORAGE_KEY, themeBootstrapScript } from './theme-bootstrap.js';
+
 /** Light, dark, or follow the system; stored per browser and applied to <html data-theme>. */
 export type ThemeChoice = 'light' | 'dark' | 'system';
 
-export const THEME_STORAGE_KEY = 'cf-theme';
 const choices: readonly ThemeChoice[] = ['light', 'dark', 'system'];
-
-/**
- * Runs in <head> before the first paint so a stored choice never flashes the other theme.
- * Kept in sync with `ThemePreference.apply` below.
- */
-export const themeBootstrapScript = `(function(){try{var t=localStorage.getItem('${THEME_STORAGE_KEY}');if(t==='light'||t==='dark'){document.documentElement.dataset.theme=t}}catch(e){}})();`;
 
 /** The bootstrap as a <script> element, for {@html} in <svelte:head>. */
 export const themeBootstrapTag = `<script>${themeBootstrapScript}<` + `/script>`;
