@@ -149,9 +149,15 @@ test.describe('the API refuses bad input', () => {
 		);
 		await expectError(
 			await request.patch('/api/teams/not-a-uuid', { data: { name: 'x' } }),
-			422,
-			'VALIDATION_FAILED'
+			404,
+			'NOT_FOUND'
 		);
+		await expectError(
+			await request.post('/api/departments', { data: { name: 'Null\u0000Byte' } }),
+			400,
+			'INVALID_TEXT'
+		);
+		await expectError(await request.get('/api/people?q=%00'), 400, 'INVALID_TEXT');
 		await expectError(
 			await request.patch('/api/teams/00000000-0000-4000-8000-000000000000', {
 				data: { name: 'x' }

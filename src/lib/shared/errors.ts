@@ -6,6 +6,8 @@
 export const errorStatus = {
 	BAD_REQUEST: 400,
 	VALIDATION_FAILED: 422,
+	/** Text with control characters, lone surrogates or direction overrides (see shared/text.ts). */
+	INVALID_TEXT: 400,
 	MALFORMED_JSON: 400,
 	PAYLOAD_TOO_LARGE: 413,
 	UNAUTHENTICATED: 401,

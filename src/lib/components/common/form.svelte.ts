@@ -124,7 +124,7 @@ export class FormState<Field extends string = string> {
 		this.fieldErrors = errors;
 		const placed = Object.keys(errors).length > 0;
 		this.message =
-			error.code === 'VALIDATION_FAILED' && placed
+			(error.code === 'VALIDATION_FAILED' || error.code === 'INVALID_TEXT') && placed
 				? (unplaced[0] ?? 'Please check the highlighted fields.')
 				: error.message;
 	}

@@ -1,30 +1,29 @@
 import { z } from 'zod';
 import { roles, userStatuses } from '../../shared/roles.ts';
+import { singleLineText } from '../../shared/text.ts';
 
-export const emailSchema = z
-	.string()
+export const emailSchema = singleLineText()
 	.trim()
 	.toLowerCase()
 	.max(254)
 	.pipe(z.email({ message: 'Enter a valid email address.' }));
 
 /** Length beats composition rules (NIST 800-63B): at least 10 characters, not one repeated. */
-export const passwordSchema = z
-	.string()
+export const passwordSchema = singleLineText()
 	.min(10, 'Use at least 10 characters.')
 	.max(200, 'Use at most 200 characters.')
 	.refine((value) => new Set(value).size >= 4, 'Use a less repetitive password.');
 
-export const personNameSchema = z.string().trim().min(1, 'Enter your name.').max(100);
-export const titleSchema = z.string().trim().max(100).default('');
+export const personNameSchema = singleLineText().trim().min(1, 'Enter your name.').max(100);
+export const titleSchema = singleLineText().trim().max(100).default('');
 
 export const signInSchema = z.object({
 	email: emailSchema,
-	password: z.string().min(1, 'Enter your password.').max(200)
+	password: singleLineText().min(1, 'Enter your password.').max(200)
 });
 
 export const registerSchema = z.object({
-	joinCode: z.string().trim().toUpperCase().min(4).max(32),
+	joinCode: singleLineText().trim().toUpperCase().min(4).max(32),
 	name: personNameSchema,
 	email: emailSchema,
 	password: passwordSchema,
@@ -32,7 +31,7 @@ export const registerSchema = z.object({
 });
 
 export const createOrganizationSchema = z.object({
-	organizationName: z.string().trim().min(2, 'Enter the organization name.').max(100),
+	organizationName: singleLineText().trim().min(2, 'Enter the organization name.').max(100),
 	name: personNameSchema,
 	email: emailSchema,
 	password: passwordSchema,

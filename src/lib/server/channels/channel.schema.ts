@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { channelKinds } from '../../shared/policy.ts';
+import { singleLineText } from '../../shared/text.ts';
 
-const channelName = z.string().trim().min(1, 'Enter a name.').max(80);
-const topic = z.string().trim().max(250);
+const channelName = singleLineText().trim().min(1, 'Enter a name.').max(80);
+const topic = singleLineText().trim().max(250);
 const memberIds = z.array(z.uuid()).max(500);
 
 export const createChannelSchema = z

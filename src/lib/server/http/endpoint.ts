@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { appContext, type AppContext } from '../app-context.ts';
 import { AppError, errorResponse, unauthenticated } from '../errors.ts';
 import type { SessionUser } from '../auth/auth.schema.ts';
+import { isInvalidTextIssue } from '../../shared/text.ts';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 type Schema = z.ZodType;
@@ -48,7 +49,16 @@ export function defineEndpoint<
 	R extends Schema,
 	A extends boolean
 >(endpoint: Endpoint<B, Q, P, R, A>): Endpoint<B, Q, P, R, A> {
-	return endpoint;
+	return endpoint.body ? { ...endpoint, body: strictBody(endpoint.body) } : endpoint;
+}
+
+/**
+ * A request body refuses fields its schema does not name, rather than dropping them: a client
+ * never believes it set something that was ignored, and no field is slipped past a schema
+ * (mass assignment). Done here once, so the OpenAPI document says it too.
+ */
+function strictBody<B extends Schema>(body: B): B {
+	return (body instanceof z.ZodObject ? body.strict() : body) as B;
 }
 
 /** Turns an endpoint into a SvelteKit handler; every error becomes the JSON error answer here. */
@@ -77,18 +87,24 @@ export function handle(endpoint: Endpoint): RequestHandler {
 	};
 }
 
-function parse(schema: Schema, value: unknown, where: string): unknown {
+/**
+ * Refusals: a path that names nothing valid is NOT_FOUND; text carrying forbidden characters is
+ * INVALID_TEXT (400, whatever else is wrong with it); anything else is VALIDATION_FAILED.
+ */
+function parse(schema: Schema, value: unknown, where: 'path' | 'query' | 'body'): unknown {
 	const result = schema.safeParse(value);
 	if (result.success) return result.data;
-	const issues = result.error.issues.map((issue) => ({
-		path: issue.path.join('.'),
-		message: issue.message
-	}));
+	const invalidText = result.error.issues.filter(isInvalidTextIssue);
+	const shown = invalidText.length > 0 ? invalidText : result.error.issues;
+	const issues = shown.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 	const first = issues[0];
 	const message = first
 		? `${first.path ? `${first.path}: ` : ''}${first.message}`
 		: `The request ${where} is not valid.`;
-	throw new AppError('VALIDATION_FAILED', message, { details: { where, issues } });
+	const details = { details: { where, issues } };
+	if (where === 'path') throw new AppError('NOT_FOUND', `No such item: ${message}`, details);
+	if (invalidText.length > 0) throw new AppError('INVALID_TEXT', message, details);
+	throw new AppError('VALIDATION_FAILED', message, details);
 }
 
 /** Reads a JSON body, refusing more than `limitKb` before it is all in memory. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { roles, userStatuses } from '../../shared/roles.ts';
+import { singleLineText } from '../../shared/text.ts';
 
-export const unitNameSchema = z.string().trim().min(1, 'Enter a name.').max(80);
+export const unitNameSchema = singleLineText().trim().min(1, 'Enter a name.').max(80);
 
 export const createDepartmentSchema = z.object({ name: unitNameSchema });
 export const updateDepartmentSchema = z
@@ -26,7 +27,7 @@ export const assignPersonSchema = z
 		teamId: z.uuid().nullable().optional(),
 		departmentId: z.uuid().nullable().optional(),
 		role: z.enum(roles).optional(),
-		title: z.string().trim().max(100).optional()
+		title: singleLineText().trim().max(100).optional()
 	})
 	.refine((value) => Object.keys(value).length > 0, 'Nothing to change.');
 
@@ -63,7 +64,7 @@ export const personSchema = z.object({
 });
 
 export const directoryQuerySchema = z.object({
-	q: z.string().trim().max(100).optional(),
+	q: singleLineText().trim().max(100).optional(),
 	limit: z.coerce.number().int().min(1).max(200).default(50),
 	offset: z.coerce.number().int().min(0).default(0),
 	includeInactive: z

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { singleLineText } from '../../shared/text.ts';
 
 export const searchRequestSchema = z.object({
-	q: z.string().max(500).default(''),
+	q: singleLineText().max(500).default(''),
 	limit: z.coerce.number().int().min(1).max(100).default(30),
 	/** Results older than this (accepted time, ISO) — the next page. */
 	cursor: z.iso.datetime({ offset: true }).optional()

@@ -1,10 +1,12 @@
 import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
 import { openDatabase, type Database } from '../db/database.ts';
+import { requireService } from './require-service.ts';
 
 /**
  * The databases every integration test runs against: embedded PGlite always, and real
- * Postgres when it answers at TEST_DATABASE_URL (default 127.0.0.1:5432, as in CI).
+ * Postgres when it answers at TEST_DATABASE_URL (default 127.0.0.1:5432, as in CI); under
+ * CI=true a Postgres that does not answer fails the run (see `requireService`).
  * Each call makes a fresh database, so test files and test runs never collide.
  */
 export const realPostgresUrl =
@@ -13,7 +15,10 @@ export const realPostgresUrl =
 let postgresReachable: Promise<boolean> | undefined;
 
 export function isPostgresReachable(): Promise<boolean> {
-	postgresReachable ??= postgresAnswers(realPostgresUrl);
+	postgresReachable ??= requireService(
+		`Postgres at ${realPostgresUrl}`,
+		postgresAnswers(realPostgresUrl)
+	);
 	return postgresReachable;
 }
 
