@@ -28,6 +28,7 @@ import { applyStored } from '../../src/lib/server/documents/document.repository.
 import { RedisPresenceStore } from './presence-store.ts';
 import { PresenceHub } from '../../src/lib/client/collab/presence.svelte.ts';
 import { presenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
+import { isRedisReachable, testRedisUrl } from '../../src/lib/server/testing/require-service.ts';
 
 /**
  * Two ConnectFlow collaboration processes on different ports, one Redis and one Postgres: they
@@ -35,33 +36,15 @@ import { presenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
  * presence; a membership change closes connections on both; every update is appended and
  * stamped once, by the process that received it.
  */
-const REDIS_BASE = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_BASE = testRedisUrl;
 
-async function redisReachable(): Promise<boolean> {
-	const probe = new Redis(REDIS_BASE, {
-		lazyConnect: true,
-		connectTimeout: 1_000,
-		maxRetriesPerRequest: 0,
-		retryStrategy: () => null
-	});
-	probe.on('error', () => {});
-	try {
-		await probe.connect();
-		return (await probe.ping()) === 'PONG';
-	} catch {
-		return false;
-	} finally {
-		probe.disconnect();
-	}
-}
-
-const [hasRedis, hasPostgres] = await Promise.all([redisReachable(), isPostgresReachable()]);
+// Both probes warn and skip on a developer's machine without the service, and fail under CI.
+const [hasRedis, hasPostgres] = await Promise.all([isRedisReachable(), isPostgresReachable()]);
 const skipReason = !hasRedis
 	? `Redis is not reachable at ${REDIS_BASE}`
 	: !hasPostgres
 		? 'real Postgres is not reachable (two processes must share one database)'
 		: null;
-if (skipReason) console.warn(`[scale-out.test] skipped: ${skipReason}`);
 
 async function startProcess(env: Record<string, string>): Promise<ChildProcess> {
 	const child = runCollabProcess(['serve'], env);

@@ -315,6 +315,38 @@ const refusals: Array<[string, Attempt, RegExp]> = [
 		/text: Too big/
 	],
 	[
+		'a message whose text holds a NUL (the record could not store it)',
+		({ alice }) => ({
+			update: change(alice, () =>
+				alice.getMap(userRoot(ALICE)).set(messageKey(ID3), validMessage(ID3, 'a\u0000b'))
+			)
+		}),
+		/not allowed here \(U\+0000\)/
+	],
+	[
+		'a message whose text holds a right-to-left override',
+		({ alice }) => ({
+			update: change(alice, () =>
+				alice.getMap(userRoot(ALICE)).set(messageKey(ID3), validMessage(ID3, 'exe.\u202Etxt'))
+			)
+		}),
+		/not allowed here \(U\+202E\)/
+	],
+	[
+		'an attachment whose name holds a line feed',
+		({ alice }) => ({
+			update: change(alice, () =>
+				alice.getMap(userRoot(ALICE)).set(messageKey(ID3), {
+					...validMessage(ID3),
+					attachments: [
+						{ id: ID1, name: 'a\nb.pdf', size: 1, mimeType: 'application/pdf', kind: 'file' }
+					]
+				})
+			)
+		}),
+		/not allowed here \(U\+000A\)/
+	],
+	[
 		'a message with an unknown field',
 		({ alice }) => ({
 			update: change(alice, () =>

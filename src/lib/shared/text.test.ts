@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isInvalidTextIssue, multiLineText, singleLineText } from './text.ts';
+import {
+	isInvalidTextIssue,
+	multiLineText,
+	singleLineText,
+	withoutForbiddenCharacters
+} from './text.ts';
 
 const refusedEverywhere = [
 	'\u0000',
@@ -56,5 +61,20 @@ describe('text fields', () => {
 	it('other issues are not text refusals', () => {
 		const issues = singleLineText().max(2).safeParse('long').error!.issues;
 		expect(issues.some(isInvalidTextIssue)).toBe(false);
+	});
+});
+
+describe('withoutForbiddenCharacters', () => {
+	it('takes out what the schemas refuse and keeps everything else', () => {
+		for (const text of acceptedEverywhere) {
+			expect(withoutForbiddenCharacters(text, 'single')).toBe(text);
+		}
+		expect(withoutForbiddenCharacters('a\u0000b\u202ec\ud800', 'single')).toBe('abc');
+		expect(withoutForbiddenCharacters('line\none\ttab\r', 'multi')).toBe('line\none\ttab');
+		expect(withoutForbiddenCharacters('line\none', 'single')).toBe('lineone');
+		for (const text of refusedEverywhere) {
+			const cleaned = withoutForbiddenCharacters(text, 'multi');
+			expect(multiLineText().safeParse(cleaned).success).toBe(true);
+		}
 	});
 });

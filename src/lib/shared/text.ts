@@ -10,12 +10,16 @@ import { z } from 'zod';
  * Every API schema builds its text fields from these, so a refusal is one kind of issue that the
  * HTTP layer answers as `INVALID_TEXT`, before anything reaches the database.
  */
+const NONE_ALLOWED: ReadonlySet<number> = new Set();
+/** Tab and line feed. */
+const MULTI_LINE_ALLOWED: ReadonlySet<number> = new Set([0x09, 0x0a]);
+
 export function singleLineText() {
-	return z.string().superRefine(refuseCharacters(new Set()));
+	return z.string().superRefine(refuseCharacters(NONE_ALLOWED));
 }
 
 export function multiLineText() {
-	return z.string().superRefine(refuseCharacters(new Set([0x09, 0x0a])));
+	return z.string().superRefine(refuseCharacters(MULTI_LINE_ALLOWED));
 }
 
 /** The `params` mark of an issue raised by these schemas. */
@@ -61,4 +65,19 @@ function isForbidden(code: number): boolean {
 		(code >= 0x202a && code <= 0x202e) ||
 		(code >= 0x2066 && code <= 0x2069)
 	);
+}
+
+/**
+ * The text with the characters these schemas refuse taken out: what a person pasted is sent
+ * without them rather than refused whole (the composer's messages, for one).
+ */
+export function withoutForbiddenCharacters(value: string, lines: 'single' | 'multi'): string {
+	const allowed = lines === 'multi' ? MULTI_LINE_ALLOWED : NONE_ALLOWED;
+	if (forbiddenCharacter(value, allowed) === undefined) return value;
+	let kept = '';
+	for (const character of value) {
+		const code = character.codePointAt(0)!;
+		if (allowed.has(code) || !isForbidden(code)) kept += character;
+	}
+	return kept;
 }

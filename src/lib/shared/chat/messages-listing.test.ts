@@ -20,6 +20,7 @@ import {
 	schemaVersion,
 	setArchived
 } from './server-area.ts';
+import { messageValueSchema } from './values.ts';
 
 const ANN = 'a0000000-0000-4000-8000-000000000001';
 const BEN = 'b0000000-0000-4000-8000-000000000002';
@@ -164,5 +165,17 @@ describe('the server’s area', () => {
 		expect(isArchived(doc)).toBe(false);
 		setArchived(doc, true);
 		expect(isArchived(doc)).toBe(true);
+	});
+});
+
+describe('a message keeps no character the server would refuse', () => {
+	it('posts and edits pasted text without NUL, carriage returns or direction overrides', () => {
+		const doc = new Y.Doc();
+		const author = '40000000-0000-4000-8000-000000000004';
+		const posted = postMessage(doc, author, { text: 'pasted\u0000 text\r\nfrom \u202eelsewhere' });
+		expect(posted.text).toBe('pasted text\nfrom elsewhere');
+		expect(messageValueSchema.safeParse(posted).success).toBe(true);
+		const edited = editMessage(doc, author, posted.id, { text: 'edited\u0007' });
+		expect(edited.text).toBe('edited');
 	});
 });

@@ -17,6 +17,7 @@ import {
 	type MessageValue,
 	messageValueSchema
 } from './values.ts';
+import { withoutForbiddenCharacters } from '../text.ts';
 
 /**
  * What a person does to a channel document. Each writes only in the person's own map and checks
@@ -66,7 +67,7 @@ export function postMessage(doc: Y.Doc, userId: string, input: PostInput): Messa
 	if (ownMap(doc, userId).has(key)) throw new TypeError(`message ${id} already exists`);
 	const value = compact<MessageValue>({
 		id,
-		text: input.text,
+		text: withoutForbiddenCharacters(input.text, 'multi'),
 		createdAt: input.now ?? Date.now(),
 		threadId: input.threadId ?? undefined,
 		mentions: input.mentions ?? [],
@@ -93,7 +94,7 @@ export function editMessage(
 	const before = current(doc, userId, messageId);
 	const value = compact<MessageValue>({
 		...before,
-		text: edit.text,
+		text: withoutForbiddenCharacters(edit.text, 'multi'),
 		mentions: edit.mentions ?? before.mentions,
 		editedAt: edit.now ?? Date.now(),
 		version: before.version + 1

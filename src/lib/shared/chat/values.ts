@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multiLineText, singleLineText } from '../text.ts';
 import { isUuid } from './ids.ts';
 import type { EntryKey, ServerKey } from './keys.ts';
 import {
@@ -25,7 +26,7 @@ export const mentionSchema = z.union([uuid, z.literal('channel'), z.literal('tea
 
 export const attachmentSchema = z.strictObject({
 	id: uuid,
-	name: z.string().min(1).max(MAX_ATTACHMENT_NAME_LENGTH),
+	name: singleLineText().min(1).max(MAX_ATTACHMENT_NAME_LENGTH),
 	size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 	mimeType: z.string().min(1).max(MAX_MIME_TYPE_LENGTH),
 	kind: z.enum(['image', 'file', 'voice']),
@@ -37,7 +38,9 @@ export const attachmentSchema = z.strictObject({
 export const messageValueSchema = z
 	.strictObject({
 		id: uuid,
-		text: z.string().max(MAX_MESSAGE_TEXT_LENGTH),
+		/** No control or bidi-override characters: the record could not store NUL, and the rest
+		 * garble or disguise what others read (src/lib/shared/text.ts). */
+		text: multiLineText().max(MAX_MESSAGE_TEXT_LENGTH),
 		/** The sender's clock: shown, and orders messages the server has not accepted yet. */
 		createdAt: timestamp,
 		/** The message this one replies to in a thread. */
