@@ -66,5 +66,5 @@ describe('the log of a refused update', () => {
 		// Nothing else anywhere: no stack trace, no line from a library.
 		expect(stdout).not.toMatch(/\n\s+at /);
 		expect(stderr).toBe('');
-	});
+	}, 120_000);
 });
