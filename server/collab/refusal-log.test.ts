@@ -1,10 +1,23 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import * as encoding from 'lib0/encoding';
 import { afterAll, describe, expect, it } from 'vitest';
 import { documentName, postMessage } from '../../src/lib/shared/chat/document-schema.ts';
 import { connectClient, waitFor } from './testing/collab-harness.ts';
 import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
+
+const SYNC_STEP_2 = 1;
+
+/** A raw sync frame of the Hocuspocus protocol: document name, message type 0, sync type. */
+function syncFrame(documentName: string, syncType: number, update: number[]): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarString(encoder, documentName);
+	encoding.writeVarUint(encoder, 0);
+	encoding.writeVarUint(encoder, syncType);
+	encoding.writeVarUint8Array(encoder, new Uint8Array(update));
+	return encoding.toUint8Array(encoder);
+}
 
 /**
  * A refused update is one warning in the server's log: the person, the document, the connection
@@ -45,6 +58,15 @@ describe('the log of a refused update', () => {
 			await waitFor(() => client.closes.length > 0, 5_000, 'the refusal');
 			expect(client.closes[0]).toMatch(/^refused:/);
 			client.destroy();
+			// A crafted sync step 2 that does not decode, from another connection.
+			const crafter = connectClient(`ws://127.0.0.1:${port}/collab`, victim.token, name, {
+				maxAttempts: 1
+			});
+			await crafter.synced;
+			crafter.socket.send(syncFrame(name, SYNC_STEP_2, [5, 200, 1, 7, 7, 255, 255, 255, 255, 15]));
+			await waitFor(() => crafter.closes.length > 0, 5_000, 'the second refusal');
+			expect(crafter.closes[0]).toMatch(/^refused: the update does not decode/);
+			crafter.destroy();
 			await new Promise((resolve) => setTimeout(resolve, 300));
 		} finally {
 			await killCollabProcess(server);
@@ -53,7 +75,8 @@ describe('the log of a refused update', () => {
 		const lines = stdout.split('\n').filter((line) => line.startsWith('{'));
 		const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 		const warnings = records.filter((record) => (record.level as number) >= 40);
-		expect(warnings).toHaveLength(1);
+		expect(warnings).toHaveLength(2);
+		expect(warnings[1]).toMatchObject({ level: 40, userId: members[1]!.id, code: 'refused' });
 		expect(warnings[0]).toMatchObject({
 			level: 40,
 			userId: members[0]!.id,
@@ -61,8 +84,11 @@ describe('the log of a refused update', () => {
 			code: 'refused',
 			msg: 'update refused'
 		});
-		expect(warnings[0]!.connectionId).toMatch(/^[0-9a-f-]{36}$/);
-		expect(JSON.stringify(warnings[0])).not.toMatch(/stack|\bat .*:\d+:\d+/);
+		for (const warning of warnings) {
+			expect(warning.connectionId).toMatch(/^[0-9a-f-]{36}$/);
+			expect(JSON.stringify(warning)).not.toMatch(/stack|\bat .*:\d+:\d+/);
+		}
+		expect(warnings[0]!.connectionId).not.toBe(warnings[1]!.connectionId);
 		// Nothing else anywhere: no stack trace, no line from a library.
 		expect(stdout).not.toMatch(/\n\s+at /);
 		expect(stderr).toBe('');

@@ -45,12 +45,22 @@ export class ValidationExtension implements Extension {
 	async beforeSync(payload: beforeSyncPayload<CollabContext>): Promise<void> {
 		if (payload.type !== SYNC_STEP_2 && payload.type !== SYNC_UPDATE) return;
 		const { connection, context } = payload;
-		if (refusedConnections.has(connection)) return;
+		const refusal = refusedConnections.has(connection) ? null : this.check(payload);
+		if (refusal) refuse(connection, context, refusal);
+		if (refusedConnections.has(connection) && payload.type === SYNC_STEP_2) {
+			// Hocuspocus still decodes a read-only connection's sync step 2 (to answer whether it
+			// changes anything), and prints the stack of whatever a crafted one throws. The payload
+			// is a view of the frame it reads: emptied, it decodes as an update of nothing.
+			payload.payload.fill(0);
+		}
+	}
+
+	/** Why the update must be refused, or null when it may be applied. */
+	private check(payload: beforeSyncPayload<CollabContext>): string | null {
+		const context = payload.context;
 		if (context.kind !== 'channel') {
 			// The sync handshake's empty update ([0, 0]) is all a presence document may receive.
-			if (payload.payload.byteLength <= 2) return;
-			refuse(connection, context, 'refused: this document is read-only');
-			return;
+			return payload.payload.byteLength <= 2 ? null : 'refused: this document is read-only';
 		}
 		const { user, access, endsAt } = context;
 		// The end takes effect at its moment, whenever the access watcher gets to the connection.
@@ -60,16 +70,12 @@ export class ValidationExtension implements Extension {
 			canModerate: access.moderate && !ended,
 			readOnly: !access.react || ended
 		});
-		if (!verdict.ok) {
-			const prefix = refusalKind(payload.type, verdict.reason);
-			refuse(connection, context, `${prefix}: ${verdict.reason}`);
-			return;
-		}
+		if (!verdict.ok) return `${refusalKind(payload.type, verdict.reason)}: ${verdict.reason}`;
 		if (!access.post && verdict.changes.written.some((entry) => isMessageKey(entry.key))) {
-			refuse(connection, context, 'refused: you may not post in this channel');
-			return;
+			return 'refused: you may not post in this channel';
 		}
 		acceptedChanges.set(payload.payload, verdict.changes);
+		return null;
 	}
 }
 
