@@ -4,7 +4,7 @@ import type { AppContext } from '../../src/lib/server/app-context.ts';
 import { isAppError } from '../../src/lib/server/errors.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/session-token.ts';
 import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
-import { logger as rootLogger, type Logger } from '../../src/lib/server/logging/logger.ts';
+import { logger } from '../../src/lib/server/logging/logger.ts';
 import { parseDocumentName } from '../../src/lib/shared/chat/document-schema.ts';
 import { parsePresenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
 import { CollabRefusal, closeCodes, type CollabContext } from './context.ts';
@@ -21,11 +21,9 @@ export class AuthExtension implements Extension {
 	readonly extensionName = 'connectflow-auth';
 	readonly priority = 1000;
 	readonly app: AppContext;
-	readonly logger: Logger;
 
-	constructor(app: AppContext, logger: Logger = rootLogger) {
+	constructor(app: AppContext) {
 		this.app = app;
-		this.logger = logger;
 	}
 
 	async onAuthenticate(payload: onAuthenticatePayload): Promise<CollabContext> {
@@ -74,7 +72,7 @@ export class AuthExtension implements Extension {
 
 	private connection(user: SessionUser, sessionId: string, document: string) {
 		const connectionId = randomUUID();
-		const log = this.logger.child({ connectionId, userId: user.id, document });
+		const log = logger.child({ connectionId, userId: user.id, document });
 		return { user, sessionId, connectionId, log };
 	}
 }
