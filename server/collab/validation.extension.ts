@@ -84,7 +84,9 @@ export class ValidationExtension implements Extension {
  * with the reason (the client acts on it). It is not thrown: Hocuspocus would print each thrown
  * refusal with its stack, once per extension still to run. Instead the connection turns
  * read-only, so that Hocuspocus applies nothing of this frame nor of what is still queued
- * behind it (it answers those with "not applied"), and the persistence extension logs none of it.
+ * behind it, and the persistence extension logs none of it; and after the close it sends
+ * nothing more, as after a thrown refusal: a sync reply to a frame still queued would reach the
+ * client's next connection to the document and make it send before it is in sync ("resync").
  */
 function refuse(connection: Connection, context: CollabContext, reason: string): void {
 	if (refusedConnections.has(connection)) return;
@@ -92,6 +94,7 @@ function refuse(connection: Connection, context: CollabContext, reason: string):
 	context.log.warn({ code: reasonCode(reason), reason }, 'update refused');
 	connection.readOnly = true;
 	connection.close({ code: closeCodes.updateRefused, reason });
+	connection.send = () => {};
 }
 
 /**
