@@ -15,7 +15,8 @@ import {
 	type MessageValue,
 	type ReadMark
 } from '../../src/lib/shared/chat/document-schema.ts';
-import type { ChannelContext } from './context.ts';
+import type { ChannelContext, ConversationRef } from './context.ts';
+import { channelRowId } from './conversations.ts';
 import type { AcceptedUpdate } from './persistence.extension.ts';
 import type { GuardedChanges } from './update-guard.ts';
 import { logger } from '../../src/lib/server/logging/logger.ts';
@@ -29,14 +30,14 @@ export type ServerWriter = (document: Document, change: (doc: Y.Doc) => void) =>
  */
 export class Acceptance {
 	readonly record: MessageRecordService;
-	/** Moves the channel's head to the next shard in Postgres; resolves to the new head. */
-	readonly advanceHead: (channelId: string, next: number) => Promise<number>;
+	/** Moves the conversation's head to the next shard in Postgres; resolves to the new head. */
+	readonly advanceHead: (conversation: ConversationRef, next: number) => Promise<number>;
 	readonly writeServer: ServerWriter;
 	private messageCounts = new WeakMap<Document, number>();
 
 	constructor(deps: {
 		record: MessageRecordService;
-		advanceHead: (channelId: string, next: number) => Promise<number>;
+		advanceHead: (conversation: ConversationRef, next: number) => Promise<number>;
 		writeServer: ServerWriter;
 	}) {
 		this.record = deps.record;
@@ -62,11 +63,13 @@ export class Acceptance {
 		const now = Date.now();
 		const authorId = context.user.id;
 		const messages = writtenMessages(changes);
+		// The record of the conversation the document's name resolved to, by its own kind.
+		const recordId = channelRowId(context.conversation);
 		for (const entry of changes.written) {
 			if (parseEntryKey(entry.key)?.kind !== 'read') continue;
 			// Validated by the update guard before it was applied.
 			const mark = entry.value as ReadMark;
-			void this.record.recordRead(context.channelId, authorId, mark.messageId, mark.at);
+			void this.record.recordRead(recordId, authorId, mark.messageId, mark.at);
 		}
 		// New messages were stamped with the update itself (stampsFor); only moderation is left.
 		if (changes.moderated.length > 0) {
@@ -81,13 +84,13 @@ export class Acceptance {
 		}
 		for (const value of latestVersions(messages)) {
 			void this.record.recordMessage(
-				context.channelId,
+				recordId,
 				context.shard,
 				listed(stamped, authorId, value, now)
 			);
 		}
 		const posted = messages.filter((message) => message.version === 1).length;
-		if (posted > 0) await this.sealIfFull(document, context.channelId, context.shard, posted);
+		if (posted > 0) await this.sealIfFull(document, context.conversation, context.shard, posted);
 	}
 
 	/** Stamps messages that reached the log but not their acceptance before a crash. */
@@ -106,7 +109,7 @@ export class Acceptance {
 	 */
 	private async sealIfFull(
 		document: Document,
-		channelId: string,
+		conversation: ConversationRef,
 		shard: number,
 		posted: number
 	): Promise<void> {
@@ -115,7 +118,7 @@ export class Acceptance {
 		this.messageCounts.set(document, count);
 		if (count < SHARD_CAPACITY || nextShard(document) !== null) return;
 		try {
-			await this.advanceHead(channelId, shard + 1);
+			await this.advanceHead(conversation, shard + 1);
 			await this.writeServer(document, (doc) => sealShard(doc, shard + 1));
 		} catch (error) {
 			logger.error({ err: error }, `could not seal ${document.name}`);

@@ -1,9 +1,12 @@
-import type { Connection, Hocuspocus } from '@hocuspocus/server';
+import type { Connection, connectedPayload, Extension, Hocuspocus } from '@hocuspocus/server';
 import type { AppContext } from '../../src/lib/server/app-context.ts';
 import { isAppError } from '../../src/lib/server/errors.ts';
-import { closeCodes, type CollabContext } from './context.ts';
+import { closeCodes, type ChannelContext, type CollabContext } from './context.ts';
+import { resolveConversation, type ResolvedConversation } from './conversations.ts';
 import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
-import type { ChannelAccess } from '../../src/lib/shared/policy.ts';
+
+/** setTimeout's longest delay (about 24.8 days): a later end is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const accessRevoked = {
 	code: closeCodes.accessRevoked,
@@ -14,20 +17,24 @@ const accessRevoked = {
  * Follows changes of people, structure and channels while connections are open: a connection
  * whose person lost access is closed at once; one whose rights changed gets the new rights
  * (and is closed when it must become read-only, so the client reconnects as such). Ended
- * sessions close their connections.
+ * sessions close their connections. A project room's end has no event: each room with writing
+ * connections has a timer at its end (validation refuses writes from that moment on already).
  */
-export class AccessWatcher {
+export class AccessWatcher implements Extension {
+	readonly extensionName = 'connectflow-access-watcher';
 	readonly app: AppContext;
-	readonly hocuspocus: Hocuspocus;
+	private hocuspocus: Hocuspocus | null = null;
 	private unsubscribe: (() => void)[] = [];
-	private timer: ReturnType<typeof setInterval> | null = null;
+	/** One timer per conversation (kind.id) that ends while connections may write in it. */
+	private endTimers = new Map<string, { at: number; timer: ReturnType<typeof setTimeout> }>();
 
-	constructor(app: AppContext, hocuspocus: Hocuspocus) {
+	constructor(app: AppContext) {
 		this.app = app;
-		this.hocuspocus = hocuspocus;
 	}
 
-	start(): void {
+	/** Starts following events for the connections of `hocuspocus` (which has this extension). */
+	start(hocuspocus: Hocuspocus): void {
+		this.hocuspocus = hocuspocus;
 		const events = this.app.events;
 		this.unsubscribe = [
 			events.on(
@@ -41,7 +48,7 @@ export class AccessWatcher {
 			events.on(
 				'channel.changed',
 				({ channelId }) =>
-					void this.recheck((c) => c.kind === 'channel' && c.channelId === channelId)
+					void this.recheck((c) => c.kind === 'channel' && c.conversation.id === channelId)
 			),
 			events.on('sessions.ended', ({ userId, sessionIds }) =>
 				this.closeWhere(
@@ -56,19 +63,45 @@ export class AccessWatcher {
 	stop(): void {
 		for (const off of this.unsubscribe) off();
 		this.unsubscribe = [];
-		if (this.timer) clearInterval(this.timer);
-		this.timer = null;
+		for (const { timer } of this.endTimers.values()) clearTimeout(timer);
+		this.endTimers.clear();
 	}
 
-	/** Project rooms turn read-only when their end date passes, with no event to announce it. */
-	watchDeadlines(intervalMs = 30_000): void {
-		this.timer = setInterval(() => {
+	async connected({ context }: connectedPayload<CollabContext>): Promise<void> {
+		if (context.kind === 'channel') this.watchEnd(context);
+	}
+
+	/**
+	 * Rechecks a conversation's writing connections at its end, so that they are closed as
+	 * "access-changed" (the clients reconnect read-only) at that moment.
+	 */
+	private watchEnd(context: ChannelContext): void {
+		const { endsAt } = context;
+		if (endsAt === null || !context.access.react) return;
+		const key = `${context.conversation.kind}.${context.conversation.id}`;
+		const existing = this.endTimers.get(key);
+		if (existing?.at === endsAt) return;
+		if (existing) clearTimeout(existing.timer);
+		const fire = () => {
+			if (Date.now() < endsAt) {
+				// A step of a far end, or a timer a millisecond early: wait for the rest.
+				schedule();
+				return;
+			}
+			this.endTimers.delete(key);
 			void this.recheck(
-				(context) =>
-					context.kind === 'channel' && context.channelKind === 'project' && context.access.react
+				(c) =>
+					c.kind === 'channel' &&
+					c.conversation.kind === context.conversation.kind &&
+					c.conversation.id === context.conversation.id
 			);
-		}, intervalMs);
-		this.timer.unref();
+		};
+		const schedule = () => {
+			const timer = setTimeout(fire, Math.min(MAX_TIMER_MS, Math.max(0, endsAt - Date.now())));
+			timer.unref();
+			this.endTimers.set(key, { at: endsAt, timer });
+		};
+		schedule();
 	}
 
 	/**
@@ -79,7 +112,7 @@ export class AccessWatcher {
 	async recheck(matches: (context: CollabContext) => boolean): Promise<void> {
 		const affected = this.connections().filter((connection) => matches(connection.context));
 		const users = new Map<string, Promise<SessionUser | null>>();
-		const rights = new Map<string, Promise<ChannelAccess | null>>();
+		const rights = new Map<string, Promise<ResolvedConversation | null>>();
 		for (const connection of affected) {
 			const context = connection.context;
 			if (!users.has(context.user.id)) users.set(context.user.id, this.currentUser(context.user));
@@ -96,19 +129,21 @@ export class AccessWatcher {
 				else context.user = user;
 				continue;
 			}
-			const key = `${user.id}/${context.channelId}`;
-			if (!rights.has(key)) rights.set(key, this.accessOf(user, context.channelId));
-			const access = await rights.get(key)!;
-			if (!access) {
+			const { kind, id } = context.conversation;
+			const key = `${user.id}/${kind}.${id}`;
+			if (!rights.has(key)) rights.set(key, this.resolve(user, context));
+			const resolved = await rights.get(key)!;
+			if (!resolved) {
 				connection.close(accessRevoked);
 				continue;
 			}
 			const wasReadOnly = !context.access.react;
 			context.user = user;
-			context.access = access;
-			if (wasReadOnly !== !access.react) {
+			context.access = resolved.access;
+			context.endsAt = resolved.endsAt;
+			if (wasReadOnly !== !resolved.access.react) {
 				connection.close({ code: closeCodes.accessRevoked, reason: 'access-changed: reconnect' });
-			}
+			} else this.watchEnd(context);
 		}
 	}
 
@@ -124,9 +159,12 @@ export class AccessWatcher {
 		};
 	}
 
-	private async accessOf(user: SessionUser, channelId: string): Promise<ChannelAccess | null> {
+	private async resolve(
+		user: SessionUser,
+		context: ChannelContext
+	): Promise<ResolvedConversation | null> {
 		try {
-			return (await this.app.channels.access(user, channelId)).access;
+			return await resolveConversation(this.app, user, context.conversation);
 		} catch (error) {
 			if (!isAppError(error)) throw error;
 			return null;
@@ -145,7 +183,7 @@ export class AccessWatcher {
 
 	private connections(): Connection<CollabContext>[] {
 		const all: Connection<CollabContext>[] = [];
-		for (const document of this.hocuspocus.documents.values()) {
+		for (const document of this.hocuspocus?.documents.values() ?? []) {
 			for (const connection of document.getConnections()) {
 				if (connection.context?.user) all.push(connection as Connection<CollabContext>);
 			}

@@ -1,16 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
 import type { AppContext } from '../../src/lib/server/app-context.ts';
 import { isAppError } from '../../src/lib/server/errors.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/session-token.ts';
+import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
+import { logger } from '../../src/lib/server/logging/logger.ts';
 import { parseDocumentName } from '../../src/lib/shared/chat/document-schema.ts';
 import { parsePresenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
 import { CollabRefusal, closeCodes, type CollabContext } from './context.ts';
+import { resolveConversation } from './conversations.ts';
 
 /**
- * Admits a connection to one document: a valid session cookie, a well-formed document name,
- * and read access to its channel. Those who may neither post nor react get a read-only
- * connection. An organization's presence document admits its members, read-only. Runs for
- * every document of a multiplexed socket.
+ * Admits a connection to one document: a valid session cookie, a well-formed document name
+ * that resolves to a conversation of its own kind (conversations.ts), and read access to it.
+ * Those who may neither post nor react get a read-only connection. An organization's presence
+ * document admits its members, read-only. Runs for every document of a multiplexed socket; each
+ * admitted connection gets an id and its own child of the logger.
  */
 export class AuthExtension implements Extension {
 	readonly extensionName = 'connectflow-auth';
@@ -35,8 +40,7 @@ export class AuthExtension implements Extension {
 			payload.connectionConfig.readOnly = true;
 			return {
 				kind: 'presence',
-				user: validated.user,
-				sessionId: validated.session.id,
+				...this.connection(validated.user, validated.session.id, payload.documentName),
 				orgId: presenceOf
 			};
 		}
@@ -44,20 +48,19 @@ export class AuthExtension implements Extension {
 		if (!name)
 			throw new CollabRefusal(closeCodes.accessRevoked, 'invalid-document: no such document');
 		try {
-			const { channel, access } = await this.app.channels.access(validated.user, name.id);
-			const kindMatches = (name.kind === 'dm') === (channel.kind === 'dm');
-			if (!kindMatches || name.shard > channel.headShard) {
+			const resolved = await resolveConversation(this.app, validated.user, name);
+			if (!resolved || name.shard > resolved.headShard) {
 				throw new CollabRefusal(closeCodes.accessRevoked, 'invalid-document: no such document');
 			}
-			payload.connectionConfig.readOnly = !access.react;
+			payload.connectionConfig.readOnly = !resolved.access.react;
 			return {
 				kind: 'channel',
-				user: validated.user,
-				sessionId: validated.session.id,
-				channelId: channel.id,
-				channelKind: channel.kind,
+				...this.connection(validated.user, validated.session.id, payload.documentName),
+				conversation: resolved.conversation,
+				channelKind: resolved.channelKind,
+				endsAt: resolved.endsAt,
 				shard: name.shard,
-				access
+				access: resolved.access
 			};
 		} catch (error) {
 			if (isAppError(error)) {
@@ -65,6 +68,12 @@ export class AuthExtension implements Extension {
 			}
 			throw error;
 		}
+	}
+
+	private connection(user: SessionUser, sessionId: string, document: string) {
+		const connectionId = randomUUID();
+		const log = logger.child({ connectionId, userId: user.id, document });
+		return { user, sessionId, connectionId, log };
 	}
 }
 

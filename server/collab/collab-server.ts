@@ -11,6 +11,8 @@ import { MAX_UPDATE_BYTES, parseDocumentName } from '../../src/lib/shared/chat/d
 import { AccessWatcher } from './access-watcher.ts';
 import { Acceptance } from './acceptance.ts';
 import { AuthExtension } from './auth.extension.ts';
+import { AwarenessExtension } from './awareness.extension.ts';
+import { channelRowId } from './conversations.ts';
 import type { CollabContext } from './context.ts';
 import { PersistenceExtension } from './persistence.extension.ts';
 import { LocalPresenceStore } from './presence-store.ts';
@@ -43,7 +45,8 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 	const record = new MessageRecordService(new MessageRepository(app.database.sql));
 	const acceptance: Acceptance = new Acceptance({
 		record,
-		advanceHead: (channelId, next) => app.channels.channels.setHeadShard(channelId, next),
+		advanceHead: (conversation, next) =>
+			app.channels.channels.setHeadShard(channelRowId(conversation), next),
 		writeServer: (document, change) => persistence.writeServer(document, change)
 	});
 	const persistence: PersistenceExtension = new PersistenceExtension({
@@ -58,28 +61,30 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 		onLoaded: async (document) => {
 			const repair = async () => {
 				await acceptance.stampUnaccepted(document);
+				// Only a conversation's document loads (auth resolved its name, by its own kind).
 				const name = parseDocumentName(document.name);
-				if (name) await record.reconcile(name.id, name.shard, document);
+				if (name) await record.reconcile(channelRowId(name), name.shard, document);
 			};
 			await (scaleOut ? scaleOut.loadWork(document.name, repair) : repair());
 		}
 	});
 	const presence = new PresenceExtension(scaleOut?.presence ?? new LocalPresenceStore());
+	const watcher = new AccessWatcher(app);
 	const hocuspocus = new Hocuspocus<CollabContext>({
 		name: 'connectflow',
 		quiet: true,
 		extensions: [
 			new AuthExtension(app),
 			new ValidationExtension(),
+			new AwarenessExtension(),
 			persistence,
 			presence,
+			watcher,
 			...(scaleOut?.extensions ?? []),
 			...extra
 		]
 	});
-	const watcher = new AccessWatcher(app, hocuspocus);
-	watcher.start();
-	watcher.watchDeadlines();
+	watcher.start(hocuspocus);
 	const sockets = new WebSocketServer({
 		noServer: true,
 		// Yjs decoding of a crafted frame can loop or exhaust memory: cap frames before decoding.

@@ -162,6 +162,8 @@ export class PersistenceExtension implements Extension {
 		this.applyStamps(state);
 		// A sync step 1 carries no change.
 		if (payload.type !== SYNC_STEP_2 && payload.type !== SYNC_UPDATE) return;
+		// Hocuspocus applies nothing a read-only connection sends (nor a refused one's: validation).
+		if (payload.connection.readOnly) return;
 		const changes = acceptedChanges.get(payload.payload);
 		if (!changes) throw new Error('update reached persistence without validation');
 		// An empty sync step 2 ([0, 0]) changes nothing and needs no log entry.

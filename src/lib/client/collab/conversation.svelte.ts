@@ -50,6 +50,8 @@ export interface ConversationChannel {
 	/** The channel kind of the API; direct conversations live in `dm.` documents. */
 	kind: string;
 	headShard: number;
+	/** When the conversation turns read-only (ms): a project room's end; none when omitted. */
+	endsAt?: number | null;
 }
 
 export interface ConversationRights {
@@ -101,6 +103,8 @@ const TYPING_SIGNAL_MS = 2_000;
 /** Without a keystroke for this long, this tab clears its typing signal. */
 const TYPING_IDLE_MS = 4_000;
 const RESYNC_TIMEOUT_MS = 10_000;
+/** setTimeout's longest delay (about 24.8 days): a later end is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface TypingState {
 	typing?: unknown;
@@ -153,6 +157,11 @@ export class Conversation {
 	synced = $state(false);
 	/** The server gave a read-only connection (an ended project room, an archived channel). */
 	readOnly = $state(false);
+	/**
+	 * The conversation's end has passed (a project room): read-only from that moment, without
+	 * waiting for the server to say so (it refuses writes from then on, and reconnects us).
+	 */
+	ended = $state(false);
 	loadingOlder = $state(false);
 	/** The oldest shard loaded; older history exists while it is above 0. */
 	oldestShard = $state(0);
@@ -205,6 +214,7 @@ export class Conversation {
 	private ownTyping: { threadId: string | null; sentAt: number } | null = null;
 	private ownTypingTimer: ReturnType<typeof setTimeout> | null = null;
 	private offAwareness: (() => void) | null = null;
+	private endTimer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(options: ConversationOptions) {
 		this.channelId = options.channel.id;
@@ -220,6 +230,7 @@ export class Conversation {
 		this.rights = { ...options.rights };
 		this.oldestShard = options.channel.headShard;
 		this.head = this.openShard(options.channel.headShard);
+		this.setEndsAt(options.channel.endsAt ?? null);
 		// Back online: older history may be reachable again.
 		const onStatus = ({ status }: { status: WebSocketStatus }) => {
 			if (status === WebSocketStatus.Connected) this.olderUnavailable = false;
@@ -319,7 +330,7 @@ export class Conversation {
 			if (!this.canPost()) throw new Error('You cannot delete messages here.');
 			deleteMessage(shard.doc, this.user.id, messageId);
 		} else {
-			if (!this.rights.moderate || this.readOnly) {
+			if (!this.rights.moderate || !this.writable()) {
 				throw new Error('Only moderators delete other people’s messages.');
 			}
 			moderateDelete(shard.doc, message.authorId, messageId);
@@ -450,12 +461,27 @@ export class Conversation {
 		this.rights = { ...rights };
 	}
 
+	/** The conversation's end (ms), or null: it turns read-only at that moment. */
+	setEndsAt(endsAt: number | null): void {
+		if (this.endTimer) clearTimeout(this.endTimer);
+		this.endTimer = null;
+		const remaining = endsAt === null ? Infinity : endsAt - Date.now();
+		this.ended = remaining <= 0;
+		if (this.ended) {
+			this.setTyping(false);
+			return;
+		}
+		if (endsAt === null || this.destroyed) return;
+		this.endTimer = setTimeout(() => this.setEndsAt(endsAt), Math.min(remaining, MAX_TIMER_MS));
+	}
+
 	destroy(): void {
 		if (this.destroyed) return;
 		this.destroyed = true;
 		this.setTyping(false);
 		if (this.flushTimer) clearTimeout(this.flushTimer);
 		if (this.typingTimer) clearInterval(this.typingTimer);
+		if (this.endTimer) clearTimeout(this.endTimer);
 		this.offAwareness?.();
 		this.offSocketStatus();
 		for (const shard of this.shards.values()) void this.closeShard(shard, 'keep');
@@ -465,11 +491,15 @@ export class Conversation {
 	// ---- Documents ----------------------------------------------------------------------------
 
 	private canPost(): boolean {
-		return this.rights.post && !this.readOnly && this.status !== 'revoked';
+		return this.rights.post && this.writable();
 	}
 
 	private canReact(): boolean {
-		return this.rights.react && !this.readOnly && this.status !== 'revoked';
+		return this.rights.react && this.writable();
+	}
+
+	private writable(): boolean {
+		return !this.readOnly && !this.ended && this.status !== 'revoked';
 	}
 
 	private openShard(number: number): Shard {

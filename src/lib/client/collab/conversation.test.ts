@@ -294,6 +294,32 @@ describe('Conversation', () => {
 		expect(older.getMap(userRoot(alice.user.id)).size).toBe(1);
 	});
 
+	it('turns read-only at the end’s moment, without waiting for the server', async () => {
+		// The team channel never ends on the server: only the conversation's own timer acts here.
+		const endsAt = Date.now() + 600;
+		const a = open(alice, team, undefined, [], {
+			channel: { id: team.id, kind: team.kind, headShard: 0, endsAt }
+		});
+		await waitFor(() => a.synced, 10_000, 'sync');
+		expect(a.ended).toBe(false);
+		a.send('just in time');
+		let endedAt = 0;
+		await waitFor(
+			() => {
+				if (a.ended && endedAt === 0) endedAt = Date.now();
+				return endedAt !== 0;
+			},
+			5_000,
+			'the end'
+		);
+		expect(endedAt - endsAt).toBeGreaterThanOrEqual(0);
+		expect(endedAt - endsAt).toBeLessThan(100);
+		expect(() => a.send('too late')).toThrow(/cannot post/);
+		expect(() => a.toggleReaction(a.messages.at(-1)!.id, '👍')).toThrow(/cannot react/);
+		expect(a.messages.map((m) => m.text)).not.toContain('too late');
+		a.destroy();
+	});
+
 	it('tells when access is lost', async () => {
 		const notices: ConversationNotice[] = [];
 		const b = open(bob, team, undefined, notices);

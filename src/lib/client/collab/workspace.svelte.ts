@@ -339,6 +339,7 @@ export class Workspace {
 			const conversation = this.conversations.get(channel.id);
 			if (conversation) {
 				conversation.setRights(channel.access);
+				conversation.setEndsAt(endOf(channel));
 				conversation.serverUnread = channel.unread;
 			}
 		}
@@ -356,6 +357,7 @@ export class Workspace {
 				? [...this.channels, summary]
 				: this.channels.map((c, i) => (i === index ? { ...summary, unread: c.unread } : c));
 		this.conversations.get(summary.id)?.setRights(summary.access);
+		this.conversations.get(summary.id)?.setEndsAt(endOf(summary));
 	}
 
 	async refresh(): Promise<void> {
@@ -415,7 +417,12 @@ export class Workspace {
 		if (existing && existing.status !== 'revoked') return existing;
 		existing?.destroy();
 		const conversation = new Conversation({
-			channel: { id: channel.id, kind: channel.kind, headShard: channel.headShard },
+			channel: {
+				id: channel.id,
+				kind: channel.kind,
+				headShard: channel.headShard,
+				endsAt: endOf(channel)
+			},
 			user: { id: this.user.id, name: this.user.name },
 			socket: this.connection.socket,
 			rights: channel.access,
@@ -466,6 +473,11 @@ export class Workspace {
 
 function channelTitleOf(channel: ChannelSummary | null): string {
 	return channel ? channelTitle(channel) : 'a conversation';
+}
+
+/** A channel's end as the conversation takes it (ms), or null. */
+function endOf(channel: Pick<ChannelSummary, 'endsAt'>): number | null {
+	return channel.endsAt === null ? null : Date.parse(channel.endsAt);
 }
 
 function toSummary(channel: ChannelSummary | ChannelDetail): ChannelSummary {

@@ -1,0 +1,96 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as encoding from 'lib0/encoding';
+import { afterAll, describe, expect, it } from 'vitest';
+import { documentName, postMessage } from '../../src/lib/shared/chat/document-schema.ts';
+import { connectClient, waitFor } from './testing/collab-harness.ts';
+import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
+
+const SYNC_STEP_2 = 1;
+
+/** A raw sync frame of the Hocuspocus protocol: document name, message type 0, sync type. */
+function syncFrame(documentName: string, syncType: number, update: number[]): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarString(encoder, documentName);
+	encoding.writeVarUint(encoder, 0);
+	encoding.writeVarUint(encoder, syncType);
+	encoding.writeVarUint8Array(encoder, new Uint8Array(update));
+	return encoding.toUint8Array(encoder);
+}
+
+/**
+ * A refused update is one warning in the server's log: the person, the document, the connection
+ * and the reason code, as one JSON line, with no stack trace on stdout or stderr. The server
+ * runs in its own process so that everything it writes, from any library, is seen.
+ */
+describe('the log of a refused update', () => {
+	const dataDir = path.join(os.tmpdir(), `cf-refusal-log-${process.pid}-${Date.now()}`);
+	afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
+
+	it('is one warn line with the person, document, connection and reason code', async () => {
+		const port = 20_000 + Math.floor(Math.random() * 20_000);
+		const env = { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
+		const setup = runCollabProcess(['setup', '2'], env);
+		const { channelId, members } = JSON.parse(
+			(await outputOf(setup, (text) => text.trim().endsWith('}'))).trim()
+		) as { channelId: string; members: { id: string; token: string }[] };
+		await new Promise((resolve) => setup.on('exit', resolve));
+
+		const server = runCollabProcess(['serve'], env);
+		let stdout = '';
+		let stderr = '';
+		server.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		server.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		try {
+			await waitFor(() => stdout.includes('ready'), 30_000, 'the server to start');
+			const [mallory, victim] = members as [
+				{ id: string; token: string },
+				{ id: string; token: string }
+			];
+			const name = documentName('channel', channelId, 0);
+			const client = connectClient(`ws://127.0.0.1:${port}/collab`, mallory.token, name, {
+				maxAttempts: 1
+			});
+			await client.synced;
+			// Posting in someone else's name: the guard refuses it.
+			postMessage(client.doc, victim.id, { text: 'I am someone else' });
+			await waitFor(() => client.closes.length > 0, 5_000, 'the refusal');
+			expect(client.closes[0]).toMatch(/^refused:/);
+			client.destroy();
+			// A crafted sync step 2 that does not decode, from another connection.
+			const crafter = connectClient(`ws://127.0.0.1:${port}/collab`, victim.token, name, {
+				maxAttempts: 1
+			});
+			await crafter.synced;
+			crafter.socket.send(syncFrame(name, SYNC_STEP_2, [5, 200, 1, 7, 7, 255, 255, 255, 255, 15]));
+			await waitFor(() => crafter.closes.length > 0, 5_000, 'the second refusal');
+			expect(crafter.closes[0]).toMatch(/^refused: the update does not decode/);
+			crafter.destroy();
+			await new Promise((resolve) => setTimeout(resolve, 300));
+		} finally {
+			await killCollabProcess(server);
+		}
+
+		const lines = stdout.split('\n').filter((line) => line.startsWith('{'));
+		const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+		const warnings = records.filter((record) => (record.level as number) >= 40);
+		expect(warnings).toHaveLength(2);
+		expect(warnings[1]).toMatchObject({ level: 40, userId: members[1]!.id, code: 'refused' });
+		expect(warnings[0]).toMatchObject({
+			level: 40,
+			userId: members[0]!.id,
+			document: documentName('channel', channelId, 0),
+			code: 'refused',
+			msg: 'update refused'
+		});
+		for (const warning of warnings) {
+			expect(warning.connectionId).toMatch(/^[0-9a-f-]{36}$/);
+			expect(JSON.stringify(warning)).not.toMatch(/stack|\bat .*:\d+:\d+/);
+		}
+		expect(warnings[0]!.connectionId).not.toBe(warnings[1]!.connectionId);
+		// Nothing else anywhere: no stack trace, no line from a library.
+		expect(stdout).not.toMatch(/\n\s+at /);
+		expect(stderr).toBe('');
+	}, 120_000);
+});
