@@ -50,9 +50,16 @@ async function stop(signal: string) {
 	if (stopping) return;
 	stopping = true;
 	logger.info(`received ${signal}, shutting down`);
+	// Whatever hangs (a database that does not answer), the process ends: the log's deadline
+	// below, then a few seconds for the rest.
+	setTimeout(() => {
+		logger.warn('shutdown took too long; exiting');
+		process.exit(1);
+	}, config.SHUTDOWN_DEADLINE_MS + 5_000).unref();
 	server.close();
 	server.closeAllConnections();
-	await collab.close();
+	// Stores and compacts first; the database closes only once nothing uses it any more.
+	await collab.close(config.SHUTDOWN_DEADLINE_MS);
 	await context.close();
 	process.exit(0);
 }

@@ -1,10 +1,11 @@
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
 import type { AppContext } from '../../src/lib/server/app-context.ts';
-import { isAppError } from '../../src/lib/server/errors.ts';
+import { isAppError, isDatabaseUnavailable } from '../../src/lib/server/errors.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/session-token.ts';
 import { parseDocumentName } from '../../src/lib/shared/chat/document-schema.ts';
 import { parsePresenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
 import { CollabRefusal, closeCodes, type CollabContext } from './context.ts';
+import { unavailable } from './persistence.extension.ts';
 
 /**
  * Admits a connection to one document: a valid session cookie, a well-formed document name,
@@ -23,7 +24,7 @@ export class AuthExtension implements Extension {
 
 	async onAuthenticate(payload: onAuthenticatePayload): Promise<CollabContext> {
 		const token = readCookie(payload.requestHeaders.get('cookie') ?? '', SESSION_COOKIE);
-		const validated = token ? await this.app.auth.validateToken(token) : null;
+		const validated = token ? await this.app.auth.validateToken(token).catch(outage) : null;
 		if (!validated) {
 			throw new CollabRefusal(closeCodes.unauthenticated, 'unauthenticated: sign in again');
 		}
@@ -63,9 +64,14 @@ export class AuthExtension implements Extension {
 			if (isAppError(error)) {
 				throw new CollabRefusal(closeCodes.accessRevoked, 'forbidden: you do not have access');
 			}
-			throw error;
+			outage(error);
 		}
 	}
+}
+
+/** Rethrows an error, as "unavailable" when it is an outage of our database (never "forbidden"). */
+function outage(error: unknown): never {
+	throw isDatabaseUnavailable(error) ? unavailable(error) : error;
 }
 
 export function readCookie(header: string, name: string): string | null {

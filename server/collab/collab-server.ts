@@ -29,8 +29,15 @@ export interface CollabServer {
 	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
 	/** Resolves once every relayed update is logged and stamped and the message record written. */
 	idle(): Promise<void>;
-	close(): Promise<void>;
+	/**
+	 * Stops serving, stores what it can within `deadlineMs` (default SHUTDOWN_DEADLINE_MS) and
+	 * compacts; nothing touches the database after it resolves, so it may be closed then.
+	 */
+	close(deadlineMs?: number): Promise<void>;
 }
+
+/** How long a shutdown waits for a failing database before it leaves the rest to the clients. */
+export const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /**
  * The collaboration server: Hocuspocus with one extension per concern (auth, validation,
@@ -117,12 +124,15 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 			await persistence.idle();
 			await record.idle();
 		},
-		async close() {
+		async close(deadlineMs = SHUTDOWN_DEADLINE_MS) {
+			const started = Date.now();
 			watcher.stop();
 			await presence.close();
 			for (const client of sockets.clients) client.terminate();
-			await persistence.close();
-			await record.idle();
+			await persistence.close(deadlineMs);
+			// The record is repaired from the documents when they next load: it waits no longer.
+			const left = Math.max(0, deadlineMs - (Date.now() - started));
+			await Promise.race([record.idle(), new Promise((resolve) => setTimeout(resolve, left))]);
 			await scaleOut?.close();
 			sockets.close();
 		}

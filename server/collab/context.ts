@@ -27,7 +27,8 @@ export type CollabContext = ChannelContext | PresenceContext;
 export const closeCodes = {
 	unauthenticated: 4401,
 	accessRevoked: 4403,
-	updateRefused: 4422
+	updateRefused: 4422,
+	unavailable: 4503 // our database is out of reach: try again, keep everything
 } as const;
 
 export class CollabRefusal extends Error {

@@ -23,7 +23,12 @@ export interface DatabaseOptions {
 
 const sqlOptions = {
 	onnotice: () => {},
-	transform: { undefined: null }
+	transform: { undefined: null },
+	// After failed attempts the client waits before connecting again; its default grows to 20 s,
+	// which kept the server away from a database that was back for that long. At most 0.5 s.
+	backoff: (retries: number) => Math.min(0.5, 0.05 * 2 ** retries) * (0.5 + Math.random() / 2),
+	// A database out of reach answers nothing: give up an attempt after 10 s, not 30.
+	connect_timeout: 10
 } as const;
 
 /**
