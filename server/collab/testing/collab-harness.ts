@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { createCollabServer, COLLAB_PATH, type CollabServer } from '../collab-server.ts';
 import { createTestApp, type TestApp } from '../../../src/lib/server/testing/test-app.ts';
-import type { DatabaseKind } from '../../../src/lib/server/testing/test-database.ts';
+import type { DatabaseKind, TestDatabase } from '../../../src/lib/server/testing/test-database.ts';
 
 /**
  * A real collaboration server on a loopback port, over a real test database, and real providers
@@ -38,8 +38,11 @@ export interface TestClient {
 	destroy(): void;
 }
 
-export async function startCollabHarness(kind: DatabaseKind): Promise<CollabHarness> {
-	const app = await createTestApp(kind);
+export async function startCollabHarness(
+	kind: DatabaseKind,
+	database?: TestDatabase
+): Promise<CollabHarness> {
+	const app = await createTestApp(kind, database);
 	const collab = createCollabServer(app);
 	const server = http.createServer((_request, response) => response.writeHead(404).end());
 	server.on('upgrade', (request, socket, head) => {
