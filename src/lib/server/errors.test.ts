@@ -58,7 +58,7 @@ describe('errorResponse for a database out of reach', () => {
 			databases.push(database);
 			const name = new URL(database.url!).pathname.slice(1);
 			const proxy = await startDatabaseProxy(database.url!);
-			const sql = postgres(proxy.url, { max: 1, backoff: 0.1, onnotice: () => {} });
+			const sql = postgres(proxy.url, { max: 1, backoff: () => 0.1, onnotice: () => {} });
 			try {
 				await sql`select 1`;
 				// Cut mid-query: the connection goes away under it.
