@@ -11,6 +11,7 @@ import { MAX_UPDATE_BYTES, parseDocumentName } from '../../src/lib/shared/chat/d
 import { AccessWatcher } from './access-watcher.ts';
 import { Acceptance } from './acceptance.ts';
 import { AuthExtension } from './auth.extension.ts';
+import { isForClosedDocument } from './closed-documents.ts';
 import type { CollabContext } from './context.ts';
 import { PersistenceExtension } from './persistence.extension.ts';
 import { LocalPresenceStore } from './presence-store.ts';
@@ -108,7 +109,12 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 
 	function connect(websocket: WebSocket, request: IncomingMessage): void {
 		const connection = hocuspocus.handleConnection(websocket, toWebRequest(request));
-		websocket.on('message', (data: Buffer) => connection.handleMessage(new Uint8Array(data)));
+		websocket.on('message', (data: Buffer) => {
+			const message = new Uint8Array(data);
+			// Left over from a document connection the server closed: never for the next one.
+			if (isForClosedDocument(connection, message)) return;
+			connection.handleMessage(message);
+		});
 		websocket.on('close', (code: number, reason: Buffer) =>
 			connection.handleClose({ code, reason: reason.toString() })
 		);
