@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/lib/server/config.ts';
 import { installAppContext, openAppContext } from '../src/lib/server/app-context.ts';
 import { createCollabServer } from './collab/collab-server.ts';
-import { logger } from '../src/lib/server/logging/logger.ts';
+import { shutDown } from './shutdown.ts';
 
 /**
  * The process entry: one Node process serves the SvelteKit app (HTTP) and, on the same port,
@@ -46,22 +46,10 @@ server.listen(config.PORT, config.HOST, () => {
 });
 
 let stopping = false;
-async function stop(signal: string) {
+function stop(signal: string) {
 	if (stopping) return;
 	stopping = true;
-	logger.info(`received ${signal}, shutting down`);
-	// Whatever hangs (a database that does not answer), the process ends: the log's deadline
-	// below, then a few seconds for the rest.
-	setTimeout(() => {
-		logger.warn('shutdown took too long; exiting');
-		process.exit(1);
-	}, config.SHUTDOWN_DEADLINE_MS + 5_000).unref();
-	server.close();
-	server.closeAllConnections();
-	// Stores and compacts first; the database closes only once nothing uses it any more.
-	await collab.close(config.SHUTDOWN_DEADLINE_MS);
-	await context.close();
-	process.exit(0);
+	void shutDown({ signal, collab, context, deadlineMs: config.SHUTDOWN_DEADLINE_MS, server });
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
