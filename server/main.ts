@@ -4,8 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/lib/server/config.ts';
 import { installAppContext, openAppContext } from '../src/lib/server/app-context.ts';
 import { createCollabServer } from './collab/collab-server.ts';
-import { logger } from '../src/lib/server/logging/logger.ts';
 import { contentSecurityPolicy } from '../src/lib/server/http/content-security-policy.js';
+import { shutDown } from './shutdown.ts';
 
 /**
  * The process entry: one Node process serves the SvelteKit app (HTTP) and, on the same port,
@@ -50,15 +50,10 @@ server.listen(config.PORT, config.HOST, () => {
 });
 
 let stopping = false;
-async function stop(signal: string) {
+function stop(signal: string) {
 	if (stopping) return;
 	stopping = true;
-	logger.info(`received ${signal}, shutting down`);
-	server.close();
-	server.closeAllConnections();
-	await collab.close();
-	await context.close();
-	process.exit(0);
+	void shutDown({ signal, collab, context, deadlineMs: config.SHUTDOWN_DEADLINE_MS, server });
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));

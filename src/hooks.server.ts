@@ -3,7 +3,13 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { appContext } from '$lib/server/app-context.ts';
 import { SESSION_COOKIE } from '$lib/server/auth/session-token.ts';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/session-cookie.ts';
-import { AppError, errorResponse } from '$lib/server/errors.ts';
+import {
+	AppError,
+	databaseUnavailable,
+	errorResponse,
+	isDatabaseUnavailable,
+	RETRY_AFTER_SECONDS
+} from '$lib/server/errors.ts';
 import { logger } from '$lib/server/logging/logger.ts';
 import { contentSecurityPolicy } from '$lib/server/http/content-security-policy.js';
 
@@ -40,7 +46,15 @@ const handleSession: Handle = async ({ event, resolve }) => {
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (!token) return resolve(event);
 	const ctx = await appContext();
-	const validated = await ctx.auth.validateToken(token);
+	let validated: Awaited<ReturnType<typeof ctx.auth.validateToken>>;
+	try {
+		validated = await ctx.auth.validateToken(token);
+	} catch (error) {
+		// An outage of our own database is neither a signed-out person nor a bug: 503, try again.
+		if (!isDatabaseUnavailable(error)) throw error;
+		event.locals.log.warn({ err: error }, 'database unavailable');
+		return unavailableResponse(event.url.pathname);
+	}
 	if (!validated) {
 		clearSessionCookie(event.cookies, event.url);
 		return resolve(event);
@@ -97,9 +111,32 @@ export const handle = sequence(
 );
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	if (isDatabaseUnavailable(error)) {
+		(event.locals.log ?? logger).warn({ err: error }, 'database unavailable');
+		return { code: 'SERVICE_UNAVAILABLE', message: databaseUnavailable().message };
+	}
 	if (status >= 500) (event.locals.log ?? logger).error({ err: error }, 'request failed');
 	return { code: status === 404 ? 'NOT_FOUND' : 'INTERNAL', message };
 };
+
+/**
+ * The API answers in its JSON error format; a page (or its data) gets a small page that says
+ * the app is reconnecting and loads itself again after Retry-After.
+ */
+function unavailableResponse(pathname: string): Response {
+	if (pathname.startsWith('/api/') || pathname.endsWith('/__data.json')) {
+		return errorResponse(databaseUnavailable());
+	}
+	const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Reconnecting · ConnectFlow</title><meta name="viewport" content="width=device-width, initial-scale=1"><meta http-equiv="refresh" content="${RETRY_AFTER_SECONDS}"></head><body><main role="status" data-testid="reconnecting"><h1>Reconnecting…</h1><p>ConnectFlow cannot reach its database right now. This page tries again by itself.</p></main></body></html>`;
+	return new Response(page, {
+		status: 503,
+		headers: {
+			'content-type': 'text/html; charset=utf-8',
+			'retry-after': String(RETRY_AFTER_SECONDS),
+			'cache-control': 'no-store'
+		}
+	});
+}
 
 function safeClientAddress(getClientAddress: () => string): string {
 	try {

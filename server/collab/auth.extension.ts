@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
 import type { AppContext } from '../../src/lib/server/app-context.ts';
-import { isAppError } from '../../src/lib/server/errors.ts';
+import { isAppError, isDatabaseUnavailable } from '../../src/lib/server/errors.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/session-token.ts';
 import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
 import { logger } from '../../src/lib/server/logging/logger.ts';
 import { parseDocumentName } from '../../src/lib/shared/chat/document-schema.ts';
 import { parsePresenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
-import { CollabRefusal, closeCodes, type CollabContext } from './context.ts';
+import { CollabRefusal, closeCodes, reasonCode, type CollabContext } from './context.ts';
 import { resolveConversation } from './conversations.ts';
+import { unavailable } from './persistence.extension.ts';
 
 /**
  * Admits a connection to one document: a valid session cookie, a well-formed document name
@@ -27,8 +28,22 @@ export class AuthExtension implements Extension {
 	}
 
 	async onAuthenticate(payload: onAuthenticatePayload): Promise<CollabContext> {
+		try {
+			return await this.admit(payload);
+		} catch (error) {
+			if (error instanceof CollabRefusal) {
+				logger.warn(
+					{ document: payload.documentName, code: reasonCode(error.reason), reason: error.reason },
+					'connection refused'
+				);
+			}
+			throw error;
+		}
+	}
+
+	private async admit(payload: onAuthenticatePayload): Promise<CollabContext> {
 		const token = readCookie(payload.requestHeaders.get('cookie') ?? '', SESSION_COOKIE);
-		const validated = token ? await this.app.auth.validateToken(token) : null;
+		const validated = token ? await this.app.auth.validateToken(token).catch(outage) : null;
 		if (!validated) {
 			throw new CollabRefusal(closeCodes.unauthenticated, 'unauthenticated: sign in again');
 		}
@@ -66,7 +81,7 @@ export class AuthExtension implements Extension {
 			if (isAppError(error)) {
 				throw new CollabRefusal(closeCodes.accessRevoked, 'forbidden: you do not have access');
 			}
-			throw error;
+			outage(error);
 		}
 	}
 
@@ -75,6 +90,11 @@ export class AuthExtension implements Extension {
 		const log = logger.child({ connectionId, userId: user.id, document });
 		return { user, sessionId, connectionId, log };
 	}
+}
+
+/** Rethrows an error, as "unavailable" when it is an outage of our database (never "forbidden"). */
+function outage(error: unknown): never {
+	throw isDatabaseUnavailable(error) ? unavailable(error) : error;
 }
 
 export function readCookie(header: string, name: string): string | null {

@@ -13,6 +13,7 @@ import { Acceptance } from './acceptance.ts';
 import { AuthExtension } from './auth.extension.ts';
 import { AwarenessExtension } from './awareness.extension.ts';
 import { channelRowId } from './conversations.ts';
+import { isForClosedDocument } from './closed-documents.ts';
 import type { CollabContext } from './context.ts';
 import { PersistenceExtension } from './persistence.extension.ts';
 import { LocalPresenceStore } from './presence-store.ts';
@@ -31,8 +32,15 @@ export interface CollabServer {
 	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
 	/** Resolves once every relayed update is logged and stamped and the message record written. */
 	idle(): Promise<void>;
-	close(): Promise<void>;
+	/**
+	 * Stops serving, stores what it can within `deadlineMs` (default SHUTDOWN_DEADLINE_MS) and
+	 * compacts; nothing touches the database after it resolves, so it may be closed then.
+	 */
+	close(deadlineMs?: number): Promise<void>;
 }
+
+/** How long a shutdown waits for a failing database before it leaves the rest to the clients. */
+export const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /**
  * The collaboration server: Hocuspocus with one extension per concern (auth, validation,
@@ -106,7 +114,12 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 
 	function connect(websocket: WebSocket, request: IncomingMessage): void {
 		const connection = hocuspocus.handleConnection(websocket, toWebRequest(request));
-		websocket.on('message', (data: Buffer) => connection.handleMessage(new Uint8Array(data)));
+		websocket.on('message', (data: Buffer) => {
+			const message = new Uint8Array(data);
+			// Left over from a document connection the server closed: never for the next one.
+			if (isForClosedDocument(connection, message)) return;
+			connection.handleMessage(message);
+		});
 		websocket.on('close', (code: number, reason: Buffer) =>
 			connection.handleClose({ code, reason: reason.toString() })
 		);
@@ -122,12 +135,15 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 			await persistence.idle();
 			await record.idle();
 		},
-		async close() {
+		async close(deadlineMs = SHUTDOWN_DEADLINE_MS) {
+			const started = Date.now();
 			watcher.stop();
 			await presence.close();
 			for (const client of sockets.clients) client.terminate();
-			await persistence.close();
-			await record.idle();
+			await persistence.close(deadlineMs);
+			// The record is repaired from the documents when they next load: it waits no longer.
+			const left = Math.max(0, deadlineMs - (Date.now() - started));
+			await Promise.race([record.idle(), new Promise((resolve) => setTimeout(resolve, left))]);
 			await scaleOut?.close();
 			sockets.close();
 		}

@@ -49,14 +49,21 @@ export type CollabContext = ChannelContext | PresenceContext;
 export const closeCodes = {
 	unauthenticated: 4401,
 	accessRevoked: 4403,
-	updateRefused: 4422
+	updateRefused: 4422,
+	unavailable: 4503 // our database is out of reach: try again, keep everything
 } as const;
 
+/**
+ * A refusal the client acts on by its reason. Its message is left empty on purpose: Hocuspocus
+ * prints the message of every error a hook throws, and a refusal is logged by us instead, once,
+ * as a warning of the connection (auth.extension.ts).
+ */
 export class CollabRefusal extends Error {
+	override readonly name = 'CollabRefusal';
 	readonly code: number;
 	readonly reason: string;
 	constructor(code: number, reason: string) {
-		super(reason);
+		super();
 		this.code = code;
 		this.reason = reason;
 	}

@@ -18,8 +18,9 @@ import { initServerArea } from '../../src/lib/shared/chat/document-schema.ts';
 import { parsePresenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
 import { acceptedChanges } from './validation.extension.ts';
 import type { GuardedChanges } from './update-guard.ts';
-import type { ChannelContext, CollabContext } from './context.ts';
+import { CollabRefusal, closeCodes, type ChannelContext, type CollabContext } from './context.ts';
 import { logger } from '../../src/lib/server/logging/logger.ts';
+import { isDatabaseUnavailable } from '../../src/lib/server/errors.ts';
 
 const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;
@@ -129,7 +130,15 @@ export class PersistenceExtension implements Extension {
 	async onLoadDocument({ document, documentName }: onLoadDocumentPayload): Promise<void> {
 		// A presence document holds nothing: it carries stateless messages only.
 		if (parsePresenceDocumentName(documentName) !== null) return;
-		const stored = await this.repository.load(documentName);
+		let stored: Awaited<ReturnType<DocumentRepository['load']>>;
+		try {
+			stored = await this.repository.load(documentName);
+		} catch (error) {
+			// Our database is out of reach: an outage, never a loss of access (the client keeps
+			// its copy and tries again).
+			if (isDatabaseUnavailable(error)) throw unavailable(error);
+			throw error;
+		}
 		Y.transact(document, () => applyStored(document, stored), LOAD_ORIGIN);
 		const lastSeq = stored.updates.at(-1)?.seq ?? 0;
 		const shadow = new Y.Doc();
@@ -173,8 +182,9 @@ export class PersistenceExtension implements Extension {
 		const change = this.serverChangeFor(context, changes);
 		const stamp = change ? writeOnShadow(state, change) : null;
 		const entry = stamp ? Y.mergeUpdates([payload.payload, stamp]) : payload.payload;
-		// Not awaited: Hocuspocus applies and relays the update as soon as this hook returns.
-		const logged = this.logDurably(payload.documentName, entry);
+		// Not awaited: Hocuspocus applies and relays the update as soon as this hook returns. The
+		// log retries a failing database in order until the entry is stored (update-log.ts).
+		const logged = this.append(payload.documentName, entry);
 		logged.catch(() => {}); // a failure is handled where it is awaited, in afterHandleMessage
 		this.pending.set(payload.connection, { logged, stamp, changes, context });
 	}
@@ -188,8 +198,8 @@ export class PersistenceExtension implements Extension {
 		const done = accepted.logged.then(
 			(seq) => this.afterLogged(document, state, seq, accepted),
 			(error: unknown) => {
-				// Only when the document unloaded or the server closed while the log was failing.
-				logger.error({ err: error }, `an update of ${document.name} could not be logged`);
+				// Only when the server closed (past its deadline) while the log was failing.
+				logger.warn({ err: error }, `an update of ${document.name} could not be logged`);
 				resetShadow(state, document);
 			}
 		);
@@ -242,22 +252,6 @@ export class PersistenceExtension implements Extension {
 		for (const stamp of stamps) state.inFlight.delete(stamp.seq);
 	}
 
-	/**
-	 * Appends until it is durable: the update is already on other screens, so a failing database
-	 * is retried (backing off to 5 s) rather than given up, until the server closes.
-	 */
-	private async logDurably(name: string, entry: Uint8Array): Promise<number> {
-		for (let attempt = 0; ; attempt++) {
-			try {
-				return await this.append(name, entry);
-			} catch (error) {
-				if (this.closed) throw error;
-				logger.error({ err: error }, `appending to ${name} failed; retrying`);
-				await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt)));
-			}
-		}
-	}
-
 	/** Resolves once every relayed update is logged and its stamps are on the live document. */
 	async idle(): Promise<void> {
 		for (const state of this.states.values()) await Promise.all(state.unlogged);
@@ -289,6 +283,9 @@ export class PersistenceExtension implements Extension {
 			resetShadow(state, document);
 			throw error;
 		}
+		// Entries logged before this one (the log keeps their order) may have stamps still
+		// waiting: they go first, or this update would wait for them in the live document.
+		this.applyStamps(state);
 		Y.applyUpdate(document, update, SERVER_ORIGIN);
 		state.inFlight.delete(seq);
 	}
@@ -304,6 +301,8 @@ export class PersistenceExtension implements Extension {
 
 	/** Folds the log into the stored state, keeping every update not yet applied. */
 	async compact(document: Document): Promise<void> {
+		// After close the database is being closed: what is logged stays in the log.
+		if (this.closed) return;
 		const state = this.states.get(document.name);
 		if (!state || state.compacting || state.appending > 0 || state.lastSeq === 0) return;
 		state.compacting = true;
@@ -319,11 +318,34 @@ export class PersistenceExtension implements Extension {
 		}
 	}
 
-	/** On shutdown: waits for the log, then compacts; appends that still fail are given up. */
-	async close(): Promise<void> {
-		await this.idle();
+	/**
+	 * On shutdown: waits for the log, then compacts, within `deadlineMs`. Past it (a database
+	 * that is out of reach) what is not logged is given up: its authors never saw it stamped and
+	 * send it again when they reconnect. No compaction starts after this resolves.
+	 */
+	async close(deadlineMs: number): Promise<void> {
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const deadline = new Promise<'late'>((resolve) => {
+			timer = setTimeout(() => resolve('late'), deadlineMs);
+		});
+		const finish = async () => {
+			await this.idle();
+			for (const state of [...this.states.values()]) await this.compact(state.document);
+		};
+		const outcome = await Promise.race([finish(), deadline]);
+		clearTimeout(timer);
 		this.closed = true;
-		for (const state of [...this.states.values()]) await this.compact(state.document);
+		if (outcome === 'late') {
+			logger.warn(
+				{ waiting: this.log.waiting },
+				'shutdown deadline passed with updates not stored; their authors will send them again'
+			);
+			this.log.abandon();
+		}
+		for (const state of this.states.values()) {
+			if (state.stampTimer) clearTimeout(state.stampTimer);
+			state.stampTimer = null;
+		}
 	}
 
 	private async append(name: string, update: Uint8Array): Promise<number> {
@@ -341,6 +363,18 @@ export class PersistenceExtension implements Extension {
 			if (state) state.appending--;
 		}
 	}
+}
+
+/**
+ * The refusal of a document while the database is out of reach: never "forbidden", which the
+ * client takes for lost access. It keeps its copy and tries again.
+ */
+export function unavailable(error: unknown): CollabRefusal {
+	logger.warn({ err: error }, 'database unavailable: a document could not be opened');
+	return new CollabRefusal(
+		closeCodes.unavailable,
+		'unavailable: the server cannot reach its database'
+	);
 }
 
 /** Makes a server change on the shadow copy and returns its update (null if it changed nothing). */

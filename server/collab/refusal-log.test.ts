@@ -67,6 +67,14 @@ describe('the log of a refused update', () => {
 			await waitFor(() => crafter.closes.length > 0, 5_000, 'the second refusal');
 			expect(crafter.closes[0]).toMatch(/^refused: the update does not decode/);
 			crafter.destroy();
+			// A document name of the wrong kind: refused as the connection opens.
+			const wrongKind = documentName('breakout', channelId, 0);
+			const opener = connectClient(`ws://127.0.0.1:${port}/collab`, victim.token, wrongKind, {
+				maxAttempts: 1
+			});
+			await waitFor(() => opener.denied.length > 0, 5_000, 'the refused opening');
+			expect(opener.denied[0]).toMatch(/^invalid-document:/);
+			opener.destroy();
 			await new Promise((resolve) => setTimeout(resolve, 300));
 		} finally {
 			await killCollabProcess(server);
@@ -75,7 +83,13 @@ describe('the log of a refused update', () => {
 		const lines = stdout.split('\n').filter((line) => line.startsWith('{'));
 		const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 		const warnings = records.filter((record) => (record.level as number) >= 40);
-		expect(warnings).toHaveLength(2);
+		expect(warnings).toHaveLength(3);
+		expect(warnings[2]).toMatchObject({
+			level: 40,
+			document: documentName('breakout', channelId, 0),
+			code: 'invalid-document',
+			msg: 'connection refused'
+		});
 		expect(warnings[1]).toMatchObject({ level: 40, userId: members[1]!.id, code: 'refused' });
 		expect(warnings[0]).toMatchObject({
 			level: 40,
@@ -84,7 +98,7 @@ describe('the log of a refused update', () => {
 			code: 'refused',
 			msg: 'update refused'
 		});
-		for (const warning of warnings) {
+		for (const warning of warnings.slice(0, 2)) {
 			expect(warning.connectionId).toMatch(/^[0-9a-f-]{36}$/);
 			expect(JSON.stringify(warning)).not.toMatch(/stack|\bat .*:\d+:\d+/);
 		}

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { createCollabServer, COLLAB_PATH, type CollabServer } from '../collab-server.ts';
 import { createTestApp, type TestApp } from '../../../src/lib/server/testing/test-app.ts';
-import type { DatabaseKind } from '../../../src/lib/server/testing/test-database.ts';
+import type { DatabaseKind, TestDatabase } from '../../../src/lib/server/testing/test-database.ts';
 
 /**
  * A real collaboration server on a loopback port, over a real test database, and real providers
@@ -38,8 +38,11 @@ export interface TestClient {
 	destroy(): void;
 }
 
-export async function startCollabHarness(kind: DatabaseKind): Promise<CollabHarness> {
-	const app = await createTestApp(kind);
+export async function startCollabHarness(
+	kind: DatabaseKind,
+	database?: TestDatabase
+): Promise<CollabHarness> {
+	const app = await createTestApp(kind, database);
 	const collab = createCollabServer(app);
 	const server = http.createServer((_request, response) => response.writeHead(404).end());
 	server.on('upgrade', (request, socket, head) => {
@@ -116,24 +119,45 @@ export function connectClient(
 					void rebuild(options.userId);
 				}
 			},
-			onAuthenticationFailed: ({ reason }) => denied.push(reason)
+			onAuthenticationFailed: ({ reason }) => {
+				denied.push(reason);
+				// As the app does: only a loss of access is final; anything else (the server's
+				// database out of reach) keeps the copy and opens it again a moment later.
+				if (/^(forbidden|access-revoked|unauthenticated|invalid-document):/.test(reason)) return;
+				setTimeout(() => reopen(opened), 200);
+			}
 		});
 		opened.attach();
 		return opened;
 	}
 
+	function reopen(refused: SyncedProvider): void {
+		if (refused !== provider) return;
+		const providers = socket.configuration.providerMap;
+		if (providers.get(refused.effectiveName) === refused) providers.delete(refused.effectiveName);
+		refused.destroy();
+		provider = open(doc);
+	}
+
+	/** Own entries of a dropped copy not written again yet: a rebuild that is rebuilt keeps them. */
+	let carried = new Map<string, unknown>();
+
 	async function rebuild(userId: string): Promise<void> {
-		const before = ownEntries(doc, userId);
+		const before = new Map([...carried, ...ownEntries(doc, userId)]);
+		carried = before;
 		// The server closed this document: the provider must not send its own close for it.
 		const providers = socket.configuration.providerMap;
 		if (providers.get(provider.effectiveName) === provider)
 			providers.delete(provider.effectiveName);
 		provider.destroy();
-		doc = new Y.Doc();
+		const rebuilt = new Y.Doc();
+		doc = rebuilt;
 		provider = open(doc);
-		const fresh = provider;
-		await waitFor(() => fresh.isSynced || fresh !== provider, 60_000, 'the rebuilt copy to sync');
-		if (fresh === provider) resendOwnChanges(doc, userId, before);
+		// The copy may be opened again meanwhile (after "unavailable"): it is the same copy.
+		await waitFor(() => doc !== rebuilt || provider.isSynced, 60_000, 'the rebuilt copy to sync');
+		if (doc !== rebuilt) return;
+		resendOwnChanges(doc, userId, before);
+		carried = new Map();
 	}
 
 	return {

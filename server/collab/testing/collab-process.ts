@@ -8,6 +8,7 @@ import {
 } from '../../../src/lib/server/documents/document.repository.ts';
 import { listMessages } from '../../../src/lib/shared/chat/document-schema.ts';
 import { createCollabServer } from '../collab-server.ts';
+import { shutDown } from '../../shutdown.ts';
 
 /**
  * A collaboration server in its own process, for tests that kill it (durability) or run two of
@@ -76,3 +77,13 @@ server.on('upgrade', (request, socket, head) => {
 	if (!collab.handleUpgrade(request, socket, head)) socket.destroy();
 });
 server.listen(config.PORT, '127.0.0.1', () => console.log('ready'));
+// The server's own graceful stop (server/shutdown.ts), as main.ts runs it.
+process.once('SIGTERM', () => {
+	void shutDown({
+		signal: 'SIGTERM',
+		collab,
+		context: app,
+		deadlineMs: config.SHUTDOWN_DEADLINE_MS,
+		server
+	});
+});

@@ -34,7 +34,8 @@ export const configSchema = z.object({
 	MAX_FILE_MB: z.coerce.number().positive().default(10),
 	API_BODY_LIMIT_KB: z.coerce.number().int().positive().default(64),
 	TRUST_PROXY: booleanFromEnv,
-	LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')
+	LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+	SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(0).default(10_000)
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

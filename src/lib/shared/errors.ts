@@ -22,7 +22,9 @@ export const errorStatus = {
 	JOIN_CODE_INVALID: 400,
 	WEAK_PASSWORD: 422,
 	RATE_LIMITED: 429,
-	INTERNAL: 500
+	INTERNAL: 500,
+	/** The server cannot reach its own database for now: try again after `Retry-After`. */
+	SERVICE_UNAVAILABLE: 503
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -105,6 +105,13 @@ const TYPING_IDLE_MS = 4_000;
 const RESYNC_TIMEOUT_MS = 10_000;
 /** setTimeout's longest delay (about 24.8 days): a later end is waited for in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * "resync" closes in a row after which the copy is rebuilt from the server (as after "stale"):
+ * a gap that a fresh sync does not close is in the copy itself, and syncing again cannot help.
+ */
+const RESYNCS_BEFORE_REBUILD = 4;
+/** A resync this long after the previous one starts a new series. */
+const RESYNC_SERIES_MS = 60_000;
 
 interface TypingState {
 	typing?: unknown;
@@ -135,7 +142,12 @@ class Shard {
 	resetting = false;
 	/** "resync" closes in a row, for backing off a document that keeps being refused. */
 	resyncs = 0;
+	lastResyncAt = 0;
 	resyncTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Openings refused for a reason that is not a loss of access (e.g. "unavailable"), in a row. */
+	denials = 0;
+	/** Own entries of the copy this one replaced ("stale"), until they are written again. */
+	carried = new Map<string, unknown>();
 	offUpdate: () => void = () => {};
 
 	constructor(number: number, name: string) {
@@ -555,7 +567,8 @@ export class Conversation {
 			},
 			onSynced: () => {
 				shard.synced = true;
-				shard.resyncs = 0;
+				// Not the end of a resync series: its close comes right after the sync.
+				shard.denials = 0;
 				if (shard === this.head) {
 					this.synced = true;
 					if (this.status === 'loading') this.status = 'ready';
@@ -651,9 +664,19 @@ export class Conversation {
 	/**
 	 * An update of ours overtook its sync (a reconnect raced a change): nothing is wrong with
 	 * it, so nothing is dropped. The document connects again, and the sync handshake carries
-	 * what the server lacks. Repeated closes back off (0.5 s, doubling, at most 30 s).
+	 * what the server lacks. Repeated closes back off (0.5 s, doubling); a series that a fresh
+	 * sync does not end means the copy holds something the server can never complete (content
+	 * waiting for a part nobody has): it is rebuilt from the server and our own changes are
+	 * written again, so no document keeps reconnecting.
 	 */
 	private resync(shard: Shard, provider: SyncedProvider): void {
+		const now = Date.now();
+		if (now - shard.lastResyncAt > RESYNC_SERIES_MS) shard.resyncs = 0;
+		shard.lastResyncAt = now;
+		if (shard.resyncs >= RESYNCS_BEFORE_REBUILD) {
+			void this.rebuildStaleCopy(shard);
+			return;
+		}
 		const delay = shard.resyncs === 0 ? 0 : Math.min(30_000, 500 * 2 ** (shard.resyncs - 1));
 		shard.resyncs++;
 		if (shard.resyncTimer) clearTimeout(shard.resyncTimer);
@@ -663,16 +686,37 @@ export class Conversation {
 		}, delay);
 	}
 
+	/**
+	 * The server would not open this document. Only our server's own word for lost access
+	 * ("forbidden", "access-revoked") costs the local copy; anything else, above all
+	 * "unavailable" (its database is out of reach) or a reason we do not know, keeps the copy
+	 * and everything unsent in it and tries again later.
+	 */
 	private onDenied(shard: Shard, provider: SyncedProvider, reason: string): void {
 		if (shard.provider !== provider || this.destroyed) return;
 		this.forget(provider);
-		if (reason.startsWith('unauthenticated')) this.signedOut(reason);
-		else if (reason.startsWith('forbidden')) void this.revoke(reason);
-		else if (shard !== this.head) {
+		if (reason.startsWith('unauthenticated:')) this.signedOut(reason);
+		else if (reason.startsWith('forbidden:') || reason.startsWith('access-revoked:')) {
+			void this.revoke(reason);
+		} else if (reason.startsWith('invalid-document:') && shard !== this.head) {
 			// An older shard the server does not know: nothing more to load.
 			provider.destroy();
 			shard.provider = null;
-		} else void this.revoke(reason);
+		} else this.openLater(shard, provider);
+	}
+
+	/** Opens the document again after a pause (1 s, doubling, at most 30 s, with jitter). */
+	private openLater(shard: Shard, provider: SyncedProvider): void {
+		provider.destroy();
+		shard.provider = null;
+		const delay = Math.min(30_000, 1_000 * 2 ** shard.denials) * (0.5 + Math.random() / 2);
+		shard.denials++;
+		if (shard.resyncTimer) clearTimeout(shard.resyncTimer);
+		shard.resyncTimer = setTimeout(() => {
+			shard.resyncTimer = null;
+			if (this.destroyed || this.status === 'revoked' || this.status === 'signed-out') return;
+			if (this.shards.get(shard.number) === shard && shard.provider === null) this.attach(shard);
+		}, delay);
 	}
 
 	/**
@@ -707,15 +751,19 @@ export class Conversation {
 	 */
 	private async rebuildStaleCopy(shard: Shard): Promise<void> {
 		if (shard.resetting) return;
-		const before = ownEntries(shard.doc, this.user.id);
+		// A copy rebuilt again before it wrote our changes back still owes them: carried along.
+		const before = new Map([...shard.carried, ...ownEntries(shard.doc, this.user.id)]);
 		shard.relay?.announceReset();
 		const fresh = await this.replaceShard(shard, 'clear');
 		if (!fresh) return;
+		fresh.carried = before;
 		while (!(await this.whenSynced(fresh, RESYNC_TIMEOUT_MS))) {
 			if (this.destroyed || this.shards.get(fresh.number) !== fresh) return;
 			await new Promise((resolve) => setTimeout(resolve, 1_000));
 		}
+		if (this.shards.get(fresh.number) !== fresh) return;
 		resendOwnChanges(fresh.doc, this.user.id, before);
+		fresh.carried = new Map();
 	}
 
 	/**

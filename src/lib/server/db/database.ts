@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import postgres from 'postgres';
 import { runMigrations } from './migrate.ts';
 import { startPgliteThread } from './pglite-thread.ts';
@@ -23,8 +24,32 @@ export interface DatabaseOptions {
 
 const sqlOptions = {
 	onnotice: () => {},
-	transform: { undefined: null }
+	transform: { undefined: null },
+	// After failed attempts the client waits before connecting again; its default grows to 20 s,
+	// which kept the server away from a database that was back for that long. At most 0.5 s.
+	backoff: (retries: number) => Math.min(0.5, 0.05 * 2 ** retries) * (0.5 + Math.random() / 2),
+	// A database out of reach answers nothing: a request waiting for a connection gets its
+	// answer (503) after this long, not after the client's default of 30 s.
+	connect_timeout: 5,
+	socket: connectFailingFast
 } as const;
+
+/**
+ * Opens the client's sockets. When a connection closes before the database said anything (a
+ * proxy or load balancer that accepts and drops it, a host shutting down), the postgres client
+ * takes it for a clean close and tries again for as long as a query waits, so requests hung until
+ * the database came back. Such a close is made an error here: the waiting query fails with it
+ * (ECONNRESET, an outage: 503) and the next query connects again.
+ */
+function connectFailingFast(options: { host: string[]; port: number[] }): net.Socket {
+	const socket = net.connect(options.port[0]!, options.host[0]!);
+	socket.once('end', () => {
+		if (socket.bytesRead > 0) return;
+		const error = new Error('the database closed the connection before answering');
+		socket.destroy(Object.assign(error, { code: 'ECONNRESET' }));
+	});
+	return socket;
+}
 
 /**
  * Opens the database. One SQL dialect for both: the `postgres` client speaks the wire protocol

@@ -67,7 +67,10 @@ export class MessageRecordService {
 		return this.enqueue(() => this.messages.recordRead(channelId, userId, messageId, new Date(at)));
 	}
 
-	/** Brings the record of one shard up to the document: missing or newer versions are written. */
+	/**
+	 * Brings the record of one shard up to the document: missing or newer versions are written,
+	 * and accepted times that differ from the document's stamps are corrected.
+	 */
 	reconcile(channelId: string, shard: number, doc: Y.Doc): Promise<void> {
 		return this.enqueue(async () => {
 			// Only what the record lacks is written: loading a document is usually a no-op here.
@@ -78,6 +81,18 @@ export class MessageRecordService {
 				(message) => (known.get(message.id)?.version ?? 0) < message.version
 			);
 			await this.messages.upsertMany(missing.map((message) => toRecord(channelId, shard, message)));
+			// A row may carry another accepted time than the document's stamp (written before a
+			// crash lost that stamp, or for a message recorded before it was stamped): the stamp
+			// is what its author saw and the order everyone sees, so the row follows it.
+			const restamped = messages.filter((message) => {
+				const recorded = known.get(message.id);
+				return (
+					message.acceptedAt !== null && recorded && recorded.acceptedAt !== message.acceptedAt
+				);
+			});
+			await this.messages.correctAcceptedAt(
+				restamped.map((message) => ({ id: message.id, acceptedAt: new Date(message.acceptedAt!) }))
+			);
 			for (const message of messages) {
 				const recorded = known.get(message.id);
 				if (message.moderation && !recorded?.moderated) {

@@ -103,15 +103,38 @@ export class MessageRepository {
 			where channel_reads.last_read_at < excluded.last_read_at`;
 	}
 
-	/** What the record holds of one shard: each message's version and whether it is moderated. */
+	/**
+	 * What the record holds of one shard: each message's version, when it was accepted and
+	 * whether it is moderated.
+	 */
 	async shardState(
 		channelId: string,
 		shard: number
-	): Promise<Map<string, { version: number; moderated: boolean }>> {
-		const rows = await this.sql<{ id: string; version: number; moderated: boolean }[]>`
-			select id, version, deleted_by is not null as moderated
+	): Promise<Map<string, { version: number; acceptedAt: number; moderated: boolean }>> {
+		const rows = await this.sql<
+			{ id: string; version: number; acceptedAt: Date; moderated: boolean }[]
+		>`
+			select id, version, accepted_at as "acceptedAt", deleted_by is not null as moderated
 			from messages where channel_id = ${channelId} and shard = ${shard}`;
-		return new Map(rows.map((row) => [row.id, row]));
+		return new Map(
+			rows.map((row) => [
+				row.id,
+				{ version: row.version, acceptedAt: row.acceptedAt.getTime(), moderated: row.moderated }
+			])
+		);
+	}
+
+	/**
+	 * Sets the accepted time of recorded messages to the stamp their document holds (the stamp
+	 * is the authority: it is what the author saw and the order everyone sees), in one statement.
+	 */
+	async correctAcceptedAt(corrections: readonly { id: string; acceptedAt: Date }[]): Promise<void> {
+		if (corrections.length === 0) return;
+		const rows = corrections.map((c) => ({ id: c.id, accepted_at: c.acceptedAt.toISOString() }));
+		await this.sql`
+			update messages set accepted_at = x.accepted_at
+			from jsonb_to_recordset(${this.sql.json(rows as never)}) as x(id uuid, accepted_at timestamptz)
+			where messages.id = x.id and messages.accepted_at <> x.accepted_at`;
 	}
 
 	/** The last read moment of each person in a channel. */

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config.ts';
 import { createAppContext, type AppContext } from '../app-context.ts';
 import type { SessionUser } from '../auth/auth.schema.ts';
-import { createTestDatabase, type DatabaseKind } from './test-database.ts';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database.ts';
 
 /** A person with a session, as the test app registers them. */
 export interface SignedInPerson {
@@ -24,8 +24,9 @@ const client = {
 };
 let counter = 0;
 
-export async function createTestApp(kind: DatabaseKind): Promise<TestApp> {
-	const database = await createTestDatabase(kind);
+/** `database`, when given, is used instead of a fresh one (e.g. one reached through a proxy). */
+export async function createTestApp(kind: DatabaseKind, given?: TestDatabase): Promise<TestApp> {
+	const database = given ?? (await createTestDatabase(kind));
 	const context = createAppContext(loadConfig({ DATA_DIR: '/tmp/connectflow-test' }), database);
 	const uniqueEmail = (name: string) =>
 		`${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${Date.now()}.${++counter}@example.test`;

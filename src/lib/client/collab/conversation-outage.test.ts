@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import * as Y from 'yjs';
+import type { ChannelSummary } from '$lib/server/channels/channel.schema.ts';
+import { openDatabase } from '$lib/server/db/database.ts';
+import {
+	startDatabaseProxy,
+	terminateConnections,
+	type DatabaseProxy
+} from '$lib/server/testing/database-proxy.ts';
+import {
+	createTestDatabase,
+	isPostgresReachable,
+	realPostgresUrl,
+	type TestDatabase
+} from '$lib/server/testing/test-database.ts';
+import type { SignedInPerson } from '$lib/server/testing/test-app.ts';
+import { documentName } from '$lib/shared/chat/document-schema.ts';
+import {
+	connectClient,
+	startCollabHarness,
+	waitFor,
+	type CollabHarness
+} from '../../../../server/collab/testing/collab-harness.ts';
+import { Conversation, type ConversationNotice } from './conversation.svelte.ts';
+import type { LocalCopyFactory } from './local-copy.ts';
+
+/**
+ * The server's database goes out of reach while a person opens a conversation: the server
+ * refuses the document as "unavailable" (not "forbidden"), and the app keeps its local copy and
+ * the message written meanwhile, tries again, and sends it once the database is back.
+ */
+const hasPostgres = await isPostgresReachable();
+if (!hasPostgres)
+	console.warn('[conversation-outage.test] skipped: real Postgres is not reachable');
+
+describe.skipIf(!hasPostgres)('Conversation during a database outage', () => {
+	let direct: TestDatabase;
+	let proxy: DatabaseProxy;
+	let h: CollabHarness;
+	let alice: SignedInPerson;
+	let team: ChannelSummary;
+	const sockets: HocuspocusProviderWebsocket[] = [];
+
+	beforeAll(async () => {
+		direct = await createTestDatabase('postgres');
+		proxy = await startDatabaseProxy(direct.url!);
+		const proxied = await openDatabase({
+			databaseUrl: proxy.url,
+			maxConnections: 5,
+			migrate: false
+		});
+		h = await startCollabHarness('postgres', proxied);
+		const org = await h.app.createOrganization('Outage Co');
+		const department = await h.app.org.createDepartment(org.admin, { name: 'Support' });
+		const crew = await h.app.org.createTeam(org.admin, {
+			name: 'Crew',
+			departmentId: department.id
+		});
+		alice = await h.app.join(org.joinCode, 'Alice Archer');
+		await h.app.people.assign(org.admin, alice.user.id, { teamId: crew.id });
+		team = (await h.app.channels.list(org.admin)).find((c) => c.kind === 'team')!;
+	});
+
+	afterAll(async () => {
+		for (const socket of sockets) socket.destroy();
+		proxy?.restore();
+		await h?.close();
+		await proxy?.close();
+		await direct?.close();
+	});
+
+	it('keeps the local copy and unsent messages, and sends them when the database returns', async () => {
+		// The browser's copies, kept across conversations as IndexedDB keeps them.
+		const copies = new Map<string, Uint8Array>();
+		const cleared: string[] = [];
+		const localCopy: LocalCopyFactory = (name, doc) => {
+			const saved = copies.get(name);
+			if (saved) Y.applyUpdate(doc, saved, 'local');
+			const save = () => void copies.set(name, Y.encodeStateAsUpdate(doc));
+			doc.on('update', save);
+			return {
+				loaded: Promise.resolve(),
+				destroy: async () => doc.off('update', save),
+				clear: async () => {
+					doc.off('update', save);
+					copies.delete(name);
+					cleared.push(name);
+				}
+			};
+		};
+		const open = (notices: ConversationNotice[]) => {
+			class CookieWebSocket extends WebSocket {
+				constructor(address: string) {
+					super(address, { headers: { cookie: `cf_session=${alice.token}` } });
+				}
+			}
+			const socket = new HocuspocusProviderWebsocket({
+				url: h.url,
+				WebSocketPolyfill: CookieWebSocket,
+				delay: 100,
+				minDelay: 50
+			});
+			sockets.push(socket);
+			return new Conversation({
+				channel: { id: team.id, kind: team.kind, headShard: 0 },
+				user: { id: alice.user.id, name: alice.user.name },
+				socket,
+				rights: { post: true, react: true, moderate: false },
+				localCopy,
+				flushDelay: 0,
+				onNotice: (notice) => notices.push(notice)
+			});
+		};
+
+		const first = open([]);
+		await waitFor(() => first.synced, 10_000, 'sync');
+		const kept = first.send('Sent before the outage');
+		await waitFor(() => first.pendingCount === 0, 10_000, 'acknowledgement');
+		first.destroy();
+
+		// The database goes away; the person opens the conversation again and writes.
+		await terminateConnections(realPostgresUrl, new URL(direct.url!).pathname.slice(1));
+		proxy.cut();
+		const notices: ConversationNotice[] = [];
+		const again = open(notices);
+		await waitFor(() => again.status === 'ready', 5_000, 'the local copy');
+		const written = again.send('Written during the outage');
+		await new Promise((resolve) => setTimeout(resolve, 2_500));
+		expect(again.status).toBe('ready');
+		expect(notices).toEqual([]);
+		expect(cleared).toEqual([]);
+		expect(again.message(kept)?.text).toBe('Sent before the outage');
+		expect(again.message(written)?.acceptedAt).toBeNull();
+		// What the server said: unavailable, not a loss of access.
+		const probe = connectClient(h.url, alice.token, documentName('channel', team.id, 0));
+		await waitFor(() => probe.denied.length > 0, 5_000, 'the refusal');
+		probe.destroy();
+		expect(probe.denied[0]).toMatch(/^unavailable:/);
+
+		// Back: the document opens and the message is sent and stamped.
+		proxy.restore();
+		await waitFor(() => again.message(written)?.acceptedAt != null, 30_000, 'the message sent');
+		expect(again.synced).toBe(true);
+		expect(notices).toEqual([]);
+		expect(cleared).toEqual([]);
+		again.destroy();
+	}, 60_000);
+});
