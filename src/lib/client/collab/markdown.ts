@@ -12,7 +12,7 @@
  * rules, images and indented code are not enabled: `# x` stays text.
  */
 import MarkdownIt from 'markdown-it';
-import type { StateCore, StateInline } from 'markdown-it';
+import type { Env, StateCore, StateInline } from 'markdown-it';
 
 export interface MarkdownOptions {
 	/** Names that `@Name` highlights (channel members), besides @channel and @team. */
@@ -59,7 +59,7 @@ const GROUPS = ['channel', 'team'];
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
 
 /** What one render knows besides the text: markdown-it hands it to every rule as `env`. */
-interface RenderEnv {
+interface RenderEnv extends Env {
 	/** Lowercased names, longest first, so `@Ada Lovelace` wins over `@Ada`. */
 	names: string[];
 	self: string | null;
@@ -147,11 +147,11 @@ rules.link_open = (tokens, index, options, _env, self) => {
 	tokens[index]!.attrSet('rel', 'noopener noreferrer nofollow');
 	return self.renderToken(tokens, index, options);
 };
-rules.mention = (tokens, index, _options, env: RenderEnv) => {
+rules.mention = (tokens, index, _options, env) => {
 	const typed = tokens[index]!.content;
 	const lowered = typed.toLowerCase();
 	const group = GROUPS.includes(lowered);
-	const mine = group || lowered === env.self;
+	const mine = group || lowered === (env as RenderEnv).self;
 	return `<span class="mention${group ? ' group' : ''}${mine ? ' me' : ''}">@${escapeHtml(typed)}</span>`;
 };
 
