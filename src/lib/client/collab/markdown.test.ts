@@ -96,6 +96,31 @@ describe('renderMarkdown', () => {
 		);
 	});
 
+	it('renders block quotes, with formatting and breaks inside', () => {
+		expect(renderMarkdown('> quoted **bold**\n> second line\n\nafter')).toBe(
+			'<blockquote><p>quoted <strong>bold</strong><br>second line</p></blockquote><p>after</p>'
+		);
+		expect(renderMarkdown('> - a\n> - @Bob', { mentionNames: ['Bob'] })).toBe(
+			'<blockquote><ul><li>a</li><li><span class="mention">@Bob</span></li></ul></blockquote>'
+		);
+	});
+
+	it('renders nested lists by indentation', () => {
+		expect(renderMarkdown('- a\n  - b\n    - c\n- d')).toBe(
+			'<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li><li>d</li></ul>'
+		);
+		expect(renderMarkdown('1. one\n   - sub\n2. two')).toBe(
+			'<ol><li>one<ul><li>sub</li></ul></li><li>two</li></ol>'
+		);
+	});
+
+	it('keeps headings, tables, rules and images as text, as Slack does', () => {
+		expect(renderMarkdown('# heading')).toBe('<p># heading</p>');
+		expect(renderMarkdown('text\n---')).toBe('<p>text<br>---</p>');
+		expect(renderMarkdown('| a | b |\n|---|---|')).toBe('<p>| a | b |<br>|---|---|</p>');
+		expect(renderMarkdown('![x](https://a.example/x.png)')).not.toContain('<img');
+	});
+
 	describe('refuses injection', () => {
 		const attacks = [
 			'<script>alert(1)</script>',

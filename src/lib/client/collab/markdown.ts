@@ -1,16 +1,18 @@
 /**
- * The safe markdown subset of messages, rendered to an HTML string for `{@html}`.
+ * The markdown subset of messages, rendered to an HTML string for `{@html}` by markdown-it.
  *
- * Safety comes from the order of work: the whole text is HTML-escaped first, and every tag in
- * the output is written by this module from a fixed list (strong, em, del, code, pre, a, ul, ol,
- * li, br, span.mention). Nothing the author typed can open a tag or an attribute: `<`, `>`, `"`,
- * `'` and `&` are entities before any pattern looks at the text, and link targets are kept only
- * when they are http, https or mailto URLs.
+ * Safety: raw HTML is off (markdown-it escapes every `<`, `>`, `&` and `"` of the text), entities
+ * are not decoded (`&lt;` shows as typed), and link targets pass `safeUrl` (http, https and
+ * mailto only). Every tag in the output comes from the rules enabled below or the renderer rules
+ * written here: p, br, strong, em, del, code, pre, a, ul, ol, li, blockquote, span.mention.
  *
- * Supported: **bold**, _italic_ / *italic*, ~~strike~~, `inline code`, ``` fenced code ```,
- * [text](url) and bare http(s) links, "- " / "* " bullet and "1. " numbered lists, line breaks,
- * and @mentions of the names given.
+ * Supported, as Slack does: **bold**, _italic_ / *italic*, ~~strike~~, `inline code`, ``` fenced
+ * code ```, [text](url), bare http(s) and mailto links, bullet and numbered lists (nested by
+ * indenting), > block quotes, line breaks, and @mentions of the names given. Headings, tables,
+ * rules, images and indented code are not enabled: `# x` stays text.
  */
+import MarkdownIt from 'markdown-it';
+import type { Env, StateCore, StateInline } from 'markdown-it';
 
 export interface MarkdownOptions {
 	/** Names that `@Name` highlights (channel members), besides @channel and @team. */
@@ -31,46 +33,13 @@ export function escapeHtml(text: string): string {
 	return text.replace(/[&<>"']/g, (char) => ESCAPES[char]!);
 }
 
-function unescapeHtml(text: string): string {
-	return text
-		.replace(/&lt;/g, '<')
-		.replace(/&gt;/g, '>')
-		.replace(/&quot;/g, '"')
-		.replace(/&#39;/g, "'")
-		.replace(/&amp;/g, '&');
-}
-
-/** Control characters never render; NUL and friends would also break our placeholders. */
+/** Control characters never render. */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
-/** Placeholders for finished fragments, made of characters the cleaned input cannot hold. */
-const HOLD_START = '\u0001';
-const HOLD_END = '\u0002';
-// eslint-disable-next-line no-control-regex -- the placeholders are made of control characters
-const HOLD = /\u0001(\d+)\u0002/g;
-
-class Holder {
-	private readonly parts: string[] = [];
-
-	hold(html: string): string {
-		this.parts.push(html);
-		return `${HOLD_START}${this.parts.length - 1}${HOLD_END}`;
-	}
-
-	release(text: string): string {
-		// Held parts may hold others (a link inside bold): resolve until none remain.
-		let out = text;
-		for (let depth = 0; depth < 8 && out.includes(HOLD_START); depth++) {
-			out = out.replace(HOLD, (_, index: string) => this.parts[Number(index)] ?? '');
-		}
-		return out;
-	}
-}
-
 const SAFE_SCHEMES = /^(https?:\/\/|mailto:)/i;
 
-/** The URL if it may be a link target, else null. Works on the unescaped form. */
+/** The URL if it may be a link target, else null. */
 export function safeUrl(raw: string): string | null {
 	const url = raw.trim();
 	if (!SAFE_SCHEMES.test(url)) return null;
@@ -86,165 +55,136 @@ export function safeUrl(raw: string): string | null {
 	return url;
 }
 
-function link(holder: Holder, escapedUrl: string, escapedLabel: string): string | null {
-	const url = safeUrl(unescapeHtml(escapedUrl));
-	if (!url) return null;
-	return holder.hold(
-		`<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer nofollow">${escapedLabel}</a>`
-	);
+const GROUPS = ['channel', 'team'];
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+
+/** What one render knows besides the text: markdown-it hands it to every rule as `env`. */
+interface RenderEnv extends Env {
+	/** Lowercased names, longest first, so `@Ada Lovelace` wins over `@Ada`. */
+	names: string[];
+	self: string | null;
 }
 
-function escapeRegExp(text: string): string {
-	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function mentionPattern(names: readonly string[]): RegExp {
-	const escaped = [...new Set(names.map((name) => escapeHtml(name.trim())).filter(Boolean))]
-		.sort((a, b) => b.length - a.length)
-		.map(escapeRegExp);
-	const alternatives = ['channel', 'team', ...escaped].join('|');
-	return new RegExp(`(^|[^\\p{L}\\p{N}_])@(${alternatives})(?![\\p{L}\\p{N}_])`, 'giu');
-}
-
-/** Inline formatting of one line of already-escaped text. */
-function inline(text: string, holder: Holder, options: MarkdownOptions, mentions: RegExp): string {
-	let out = text;
-	// Inline code first: nothing inside it is formatted.
-	out = out.replace(/`([^`\n]+)`/g, (_, code: string) => holder.hold(`<code>${code}</code>`));
-	// [label](url)
-	out = out.replace(
-		/\[([^\]\n]{1,500})\]\(([^()\s]{1,2000})\)/g,
-		(whole, label: string, url: string) => link(holder, url, label) ?? whole
+/** `@Name` of a given name or group, not inside a word or a link. */
+function mention(state: StateInline, silent: boolean): boolean {
+	const start = state.pos;
+	if (state.src.charCodeAt(start) !== 0x40 /* @ */ || state.linkLevel > 0) return false;
+	if (start > 0 && WORD_CHAR.test(state.src.charAt(start - 1))) return false;
+	const { names } = state.env as RenderEnv;
+	const rest = state.src.slice(start + 1, state.posMax);
+	const lowered = rest.toLowerCase();
+	const name = names.find(
+		(candidate) => lowered.startsWith(candidate) && !WORD_CHAR.test(rest.charAt(candidate.length))
 	);
-	// Bare links; trailing punctuation stays outside.
-	out = out.replace(
-		/(^|[\s(])((?:https?:\/\/|mailto:)[^\s<]+?)(?=[.,;:!?)]*(?:\s|$))/gi,
-		(whole, before: string, url: string) => {
-			const held = link(holder, url, url);
-			return held ? before + held : whole;
-		}
-	);
-	// Mentions before emphasis, so that a mention inside bold is still one.
-	const self = options.selfName ? escapeHtml(options.selfName.trim()).toLowerCase() : null;
-	mentions.lastIndex = 0;
-	out = out.replace(mentions, (_, before: string, name: string) => {
-		const group = name.toLowerCase() === 'channel' || name.toLowerCase() === 'team';
-		const mine = group || (self !== null && name.toLowerCase() === self);
-		const classes = `mention${group ? ' group' : ''}${mine ? ' me' : ''}`;
-		return before + holder.hold(`<span class="${classes}">@${name}</span>`);
-	});
-	out = out.replace(/\*\*(?=\S)([^\n]*?\S)\*\*/g, (_, body: string) =>
-		holder.hold(`<strong>${body}</strong>`)
-	);
-	out = out.replace(/~~(?=\S)([^\n]*?\S)~~/g, (_, body: string) =>
-		holder.hold(`<del>${body}</del>`)
-	);
-	out = out.replace(
-		/(^|[^\p{L}\p{N}_*])\*(?=\S)([^*\n]*?\S)\*(?![\p{L}\p{N}_*])/gu,
-		(_, before: string, body: string) => before + holder.hold(`<em>${body}</em>`)
-	);
-	out = out.replace(
-		/(^|[^\p{L}\p{N}_])_(?=\S)([^_\n]*?\S)_(?![\p{L}\p{N}_])/gu,
-		(_, before: string, body: string) => before + holder.hold(`<em>${body}</em>`)
-	);
-	return out;
-}
-
-type Block =
-	| { kind: 'code'; text: string }
-	| { kind: 'list'; ordered: boolean; start: number; items: string[] }
-	| { kind: 'lines'; lines: string[] };
-
-const BULLET = /^\s{0,3}[-*•]\s+(.*)$/;
-const NUMBERED = /^\s{0,3}(\d{1,9})[.)]\s+(.*)$/;
-
-function blocks(text: string): Block[] {
-	const result: Block[] = [];
-	const lines = text.split('\n');
-	let index = 0;
-	const pushLine = (line: string) => {
-		const last = result[result.length - 1];
-		if (last?.kind === 'lines') last.lines.push(line);
-		else result.push({ kind: 'lines', lines: [line] });
-	};
-	while (index < lines.length) {
-		const line = lines[index]!;
-		if (/^\s*```/.test(line)) {
-			const body: string[] = [];
-			// Text after the opening fence is a language name: not shown.
-			let closed = false;
-			index++;
-			while (index < lines.length) {
-				if (/^\s*```\s*$/.test(lines[index]!)) {
-					closed = true;
-					index++;
-					break;
-				}
-				body.push(lines[index]!);
-				index++;
-			}
-			if (!closed && body.length === 0) {
-				pushLine(line);
-				continue;
-			}
-			result.push({ kind: 'code', text: body.join('\n') });
-			continue;
-		}
-		const bullet = BULLET.exec(line);
-		const numbered = bullet ? null : NUMBERED.exec(line);
-		if (bullet || numbered) {
-			const ordered = numbered !== null;
-			const items: string[] = [];
-			const start = numbered ? Number(numbered[1]) : 1;
-			while (index < lines.length) {
-				const current = lines[index]!;
-				const match = ordered ? NUMBERED.exec(current) : BULLET.exec(current);
-				if (!match) break;
-				items.push((ordered ? match[2] : match[1]) ?? '');
-				index++;
-			}
-			result.push({ kind: 'list', ordered, start, items });
-			continue;
-		}
-		pushLine(line);
-		index++;
+	if (!name) return false;
+	if (!silent) {
+		const token = state.push('mention', 'span', 0);
+		token.content = rest.slice(0, name.length);
 	}
-	return result;
+	state.pos = start + 1 + name.length;
+	return true;
 }
+
+/**
+ * `_` and `*` emphasise only whole words (`snake_case`, `2*3*4` stay as typed), as in Slack;
+ * CommonMark lets `*` split words. Same as markdown-it's emphasis tokenizer otherwise.
+ */
+function wordEmphasis(state: StateInline, silent: boolean): boolean {
+	const marker = state.src.charCodeAt(state.pos);
+	if (silent || (marker !== 0x5f /* _ */ && marker !== 0x2a) /* * */) return false;
+	const scanned = state.scanDelims(state.pos, false);
+	for (let i = 0; i < scanned.length; i++) {
+		const token = state.push('text', '', 0);
+		token.content = String.fromCharCode(marker);
+		state.delimiters.push({
+			marker,
+			length: scanned.length,
+			token: state.tokens.length - 1,
+			end: -1,
+			open: scanned.can_open,
+			close: scanned.can_close
+		});
+	}
+	state.pos += scanned.length;
+	return true;
+}
+
+/** Tags follow each other without newlines: messages are laid out by CSS, not by source text. */
+function compact(state: StateCore): void {
+	for (const token of state.tokens) token.block = false;
+}
+
+const md = new MarkdownIt('zero', { html: false, linkify: true, breaks: true });
+md.enable([
+	'blockquote',
+	'fence',
+	'list',
+	'newline',
+	'escape',
+	'backticks',
+	'strikethrough',
+	'emphasis',
+	'link',
+	'autolink',
+	'linkify'
+]);
+md.inline.ruler.at('emphasis', wordEmphasis);
+md.inline.ruler.before('emphasis', 'mention', mention);
+md.core.ruler.push('compact', compact);
+// Only explicit schemes become links: no `www.` guesses, bare e-mail addresses, `//` or ftp.
+md.linkify.set({ fuzzyLink: false, fuzzyEmail: false }).add('//', null).add('ftp:', null);
+md.validateLink = (url) => safeUrl(url) !== null;
+
+const rules = md.renderer.rules;
+rules.fence = (tokens, index) =>
+	`<pre><code>${escapeHtml(tokens[index]!.content.replace(/\n$/, ''))}</code></pre>`;
+rules.softbreak = () => '<br>';
+rules.hardbreak = () => '<br>';
+rules.s_open = () => '<del>';
+rules.s_close = () => '</del>';
+rules.link_open = (tokens, index, options, _env, self) => {
+	tokens[index]!.attrSet('target', '_blank');
+	tokens[index]!.attrSet('rel', 'noopener noreferrer nofollow');
+	return self.renderToken(tokens, index, options);
+};
+rules.mention = (tokens, index, _options, env) => {
+	const typed = tokens[index]!.content;
+	const lowered = typed.toLowerCase();
+	const group = GROUPS.includes(lowered);
+	const mine = group || lowered === (env as RenderEnv).self;
+	return `<span class="mention${group ? ' group' : ''}${mine ? ' me' : ''}">@${escapeHtml(typed)}</span>`;
+};
+
+function envOf(options: MarkdownOptions): RenderEnv {
+	const names = new Set(GROUPS);
+	for (const name of options.mentionNames ?? []) {
+		const trimmed = name.trim().toLowerCase();
+		if (trimmed) names.add(trimmed);
+	}
+	return {
+		names: [...names].sort((a, b) => b.length - a.length),
+		self: options.selfName?.trim().toLowerCase() || null
+	};
+}
+
+const clean = (text: string) => text.replace(CONTROL, '');
 
 /** Renders message text to safe HTML. */
 export function renderMarkdown(text: string, options: MarkdownOptions = {}): string {
-	const clean = escapeHtml(text.replace(/\r\n?/g, '\n').replace(CONTROL, ''));
-	const holder = new Holder();
-	const mentions = mentionPattern(options.mentionNames ?? []);
-	const html = blocks(clean).map((block) => {
-		if (block.kind === 'code') return `<pre><code>${block.text}</code></pre>`;
-		if (block.kind === 'list') {
-			const tag = block.ordered ? 'ol' : 'ul';
-			const start = block.ordered && block.start !== 1 ? ` start="${block.start}"` : '';
-			const items = block.items.map(
-				(item) => `<li>${inline(item, holder, options, mentions)}</li>`
-			);
-			return `<${tag}${start}>${items.join('')}</${tag}>`;
-		}
-		const lines = [...block.lines];
-		while (lines.length > 0 && lines[0]!.trim() === '') lines.shift();
-		while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
-		if (lines.length === 0) return '';
-		return `<p>${lines.map((line) => inline(line, holder, options, mentions)).join('<br>')}</p>`;
-	});
-	return holder.release(html.join(''));
+	return md.render(clean(text), envOf(options));
 }
 
 /** The text without markdown marks, for previews and notifications. */
 export function plainText(text: string): string {
-	return text
-		.replace(/```[^\n]*\n?/g, '')
-		.replace(/\*\*(.+?)\*\*/g, '$1')
-		.replace(/~~(.+?)~~/g, '$1')
-		.replace(/`([^`]+)`/g, '$1')
-		.replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1')
-		.replace(/(^|\s)[_*](\S[^_*]*?)[_*](?=\s|$)/g, '$1$2')
-		.replace(/\s+/g, ' ')
-		.trim();
+	const words: string[] = [];
+	for (const block of md.parse(clean(text), envOf({}))) {
+		for (const token of block.children ?? []) {
+			if (token.type === 'softbreak' || token.type === 'hardbreak') words.push(' ');
+			else if (token.type === 'mention') words.push(`@${token.content}`);
+			else words.push(token.content);
+		}
+		if (block.type === 'fence') words.push(block.content);
+		words.push(' ');
+	}
+	return words.join('').replace(/\s+/g, ' ').trim();
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { getThemeStyles } from '@scalar/themes';
 import { themeBootstrapScript } from '../../components/shell/theme-bootstrap.js';
 
 /**
@@ -11,17 +12,32 @@ import { themeBootstrapScript } from '../../components/shell/theme-bootstrap.js'
  *   never 'unsafe-inline', so an injected inline script or event handler does not run.
  * - Styles: our own style sheets; style *attributes* stay allowed ('unsafe-inline' in
  *   style-src-attr only) because Svelte renders `style="…"` and `style:` directives, and the
- *   app shell in app.html carries one. A style attribute cannot run script.
+ *   app shell in app.html carries one. A style attribute cannot run script. One inline <style>
+ *   element is allowed by its hash: the theme that the API reference (Scalar, /api/docs)
+ *   always renders into a <style> of its own, with no option to load it from a file.
  * - connect-src 'self' also covers ws:/wss: to our own host (CSP Level 3), which the
  *   collaboration socket on /collab uses.
  */
-const themeBootstrapHash = `sha256-${createHash('sha256').update(themeBootstrapScript).digest('base64')}`;
+const sha256 = (/** @type {string} */ text) =>
+	/** @type {`sha256-${string}`} */ (
+		`sha256-${createHash('sha256').update(text).digest('base64')}`
+	);
+
+const themeBootstrapHash = sha256(themeBootstrapScript);
+
+/**
+ * The <style> text Scalar renders: `${customCss}\n${getThemeStyles(theme, { fonts })}` (see
+ * ApiReference.vue in @scalar/api-reference), for the configuration of
+ * src/routes/api/docs/+page.svelte: no custom CSS, theme 'none', no default fonts. The e2e CSP
+ * test fails on /api/docs if an upgrade of Scalar changes it.
+ */
+export const apiReferenceThemeStyle = `\n${getThemeStyles('none', { fonts: false })}`;
 
 /** @type {NonNullable<NonNullable<import('@sveltejs/kit').KitConfig['csp']>['directives']>} */
 export const cspDirectives = {
 	'default-src': ['self'],
-	'script-src': ['self', /** @type {`sha256-${string}`} */ (themeBootstrapHash)],
-	'style-src': ['self'],
+	'script-src': ['self', themeBootstrapHash],
+	'style-src': ['self', sha256(apiReferenceThemeStyle)],
 	'style-src-attr': ['unsafe-inline'],
 	'img-src': ['self', 'data:', 'blob:'],
 	'font-src': ['self'],
