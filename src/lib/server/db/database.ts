@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import postgres from 'postgres';
 import { runMigrations } from './migrate.ts';
 import { startPgliteThread } from './pglite-thread.ts';
@@ -30,26 +29,8 @@ const sqlOptions = {
 	backoff: (retries: number) => Math.min(0.5, 0.05 * 2 ** retries) * (0.5 + Math.random() / 2),
 	// A database out of reach answers nothing: a request waiting for a connection gets its
 	// answer (503) after this long, not after the client's default of 30 s.
-	connect_timeout: 5,
-	socket: connectFailingFast
+	connect_timeout: 5
 } as const;
-
-/**
- * Opens the client's sockets. When a connection closes before the database said anything (a
- * proxy or load balancer that accepts and drops it, a host shutting down), the postgres client
- * takes it for a clean close and tries again for as long as a query waits, so requests hung until
- * the database came back. Such a close is made an error here: the waiting query fails with it
- * (ECONNRESET, an outage: 503) and the next query connects again.
- */
-function connectFailingFast(options: { host: string[]; port: number[] }): net.Socket {
-	const socket = net.connect(options.port[0]!, options.host[0]!);
-	socket.once('end', () => {
-		if (socket.bytesRead > 0) return;
-		const error = new Error('the database closed the connection before answering');
-		socket.destroy(Object.assign(error, { code: 'ECONNRESET' }));
-	});
-	return socket;
-}
 
 /**
  * Opens the database. One SQL dialect for both: the `postgres` client speaks the wire protocol
