@@ -70,7 +70,7 @@ describe.skipIf(!hasPostgres)('database faults under load', () => {
 				);
 			}
 			await outputOf(server, (text) => text.includes('ready'));
-			await waitFor(() => clients.every((c) => c.provider.isSynced), 15_000, 'clients back');
+			await waitFor(() => clients.every((c) => c.provider.isSynced), 45_000, 'clients back');
 		};
 		const name = documentName('channel', channelId, 0);
 		const url = `ws://127.0.0.1:${port}/collab`;
