@@ -1,5 +1,5 @@
-import * as decoding from 'lib0/decoding';
 import { MessageType, type Hocuspocus } from '@hocuspocus/server';
+import type { FrameHeader } from './frames.ts';
 
 type ClientConnection = ReturnType<Hocuspocus['handleConnection']>;
 
@@ -32,17 +32,9 @@ interface OpenDocuments {
  * authenticates a document before it speaks about it, and its sync carries whatever it held, so
  * these messages are dropped.
  */
-export function isForClosedDocument(client: ClientConnection, message: Uint8Array): boolean {
+export function isForClosedDocument(client: ClientConnection, header: FrameHeader): boolean {
 	const open = client as unknown as OpenDocuments;
-	let address: string;
-	let type: number;
-	try {
-		const decoder = decoding.createDecoder(message);
-		address = decoding.readVarString(decoder);
-		type = decoding.readVarUint(decoder);
-	} catch {
-		return false; // Hocuspocus answers a malformed message itself
-	}
+	const { address, type } = header;
 	if (!DOCUMENT_MESSAGES.has(type)) return false;
 	const name = address.split('\0')[0]!;
 	if (open.documentConnections[address] ?? open.documentConnections[name]) return false;

@@ -14,6 +14,7 @@ import { AuthExtension } from './auth.extension.ts';
 import { AwarenessExtension } from './awareness.extension.ts';
 import { channelRowId } from './conversations.ts';
 import { isForClosedDocument } from './closed-documents.ts';
+import { frameHeader } from './frames.ts';
 import type { CollabContext } from './context.ts';
 import { PersistenceExtension } from './persistence.extension.ts';
 import { LocalPresenceStore } from './presence-store.ts';
@@ -23,6 +24,8 @@ import { ValidationExtension } from './validation.extension.ts';
 import { logger } from '../../src/lib/server/logging/logger.ts';
 
 export const COLLAB_PATH = '/collab';
+/** WebSocket close code for a frame that is not the protocol (RFC 6455: invalid payload data). */
+const MALFORMED_FRAME_CLOSE = 1007;
 
 export interface CollabServer {
 	hocuspocus: Hocuspocus;
@@ -116,8 +119,16 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 		const connection = hocuspocus.handleConnection(websocket, toWebRequest(request));
 		websocket.on('message', (data: Buffer) => {
 			const message = new Uint8Array(data);
+			const header = frameHeader(message);
+			if (!header) {
+				// Not the protocol at all: the socket closes, as Hocuspocus would close it, with one
+				// line in the log instead of the stack its decoder would print.
+				logger.warn({ code: 'malformed-frame', bytes: message.byteLength }, 'frame refused');
+				websocket.close(MALFORMED_FRAME_CLOSE, 'malformed-frame');
+				return;
+			}
 			// Left over from a document connection the server closed: never for the next one.
-			if (isForClosedDocument(connection, message)) return;
+			if (isForClosedDocument(connection, header)) return;
 			connection.handleMessage(message);
 		});
 		websocket.on('close', (code: number, reason: Buffer) =>

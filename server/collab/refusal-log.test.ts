@@ -75,6 +75,18 @@ describe('the log of a refused update', () => {
 			await waitFor(() => opener.denied.length > 0, 5_000, 'the refused opening');
 			expect(opener.denied[0]).toMatch(/^invalid-document:/);
 			opener.destroy();
+			// Bytes that are not the protocol at all: the socket closes, with one line in the log.
+			const garbage = connectClient(`ws://127.0.0.1:${port}/collab`, victim.token, name, {
+				maxAttempts: 1
+			});
+			await garbage.synced;
+			garbage.socket.send(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]));
+			await waitFor(
+				() => String(garbage.socket.status) !== 'connected',
+				5_000,
+				'the garbage frame to close it'
+			);
+			garbage.destroy();
 			await new Promise((resolve) => setTimeout(resolve, 300));
 		} finally {
 			await killCollabProcess(server);
@@ -83,7 +95,8 @@ describe('the log of a refused update', () => {
 		const lines = stdout.split('\n').filter((line) => line.startsWith('{'));
 		const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 		const warnings = records.filter((record) => (record.level as number) >= 40);
-		expect(warnings).toHaveLength(3);
+		expect(warnings).toHaveLength(4);
+		expect(warnings[3]).toMatchObject({ level: 40, code: 'malformed-frame', msg: 'frame refused' });
 		expect(warnings[2]).toMatchObject({
 			level: 40,
 			document: documentName('breakout', channelId, 0),
