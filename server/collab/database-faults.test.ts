@@ -33,7 +33,6 @@ import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-
  * reconnecting. Appends commit in order or not at all (update-log.ts).
  */
 const hasPostgres = await isPostgresReachable();
-if (!hasPostgres) console.warn('[database-faults.test] skipped: real Postgres is not reachable');
 
 const SENDERS = 6;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

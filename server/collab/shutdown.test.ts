@@ -29,7 +29,6 @@ import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-
  * the last compaction, so nothing fails on the way out.
  */
 const hasPostgres = await isPostgresReachable();
-if (!hasPostgres) console.warn('[shutdown.test] skipped: real Postgres is not reachable');
 
 const DEADLINE_MS = 1_500;
 

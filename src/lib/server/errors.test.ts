@@ -16,7 +16,6 @@ import {
  * errors here are the ones the `postgres` client really throws when the database goes away.
  */
 const hasPostgres = await isPostgresReachable();
-if (!hasPostgres) console.warn('[errors.test] skipped: real Postgres is not reachable');
 
 async function thrownBy(run: () => Promise<unknown>): Promise<unknown> {
 	try {
