@@ -12,6 +12,7 @@ import {
 } from '$lib/server/errors.ts';
 import { logger } from '$lib/server/logging/logger.ts';
 import { contentSecurityPolicy } from '$lib/server/http/content-security-policy.js';
+import { reconnectingPage } from '$lib/server/http/reconnecting-page.js';
 
 export const init: ServerInit = async () => {
 	await appContext();
@@ -127,7 +128,7 @@ function unavailableResponse(pathname: string): Response {
 	if (pathname.startsWith('/api/') || pathname.endsWith('/__data.json')) {
 		return errorResponse(databaseUnavailable());
 	}
-	const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Reconnecting · ConnectFlow</title><meta name="viewport" content="width=device-width, initial-scale=1"><meta http-equiv="refresh" content="${RETRY_AFTER_SECONDS}"></head><body><main role="status" data-testid="reconnecting"><h1>Reconnecting…</h1><p>ConnectFlow cannot reach its database right now. This page tries again by itself.</p></main></body></html>`;
+	const page = reconnectingPage(RETRY_AFTER_SECONDS);
 	return new Response(page, {
 		status: 503,
 		headers: {

@@ -1,4 +1,10 @@
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import {
+	expect,
+	type Browser,
+	type BrowserContext,
+	type BrowserContextOptions,
+	type Page
+} from '@playwright/test';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -16,9 +22,11 @@ export interface Person {
 export async function createOrganization(
 	browser: Browser,
 	orgName: string,
-	name: string
+	name: string,
+	/** A test's own server: `{ baseURL }`. */
+	contextOptions: BrowserContextOptions = {}
 ): Promise<Person> {
-	const context = await browser.newContext();
+	const context = await browser.newContext(contextOptions);
 	const page = await context.newPage();
 	const email = uniqueEmail(name);
 	await page.goto('/signup');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { getThemeStyles } from '@scalar/themes';
 import { themeBootstrapScript } from '../../components/shell/theme-bootstrap.js';
+import { reconnectingPageStyle } from './reconnecting-page.js';
 
 /**
  * The one Content-Security-Policy of ConnectFlow. svelte.config.js hands these directives to
@@ -14,7 +15,8 @@ import { themeBootstrapScript } from '../../components/shell/theme-bootstrap.js'
  *   style-src-attr only) because Svelte renders `style="…"` and `style:` directives, and the
  *   app shell in app.html carries one. A style attribute cannot run script. One inline <style>
  *   element is allowed by its hash: the theme that the API reference (Scalar, /api/docs)
- *   always renders into a <style> of its own, with no option to load it from a file.
+ *   always renders into a <style> of its own, with no option to load it from a file; and the
+ *   one of the "Reconnecting…" page (reconnecting-page.js), which must not need a request.
  * - connect-src 'self' also covers ws:/wss: to our own host (CSP Level 3), which the
  *   collaboration socket on /collab uses.
  */
@@ -37,7 +39,7 @@ export const apiReferenceThemeStyle = `\n${getThemeStyles('none', { fonts: false
 export const cspDirectives = {
 	'default-src': ['self'],
 	'script-src': ['self', themeBootstrapHash],
-	'style-src': ['self', sha256(apiReferenceThemeStyle)],
+	'style-src': ['self', sha256(apiReferenceThemeStyle), sha256(reconnectingPageStyle)],
 	'style-src-attr': ['unsafe-inline'],
 	'img-src': ['self', 'data:', 'blob:'],
 	'font-src': ['self'],
