@@ -29,7 +29,6 @@ export const configSchema = z.object({
 	S3_BUCKET: z.string().default('connectflow'),
 	S3_REGION: z.string().default('us-east-1'),
 	REDIS_URL: optionalString,
-	SMTP_URL: optionalString,
 	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 	MAX_FILE_MB: z.coerce.number().positive().default(10),
 	API_BODY_LIMIT_KB: z.coerce.number().int().positive().default(64),
