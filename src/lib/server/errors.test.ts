@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from './db/database.ts';
 import { AppError, errorResponse, isDatabaseUnavailable } from './errors.ts';
 import { startDatabaseProxy, terminateConnections } from './testing/database-proxy.ts';
 import {
@@ -74,6 +75,35 @@ describe('errorResponse for a database out of reach', () => {
 				await expectUnavailable(await running);
 			} finally {
 				await sql.end({ timeout: 0 });
+				await proxy.close();
+			}
+		},
+		30_000
+	);
+
+	it.skipIf(!hasPostgres)(
+		'answers 503 within seconds when the database accepts connections and closes them',
+		async () => {
+			const database = await createTestDatabase('postgres');
+			databases.push(database);
+			const proxy = await startDatabaseProxy(database.url!);
+			// The app's own client, with its settings: the loop this guards against is the
+			// client's reconnecting at once, for ever, to a listener that closes each connection.
+			const app = await openDatabase({ databaseUrl: proxy.url, migrate: false });
+			try {
+				await app.sql`select 1`;
+				proxy.cut();
+				// The open connection goes with the cut; what follows needs a new one.
+				await new Promise((resolve) => setTimeout(resolve, 300));
+				const started = Date.now();
+				const refused = thrownBy(() => app.sql`select 1`);
+				await Promise.race([refused, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+				expect(Date.now() - started).toBeLessThan(5_000);
+				await expectUnavailable(await refused);
+				proxy.restore();
+				expect(await app.sql`select 1 as one`).toEqual([{ one: 1 }]);
+			} finally {
+				await app.close();
 				await proxy.close();
 			}
 		},

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import postgres from 'postgres';
+import { openDatabaseSocket } from './database-socket.ts';
 import { runMigrations } from './migrate.ts';
 import { startPgliteThread } from './pglite-thread.ts';
 
@@ -46,7 +47,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 function openPostgres(url: string, max: number): Database {
-	const sql = postgres(url, { ...sqlOptions, max, types: { bigint: numericBigint } });
+	const sql = postgres(url, {
+		...sqlOptions,
+		max,
+		types: { bigint: numericBigint },
+		// Not in the client's types, but its documented way to supply the connection's socket.
+		...({ socket: openDatabaseSocket } as object)
+	});
 	return { sql, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
 }
 
