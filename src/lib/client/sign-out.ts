@@ -1,6 +1,6 @@
 import { closeSharedConnection } from './collab/connection.svelte.ts';
 import { clearLocalCopies } from './collab/local-copy.ts';
-import { workspaceTeardown } from './collab/workspace.svelte.ts';
+import { chatStoreTeardown } from './collab/chat-store.svelte.ts';
 
 /** Caches of the service worker that hold the person's pages and API answers. */
 export const PERSONAL_CACHE_PREFIX = 'cf-pages';
@@ -9,11 +9,11 @@ export const PERSONAL_CACHE_PREFIX = 'cf-pages';
  * Sign-out leaves nothing of the person in this browser: the socket closes, every local copy
  * of their documents and their search index are deleted, and the service worker forgets the
  * pages and API answers it kept for offline use. Runs after the app has left the signed-in
- * pages (the workspace has closed its documents and its search index first).
+ * pages (the chat store has closed its documents and its search index first).
  */
 export async function forgetPersonalData(userId: string): Promise<void> {
 	closeSharedConnection();
-	await workspaceTeardown();
+	await chatStoreTeardown();
 	await clearLocalCopies(userId);
 	const worker = navigator.serviceWorker?.controller;
 	if (worker) {

@@ -23,7 +23,8 @@ import {
 	waitFor,
 	type CollabHarness
 } from '../../../../server/collab/testing/collab-harness.ts';
-import { Conversation, type ConversationNotice } from './conversation.svelte.ts';
+import type { ConversationNotice } from './close-recovery.ts';
+import { Conversation } from './conversation.svelte.ts';
 import type { LocalCopyFactory } from './local-copy.ts';
 
 /**

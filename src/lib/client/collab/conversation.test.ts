@@ -10,11 +10,9 @@ import {
 	waitFor,
 	type CollabHarness
 } from '../../../../server/collab/testing/collab-harness.ts';
-import {
-	Conversation,
-	type ConversationNotice,
-	type ConversationRights
-} from './conversation.svelte.ts';
+import type { ConversationNotice } from './close-recovery.ts';
+import type { ConversationRights } from './conversation-access.svelte.ts';
+import { Conversation } from './conversation.svelte.ts';
 import type { LocalCopyFactory } from './local-copy.ts';
 import type { SyncedProvider } from './synced-provider.ts';
 import { relayDocument } from './tab-relay.ts';
@@ -99,9 +97,9 @@ describe('Conversation', () => {
 		return conversation;
 	}
 
-	/** The provider of a conversation's head shard (private: reached for tests only). */
+	/** The provider of a conversation's head shard. */
 	function headProvider(conversation: Conversation): SyncedProvider {
-		return (conversation as unknown as { head: { provider: SyncedProvider } }).head.provider;
+		return conversation.shards.head.provider!;
 	}
 
 	it('delivers messages, replies, edits, deletions and reactions between two people', async () => {
@@ -209,7 +207,7 @@ describe('Conversation', () => {
 		const before = Y.encodeStateVector(other);
 		postMessage(other, alice.user.id, { text: 'second, sent alone' });
 		const gap = Y.encodeStateAsUpdate(other, before);
-		const head = (a as unknown as { head: { provider: SyncedProvider; synced: boolean } }).head;
+		const head = a.shards.head as { provider: SyncedProvider; synced: boolean };
 		let reconnects = 0;
 		const reconnect = head.provider.reconnectDocument.bind(head.provider);
 		head.provider.reconnectDocument = () => {
@@ -234,11 +232,11 @@ describe('Conversation', () => {
 		const lostCopy = new Y.Doc();
 		const ghost = postMessage(lostCopy, alice.user.id, { text: 'Relayed, then lost' });
 		const mine = postMessage(lostCopy, bob.user.id, { text: 'Held up with it' });
-		const head = (b as unknown as { head: { provider: SyncedProvider; doc: Y.Doc } }).head;
+		const head = b.shards.head as { provider: SyncedProvider; doc: Y.Doc };
 		Y.applyUpdate(head.doc, Y.encodeStateAsUpdate(lostCopy), head.provider);
 		await waitFor(() => b.message(ghost.id) !== null, 2_000, 'the ghost in the listing');
 		// The next sync carries both: the server closes it as stale, and Bob's copy is rebuilt.
-		const socket = (b as unknown as { socket: HocuspocusProviderWebsocket }).socket;
+		const socket = b.shards.socket;
 		socket.disconnect();
 		await waitFor(() => socket.status === 'disconnected', 5_000, 'disconnected');
 		void socket.connect();

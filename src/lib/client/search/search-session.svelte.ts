@@ -1,5 +1,5 @@
 import { api } from '$lib/client/api.ts';
-import type { Workspace } from '$lib/client/collab/workspace.svelte.ts';
+import type { ChatStore } from '$lib/client/collab/chat-store.svelte.ts';
 import { isEmptyQuery, parseSearchQuery } from '$lib/shared/search/query.ts';
 import {
 	fromLocal,
@@ -35,10 +35,10 @@ export class SearchSession {
 	/** More local messages matched than are shown. */
 	more = $state(false);
 
-	private readonly workspace: Workspace;
+	private readonly workspace: ChatStore;
 	private run = 0;
 
-	constructor(workspace: Workspace) {
+	constructor(workspace: ChatStore) {
 		this.workspace = workspace;
 	}
 

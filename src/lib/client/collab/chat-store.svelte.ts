@@ -12,7 +12,9 @@ import {
 } from './connection.svelte.ts';
 import { SearchClient } from '$lib/client/search/search-client.ts';
 import type { KnownChannel, KnownPerson } from '$lib/client/search/results.ts';
-import { Conversation, type ConversationNotice } from './conversation.svelte.ts';
+import { channelGroups, channelTitle, channelTitleOf } from './channel-display.ts';
+import type { ConversationNotice } from './close-recovery.ts';
+import { Conversation } from './conversation.svelte.ts';
 import { clearCopiesExcept, indexedDbCopies, localCopyName } from './local-copy.ts';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { presenceDocumentName } from '$lib/shared/chat/presence.ts';
@@ -21,21 +23,23 @@ import type { RefusedItem } from './refusal.ts';
 import { relayDocument } from './tab-relay.ts';
 
 /**
- * Everything chat in one browser tab: the channel list, one Conversation per channel (kept
- * open in the background so that unread counts, presence and typing are live everywhere), the
- * shared connection, presence, and the notices the person must see (refused messages, lost
- * access). Created by the app layout per signed-in person and handed down by context; it opens
- * nothing until `start()` runs in the browser.
+ * The chat data of one browser tab: the channel list, one Conversation per channel (kept open
+ * in the background so that unread counts, presence and typing are live everywhere), the shared
+ * connection, presence, the local search index, the people known by name, and the notices the
+ * person must see (refused messages, lost access). Created by the app layout per signed-in
+ * person and handed down by context; it opens nothing until `start()` runs in the browser.
+ * What the screen shows besides is screen-state.svelte.ts's; how channels are named and
+ * ordered, channel-display.ts's.
  */
 
-export interface WorkspaceUser {
+export interface ChatUser {
 	id: string;
 	name: string;
 	teamId: string | null;
 	orgId: string;
 }
 
-export interface WorkspaceNotice {
+export interface ChatNotice {
 	id: number;
 	kind: 'refused' | 'access-revoked' | 'unauthenticated';
 	channelId: string;
@@ -44,30 +48,15 @@ export interface WorkspaceNotice {
 	items: RefusedItem[];
 }
 
-export interface ChannelGroup {
-	kind: ChannelSummary['kind'];
-	label: string;
-	channels: ChannelSummary[];
-}
-
-const GROUPS: { kind: ChannelSummary['kind']; label: string }[] = [
-	{ kind: 'announcements', label: 'Announcements' },
-	{ kind: 'department', label: 'Departments' },
-	{ kind: 'team', label: 'Teams' },
-	{ kind: 'project', label: 'Projects' },
-	{ kind: 'private', label: 'Private groups' },
-	{ kind: 'dm', label: 'Direct messages' }
-];
-
-/** A person the workspace knows by name (channel members, the directory): search and filters. */
+/** A person the chat store knows by name (channel members, the directory): search and filters. */
 export interface Person extends KnownPerson {
 	title?: string;
 }
 
-/** The last workspace teardown of this tab (sign-out waits for it before deleting copies). */
+/** The last chat store teardown of this tab (sign-out waits for it before deleting copies). */
 let teardown: Promise<void> = Promise.resolve();
 
-export function workspaceTeardown(): Promise<void> {
+export function chatStoreTeardown(): Promise<void> {
 	return teardown;
 }
 
@@ -78,38 +67,14 @@ const OFFLINE_HEADER = 'x-connectflow-offline';
 const MAX_WATCHED = 60;
 const REFRESH_EVERY_MS = 30_000;
 
-/** What a channel is called: its name, or for a direct conversation the other people. */
-export function channelTitle(channel: Pick<ChannelSummary, 'kind' | 'name' | 'partners'>): string {
-	if (channel.kind !== 'dm') return channel.name;
-	const names = channel.partners.map((partner) => partner.name);
-	return names.length > 0 ? names.join(', ') : 'Just you';
-}
-
-/** Channels in sidebar order: by kind, then by title. */
-export function channelGroups(channels: readonly ChannelSummary[]): ChannelGroup[] {
-	return GROUPS.map(({ kind, label }) => ({
-		kind,
-		label,
-		channels: channels
-			.filter((channel) => channel.kind === kind)
-			.sort((a, b) => channelTitle(a).localeCompare(channelTitle(b)))
-	}));
-}
-
-export class Workspace {
-	readonly user: WorkspaceUser;
+export class ChatStore {
+	readonly user: ChatUser;
 	channels = $state.raw<ChannelSummary[]>([]);
-	notices = $state<WorkspaceNotice[]>([]);
-	/** The channel on screen: it reads as read while the person looks at it. */
+	notices = $state<ChatNotice[]>([]);
+	/** The channel on screen: kept open whatever its place in the list. */
 	activeChannelId = $state<string | null>(null);
 	/** Bumped when the person's rights in some channel changed (pages reload their data). */
 	accessVersion = $state(0);
-	/** Bumped to ask the shell to show the navigation (the back button on phones). */
-	navigationRequests = $state(0);
-	/** The message search panel is open. */
-	searchOpen = $state(false);
-	/** A message to bring into view (a search result), picked up by its channel's page. */
-	revealRequest = $state.raw<{ channelId: string; messageId: string } | null>(null);
 	/** The session ended (signed out elsewhere, deactivated): the app must sign in again. */
 	signedOut = $state(false);
 	/** The person is signing out here: closed connections are expected, not news. */
@@ -143,7 +108,7 @@ export class Workspace {
 	private refreshTimer: ReturnType<typeof setInterval> | null = null;
 	private cleanups: (() => void)[] = [];
 
-	constructor(user: WorkspaceUser, channels: ChannelSummary[]) {
+	constructor(user: ChatUser, channels: ChannelSummary[]) {
 		this.user = user;
 		this.channels = channels;
 		this.learnPeople([{ id: user.id, name: user.name }]);
@@ -183,7 +148,7 @@ export class Workspace {
 		return total;
 	}
 
-	/** Whether conversations can be opened: the workspace has started in the browser. */
+	/** Whether conversations can be opened: the store has started in the browser. */
 	get ready(): boolean {
 		return this.connection !== null;
 	}
@@ -398,10 +363,6 @@ export class Workspace {
 		this.notices = this.notices.filter((notice) => notice.id !== noticeId);
 	}
 
-	requestNavigation(): void {
-		this.navigationRequests++;
-	}
-
 	private watchAll(): void {
 		if (!this.started) return;
 		for (const channel of this.ordered.slice(0, MAX_WATCHED)) this.ensure(channel);
@@ -466,13 +427,9 @@ export class Workspace {
 		}
 	}
 
-	private push(notice: Omit<WorkspaceNotice, 'id'>): void {
+	private push(notice: Omit<ChatNotice, 'id'>): void {
 		this.notices = [...this.notices, { ...notice, id: ++this.noticeId }];
 	}
-}
-
-function channelTitleOf(channel: ChannelSummary | null): string {
-	return channel ? channelTitle(channel) : 'a conversation';
 }
 
 /** A channel's end as the conversation takes it (ms), or null. */
@@ -486,14 +443,14 @@ function toSummary(channel: ChannelSummary | ChannelDetail): ChannelSummary {
 	return summary;
 }
 
-const WORKSPACE = Symbol('connectflow-workspace');
+const CHAT_STORE = Symbol('connectflow-chat-store');
 
-export function setWorkspace(workspace: Workspace): Workspace {
-	return setContext(WORKSPACE, workspace);
+export function setChatStore(store: ChatStore): ChatStore {
+	return setContext(CHAT_STORE, store);
 }
 
-export function getWorkspace(): Workspace {
-	const workspace = getContext<Workspace | undefined>(WORKSPACE);
-	if (!workspace) throw new Error('No workspace: render inside the app layout.');
-	return workspace;
+export function getChatStore(): ChatStore {
+	const store = getContext<ChatStore | undefined>(CHAT_STORE);
+	if (!store) throw new Error('No chat store: render inside the app layout.');
+	return store;
 }

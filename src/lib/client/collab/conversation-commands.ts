@@ -1,0 +1,134 @@
+import {
+	deleteMessage,
+	editMessage,
+	getMessage,
+	markRead,
+	MAX_MESSAGE_TEXT_LENGTH,
+	moderateDelete,
+	ownReactions,
+	postMessage,
+	react,
+	unreact,
+	type Mention
+} from '$lib/shared/chat/document-schema.ts';
+import type { ConversationAccess } from './conversation-access.svelte.ts';
+import type { ConversationShards } from './conversation-shards.svelte.ts';
+import type { ConversationView } from './conversation-view.svelte.ts';
+import type { ConversationTyping } from './typing.svelte.ts';
+
+/**
+ * The person's writes to one conversation: post, reply, edit, delete, react, mark as read.
+ * Each goes through the shared document-schema helpers, into the person's own map only (a
+ * moderator's delete into the author's), and only when the person's rights allow it now: a
+ * refused update costs the local copy of that document. The view is recomputed at once, so the
+ * change shows in the same frame.
+ */
+export class ConversationCommands {
+	private readonly user: { id: string; name: string };
+	private readonly shards: ConversationShards;
+	private readonly view: ConversationView;
+	private readonly access: ConversationAccess;
+	private readonly typing: ConversationTyping;
+
+	constructor(parts: {
+		user: { id: string; name: string };
+		shards: ConversationShards;
+		view: ConversationView;
+		access: ConversationAccess;
+		typing: ConversationTyping;
+	}) {
+		this.user = parts.user;
+		this.shards = parts.shards;
+		this.view = parts.view;
+		this.access = parts.access;
+		this.typing = parts.typing;
+	}
+
+	/** Posts a message (or a thread reply); returns its id. */
+	send(text: string, options: { threadId?: string | null; mentions?: Mention[] } = {}): string {
+		const body = text.trim();
+		if (!this.access.canPost()) throw new Error('You cannot post in this conversation.');
+		if (body.length === 0) throw new Error('A message needs some text.');
+		if (body.length > MAX_MESSAGE_TEXT_LENGTH) {
+			throw new Error(`A message has at most ${MAX_MESSAGE_TEXT_LENGTH} characters.`);
+		}
+		const head = this.shards.writableHead();
+		const value = postMessage(head.doc, this.user.id, {
+			text: body,
+			threadId: options.threadId ?? null,
+			mentions: options.mentions ?? []
+		});
+		this.typing.set(false);
+		this.view.flushNow();
+		this.markRead();
+		return value.id;
+	}
+
+	reply(threadId: string, text: string, mentions: Mention[] = []): string {
+		return this.send(text, { threadId, mentions });
+	}
+
+	edit(messageId: string, text: string, mentions?: Mention[]): void {
+		const body = text.trim();
+		if (!this.access.canPost()) throw new Error('You cannot edit messages here.');
+		if (body.length === 0) throw new Error('A message needs some text.');
+		if (body.length > MAX_MESSAGE_TEXT_LENGTH) {
+			throw new Error(`A message has at most ${MAX_MESSAGE_TEXT_LENGTH} characters.`);
+		}
+		const shard = this.shards.shardOf(messageId);
+		const current = shard ? getMessage(shard.doc, this.user.id, messageId) : null;
+		if (!shard || !current || current.deleted) throw new Error('That message cannot be edited.');
+		if (current.text === body) return;
+		editMessage(shard.doc, this.user.id, messageId, { text: body, mentions });
+		this.view.flushNow();
+	}
+
+	/** Deletes one's own message, or (for moderators) someone else's. */
+	delete(messageId: string): void {
+		const message = this.view.message(messageId);
+		const shard = this.shards.shardOf(messageId);
+		if (!message || !shard || message.deleted) return;
+		if (message.authorId === this.user.id) {
+			if (!this.access.canPost()) throw new Error('You cannot delete messages here.');
+			deleteMessage(shard.doc, this.user.id, messageId);
+		} else {
+			if (!this.access.canModerate()) {
+				throw new Error('Only moderators delete other people’s messages.');
+			}
+			moderateDelete(shard.doc, message.authorId, messageId);
+		}
+		this.view.flushNow();
+	}
+
+	/** Adds or removes one's own reaction. */
+	toggleReaction(messageId: string, emoji: string): void {
+		if (!this.access.canReact()) throw new Error('You cannot react in this conversation.');
+		const shard = this.shards.shardOf(messageId);
+		if (!shard) return;
+		if (ownReactions(shard.doc, this.user.id, messageId).includes(emoji)) {
+			unreact(shard.doc, this.user.id, messageId, emoji);
+		} else {
+			react(shard.doc, this.user.id, messageId, emoji);
+		}
+		this.view.flushNow();
+	}
+
+	/**
+	 * Marks everything loaded as read (the last message). Writes only when the mark moves
+	 * forward, so calling it often costs nothing.
+	 */
+	markRead(): void {
+		if (!this.access.canReact() || this.shards.status !== 'ready') return;
+		this.view.flushNow();
+		const messages = this.view.messages;
+		const last = messages.findLast((m) => m.acceptedAt !== null) ?? messages.at(-1);
+		if (!last) return;
+		const position = this.view.position(last.id);
+		if (this.view.readPosition(this.user.id) >= position) return;
+		const shard = this.shards.shardOf(last.id);
+		if (!shard) return;
+		// The server counts unread messages by acceptance time: never mark before it.
+		markRead(shard.doc, this.user.id, last.id, Math.max(Date.now(), last.acceptedAt ?? 0));
+		this.view.flushNow();
+	}
+}
