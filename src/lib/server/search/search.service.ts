@@ -7,7 +7,7 @@ import {
 	type SearchQuery
 } from '../../shared/search/query.ts';
 import type { ChannelService } from '../channels/channel.service.ts';
-import type { SearchHit, SearchResult } from './search.schema.ts';
+import type { SearchHit, SearchRequest, SearchResult } from '../../shared/api/search.schema.ts';
 
 /**
  * Server search over the relational record of messages: full text with prefix matching, folded
@@ -25,7 +25,7 @@ export class SearchService {
 
 	async search(
 		actor: Actor,
-		input: { q: string; limit: number; cursor?: string }
+		input: SearchRequest
 	): Promise<SearchResult> {
 		const query = parseSearchQuery(input.q);
 		if (isEmptyQuery(query)) return { hits: [], problems: query.problems, nextCursor: null };

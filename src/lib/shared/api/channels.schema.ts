@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { channelKinds } from '../../shared/policy.ts';
-import { singleLineText } from '../../shared/text.ts';
+import { channelKinds } from '../policy.ts';
+import { singleLineText } from '../text.ts';
 
 const channelName = singleLineText().trim().min(1, 'Enter a name.').max(80);
 const topic = singleLineText().trim().max(250);
@@ -80,3 +80,7 @@ export const channelDetailSchema = channelSummarySchema.extend({
 export type ChannelSummary = z.infer<typeof channelSummarySchema>;
 export type ChannelDetail = z.infer<typeof channelDetailSchema>;
 export type ChannelMember = z.infer<typeof channelMemberSchema>;
+export type CreateChannelInput = z.output<typeof createChannelSchema>;
+export type UpdateChannelInput = z.output<typeof updateChannelSchema>;
+export type AddMembersInput = z.output<typeof addMembersSchema>;
+export type OpenDmInput = z.output<typeof openDmSchema>;

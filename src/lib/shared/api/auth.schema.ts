@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { roles, userStatuses } from '../../shared/roles.ts';
-import { singleLineText } from '../../shared/text.ts';
+import { roles, userStatuses } from '../roles.ts';
+import { singleLineText } from '../text.ts';
 
 export const emailSchema = singleLineText()
 	.trim()
@@ -51,6 +51,9 @@ export const sessionUserSchema = z.object({
 	teamId: z.uuid().nullable()
 });
 export type SessionUser = z.infer<typeof sessionUserSchema>;
+
+/** The answer of every operation that signs someone in. */
+export const signedInSchema = z.object({ user: sessionUserSchema });
 
 export const sessionInfoSchema = z.object({
 	id: z.string(),

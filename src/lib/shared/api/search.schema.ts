@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { singleLineText } from '../../shared/text.ts';
+import { singleLineText } from '../text.ts';
 
 export const searchRequestSchema = z.object({
 	q: singleLineText().max(500).default(''),
@@ -30,3 +30,4 @@ export const searchResultSchema = z.object({
 
 export type SearchHit = z.infer<typeof searchHitSchema>;
 export type SearchResult = z.infer<typeof searchResultSchema>;
+export type SearchRequest = z.output<typeof searchRequestSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { roles, userStatuses } from '../../shared/roles.ts';
-import { singleLineText } from '../../shared/text.ts';
+import { roles, userStatuses } from '../roles.ts';
+import { singleLineText } from '../text.ts';
 
 export const unitNameSchema = singleLineText().trim().min(1, 'Enter a name.').max(80);
 
@@ -116,3 +116,11 @@ export type Person = z.infer<typeof personSchema>;
 export type OrgChart = z.infer<typeof orgChartSchema>;
 export type JoinCode = z.infer<typeof joinCodeSchema>;
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
+export type CreateDepartmentInput = z.output<typeof createDepartmentSchema>;
+export type UpdateDepartmentInput = z.output<typeof updateDepartmentSchema>;
+export type CreateTeamInput = z.output<typeof createTeamSchema>;
+export type UpdateTeamInput = z.output<typeof updateTeamSchema>;
+export type UpdateJoinCodeInput = z.output<typeof updateJoinCodeSchema>;
+export type AssignPersonInput = z.output<typeof assignPersonSchema>;
+export type DirectoryQuery = z.output<typeof directoryQuerySchema>;
+export type AuditQuery = z.output<typeof auditQuerySchema>;
