@@ -17,9 +17,8 @@ export const updateChannel = handle(channels.updateChannel, ({ ctx, user, params
 	ctx.channels.update(user, params.id, body)
 );
 
-export const addChannelMembers = handle(
-	channels.addChannelMembers,
-	({ ctx, user, params, body }) => ctx.channels.addMembers(user, params.id, body)
+export const addChannelMembers = handle(channels.addChannelMembers, ({ ctx, user, params, body }) =>
+	ctx.channels.addMembers(user, params.id, body)
 );
 
 export const removeChannelMember = handle(

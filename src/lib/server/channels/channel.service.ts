@@ -111,10 +111,7 @@ export class ChannelService {
 		};
 	}
 
-	async create(
-		actor: Actor,
-		input: CreateChannelInput
-	): Promise<ChannelDetail> {
+	async create(actor: Actor, input: CreateChannelInput): Promise<ChannelDetail> {
 		const allowed =
 			input.kind === 'project'
 				? channelPolicy.createProjectRoom(actor)
@@ -180,11 +177,7 @@ export class ChannelService {
 		return this.detail(actor, channel.id);
 	}
 
-	async update(
-		actor: Actor,
-		channelId: string,
-		input: UpdateChannelInput
-	): Promise<ChannelDetail> {
+	async update(actor: Actor, channelId: string, input: UpdateChannelInput): Promise<ChannelDetail> {
 		const { channel, access } = await this.access(actor, channelId);
 		if (!access.manage) throw forbidden('You may not change this channel’s settings.');
 		if (

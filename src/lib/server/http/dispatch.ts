@@ -56,33 +56,49 @@ function match(route: Route, segments: string[]): Record<string, string> | null 
 	return params;
 }
 
-/**
- * Answers an API request: the operation whose path and method match; a known path with another
- * method is BAD_REQUEST (with `Allow`), an unknown path NOT_FOUND, both in the API's JSON error
- * format. HEAD is answered as GET (Node sends no body).
- */
-export function dispatch(event: RequestEvent): Promise<Response> | Response {
-	const { method } = event.request;
+/** What a request's method and path name: an operation, only other methods, or nothing. */
+export type Resolution =
+	| { kind: 'operation'; operation: Operation; params: Record<string, string> }
+	| { kind: 'other-methods'; allowed: string[] }
+	| { kind: 'none' };
+
+/** HEAD is answered as GET (Node sends no body). */
+export function resolveRoute(method: string, pathname: string): Resolution {
 	const wanted = method === 'HEAD' ? 'GET' : method;
-	const segments = segmentsOf(event.url.pathname) ?? [];
-	const found = routes
-		.map((route) => ({ route, params: match(route, segments) }))
-		.filter((candidate): candidate is { route: Route; params: Record<string, string> } =>
-			Boolean(candidate.params)
-		);
+	const segments = segmentsOf(pathname) ?? [];
+	const found = routes.flatMap((route) => {
+		const params = match(route, segments);
+		return params ? [{ route, params }] : [];
+	});
 	const chosen = found
 		.filter(({ route }) => route.operation.contract.method === wanted)
 		.sort((a, b) => b.route.literals - a.route.literals)[0];
-	if (chosen) return chosen.route.operation.respond(event, chosen.params);
-	if (found.length > 0) {
-		const allowed = [...new Set(found.map(({ route }) => route.operation.contract.method))];
+	if (chosen)
+		return { kind: 'operation', operation: chosen.route.operation, params: chosen.params };
+	if (found.length === 0) return { kind: 'none' };
+	const allowed = [...new Set(found.map(({ route }) => route.operation.contract.method))];
+	return { kind: 'other-methods', allowed };
+}
+
+/**
+ * Answers an API request: the operation whose path and method match; a known path with another
+ * method is BAD_REQUEST (with `Allow`), an unknown path NOT_FOUND, both in the API's JSON error
+ * format, as SvelteKit's route folders answered before (its 405 turned into BAD_REQUEST by
+ * `handleApiErrors` in hooks.server.ts).
+ */
+export function dispatch(event: RequestEvent): Promise<Response> | Response {
+	const { method } = event.request;
+	const { pathname } = event.url;
+	const resolution = resolveRoute(method, pathname);
+	if (resolution.kind === 'operation') {
+		return resolution.operation.respond(event, resolution.params);
+	}
+	if (resolution.kind === 'other-methods') {
 		return errorResponse(
-			new AppError('BAD_REQUEST', `${method} is not supported on ${event.url.pathname}.`, {
-				headers: { allow: allowed.join(', ') }
+			new AppError('BAD_REQUEST', `${method} is not supported on ${pathname}.`, {
+				headers: { allow: resolution.allowed.join(', ') }
 			})
 		);
 	}
-	return errorResponse(
-		new AppError('NOT_FOUND', `No API operation ${method} ${event.url.pathname}.`)
-	);
+	return errorResponse(new AppError('NOT_FOUND', `No API operation ${method} ${pathname}.`));
 }

@@ -46,7 +46,11 @@ export function handle<C extends ApiContract>(contract: C, run: OperationStep<C>
 					? parse(contract.query, Object.fromEntries(event.url.searchParams), 'query')
 					: undefined;
 				const body = contract.body
-					? parse(contract.body, await readJson(event.request, ctx.config.API_BODY_LIMIT_KB), 'body')
+					? parse(
+							contract.body,
+							await readJson(event.request, ctx.config.API_BODY_LIMIT_KB),
+							'body'
+						)
 					: undefined;
 				const result = await run({ ctx, event, user, body, query, params } as OperationInput<C>);
 				if (result instanceof Response) return result;

@@ -149,11 +149,7 @@ export class OrgService {
 		});
 	}
 
-	async updateTeam(
-		actor: Actor,
-		id: string,
-		input: UpdateTeamInput
-	): Promise<Team> {
+	async updateTeam(actor: Actor, id: string, input: UpdateTeamInput): Promise<Team> {
 		const before = await this.requireTeam(actor, id);
 		if (input.name !== undefined && !policy.renameTeam(actor, before)) {
 			throw forbidden('You may not rename this team.');
@@ -209,10 +205,7 @@ export class OrgService {
 		return this.changeJoinCode(actor, { joinCode: generateJoinCode() }, 'join_code.rotate');
 	}
 
-	async updateJoinCode(
-		actor: Actor,
-		input: UpdateJoinCodeInput
-	): Promise<JoinCode> {
+	async updateJoinCode(actor: Actor, input: UpdateJoinCodeInput): Promise<JoinCode> {
 		return this.changeJoinCode(
 			actor,
 			{ joinCodeEnabled: input.enabled, requireApproval: input.requireApproval },

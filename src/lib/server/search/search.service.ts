@@ -23,10 +23,7 @@ export class SearchService {
 		this.channels = deps.channels;
 	}
 
-	async search(
-		actor: Actor,
-		input: SearchRequest
-	): Promise<SearchResult> {
+	async search(actor: Actor, input: SearchRequest): Promise<SearchResult> {
 		const query = parseSearchQuery(input.q);
 		if (isEmptyQuery(query)) return { hits: [], problems: query.problems, nextCursor: null };
 		const readable = (await this.channels.list(actor)).filter((channel) =>

@@ -5,6 +5,7 @@ import { singleLineText } from '../text.ts';
 export const emailSchema = singleLineText()
 	.trim()
 	.toLowerCase()
+	.min(1, 'Enter your email address.')
 	.max(254)
 	.pipe(z.email({ message: 'Enter a valid email address.' }));
 
@@ -23,7 +24,11 @@ export const signInSchema = z.object({
 });
 
 export const registerSchema = z.object({
-	joinCode: singleLineText().trim().toUpperCase().min(4).max(32),
+	joinCode: singleLineText()
+		.trim()
+		.toUpperCase()
+		.min(4, 'Enter the join code you were given.')
+		.max(32),
 	name: personNameSchema,
 	email: emailSchema,
 	password: passwordSchema,

@@ -2,17 +2,23 @@ import { z } from 'zod';
 import { roles, userStatuses } from '../roles.ts';
 import { singleLineText } from '../text.ts';
 
-export const unitNameSchema = singleLineText().trim().min(1, 'Enter a name.').max(80);
+/** A department's or team's name; `empty` says which one is missing. */
+const unitName = (empty: string) => singleLineText().trim().min(1, empty).max(80);
+export const departmentNameSchema = unitName('Enter a name for the department.');
+export const teamNameSchema = unitName('Enter a name for the team.');
 
-export const createDepartmentSchema = z.object({ name: unitNameSchema });
+export const createDepartmentSchema = z.object({ name: departmentNameSchema });
 export const updateDepartmentSchema = z
-	.object({ name: unitNameSchema.optional(), archived: z.boolean().optional() })
+	.object({ name: departmentNameSchema.optional(), archived: z.boolean().optional() })
 	.refine((value) => Object.keys(value).length > 0, 'Nothing to change.');
 
-export const createTeamSchema = z.object({ name: unitNameSchema, departmentId: z.uuid() });
+export const createTeamSchema = z.object({
+	name: teamNameSchema,
+	departmentId: z.uuid('Choose a department.')
+});
 export const updateTeamSchema = z
 	.object({
-		name: unitNameSchema.optional(),
+		name: teamNameSchema.optional(),
 		departmentId: z.uuid().optional(),
 		archived: z.boolean().optional()
 	})
