@@ -32,6 +32,38 @@ export default ts.config(
 		}
 	},
 	{
+		// Browser and shared code never import server code, not even its types: what both sides
+		// need lives in src/lib/shared (the API contract in src/lib/shared/api). Server code is
+		// src/lib/server, server/, hooks.server.ts and the +server/+page.server/+layout.server
+		// files. Tests run in Node and may drive the real server, so they are not held to it.
+		files: [
+			'src/lib/client/**',
+			'src/lib/components/**',
+			'src/lib/shared/**',
+			'src/routes/**/*.svelte',
+			'src/routes/**/+page.ts',
+			'src/routes/**/+layout.ts'
+		],
+		ignores: ['**/*.test.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['$lib/server', '$lib/server/*'],
+							message: 'Browser and shared code do not import server code; use $lib/shared.'
+						},
+						{
+							regex: '^(\\.\\.?/)+(.*/)?(lib/)?server(/|$)',
+							message: 'Browser and shared code do not import server code; use $lib/shared.'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
 		languageOptions: {
 			parserOptions: {

@@ -1,4 +1,4 @@
-import type { SessionUser, SessionInfo } from '$lib/server/auth/auth.schema.ts';
+import type { SessionUser, SessionInfo } from '$lib/shared/api/auth.schema.ts';
 import type { Logger } from '$lib/server/logging/logger.ts';
 
 declare global {

@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import type { AppContext } from '../../src/lib/server/app-context.ts';
-import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
+import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
 import { DocumentRepository } from '../../src/lib/server/documents/document.repository.ts';
 import { MessageRepository } from '../../src/lib/server/messages/message.repository.ts';
-import type { ChannelSummary } from '../../src/lib/server/channels/channel.schema.ts';
+import type { ChannelSummary } from '../../src/lib/shared/api/channels.schema.ts';
 import {
 	documentName,
 	editMessage,

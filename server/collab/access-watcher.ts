@@ -3,7 +3,7 @@ import type { AppContext } from '../../src/lib/server/app-context.ts';
 import { isAppError } from '../../src/lib/server/errors.ts';
 import { closeCodes, type ChannelContext, type CollabContext } from './context.ts';
 import { resolveConversation, type ResolvedConversation } from './conversations.ts';
-import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
+import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
 
 /** setTimeout's longest delay (about 24.8 days): a later end is waited for in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -3,7 +3,7 @@ import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
 import type { AppContext } from '../../src/lib/server/app-context.ts';
 import { isAppError, isDatabaseUnavailable } from '../../src/lib/server/errors.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/session-token.ts';
-import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
+import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
 import { logger } from '../../src/lib/server/logging/logger.ts';
 import { parseDocumentName } from '../../src/lib/shared/chat/document-schema.ts';
 import { parsePresenceDocumentName } from '../../src/lib/shared/chat/presence.ts';

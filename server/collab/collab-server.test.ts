@@ -12,7 +12,7 @@ import {
 	userRoot
 } from '../../src/lib/shared/chat/document-schema.ts';
 import { availableDatabaseKinds } from '../../src/lib/server/testing/test-database.ts';
-import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
+import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
 import {
 	startCollabHarness,
 	waitFor,

@@ -1,5 +1,5 @@
 import type { Logger } from '../../src/lib/server/logging/logger.ts';
-import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
+import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
 import type { DocumentKind } from '../../src/lib/shared/chat/document-name.ts';
 import type { ChannelAccess, ChannelKind } from '../../src/lib/shared/policy.ts';
 

@@ -11,7 +11,7 @@ import {
 } from '../../src/lib/server/documents/document.repository.ts';
 import { presenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
 import { availableDatabaseKinds } from '../../src/lib/server/testing/test-database.ts';
-import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
+import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
 import {
 	connectClient,
 	startCollabHarness,

@@ -8,7 +8,7 @@ import {
 } from '../../src/lib/shared/chat/document-schema.ts';
 import { applyStored } from '../../src/lib/server/documents/document.repository.ts';
 import { availableDatabaseKinds } from '../../src/lib/server/testing/test-database.ts';
-import type { SessionUser } from '../../src/lib/server/auth/auth.schema.ts';
+import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
 import {
 	connectClient,
 	startCollabHarness,

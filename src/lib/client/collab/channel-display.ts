@@ -1,4 +1,4 @@
-import type { ChannelSummary } from '$lib/server/channels/channel.schema.ts';
+import type { ChannelSummary } from '$lib/shared/api/channels.schema.ts';
 
 /** How channels are named and ordered on screen (sidebar, switcher, search labels, notices). */
 

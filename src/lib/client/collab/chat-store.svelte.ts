@@ -2,8 +2,9 @@
    snapshots that are assigned whole to $state.raw fields; per-entry reactivity would only cost. */
 import { getContext, setContext } from 'svelte';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import { api } from '$lib/client/api.ts';
-import type { ChannelDetail, ChannelSummary } from '$lib/server/channels/channel.schema.ts';
+import { call, callWithHeaders } from '$lib/client/api.ts';
+import * as channelsApi from '$lib/shared/api/channels.ts';
+import type { ChannelDetail, ChannelSummary } from '$lib/shared/api/channels.schema.ts';
 import {
 	closeSharedConnection,
 	sharedConnection,
@@ -327,11 +328,10 @@ export class ChatStore {
 
 	async refresh(): Promise<void> {
 		try {
-			const response = await fetch('/api/channels', { headers: { accept: 'application/json' } });
-			if (!response.ok) return;
-			const { channels } = (await response.json()) as { channels: ChannelSummary[] };
+			const { value, headers } = await callWithHeaders(channelsApi.listChannels);
+			const { channels } = value;
 			// An answer the service worker kept (offline) is no news about access.
-			const fresh = response.headers.get(OFFLINE_HEADER) === null;
+			const fresh = headers.get(OFFLINE_HEADER) === null;
 			this.setChannels(channels, fresh);
 		} catch {
 			// Offline or signed out: the list stays as it was.
@@ -346,14 +346,14 @@ export class ChatStore {
 		startsAt?: string;
 		endsAt?: string;
 	}): Promise<ChannelDetail> {
-		const detail = await api<ChannelDetail>('POST', '/api/channels', input);
+		const detail = await call(channelsApi.createChannel, { body: input });
 		this.upsert(detail);
 		this.ensure(detail);
 		return detail;
 	}
 
 	async openDm(memberIds: string[]): Promise<ChannelDetail> {
-		const detail = await api<ChannelDetail>('POST', '/api/dms', { memberIds });
+		const detail = await call(channelsApi.openDm, { body: { memberIds } });
 		this.upsert(detail);
 		this.ensure(detail);
 		return detail;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as Y from 'yjs';
-import type { ChannelSummary } from '$lib/server/channels/channel.schema.ts';
+import type { ChannelSummary } from '$lib/shared/api/channels.schema.ts';
 import { openDatabase } from '$lib/server/db/database.ts';
 import {
 	startDatabaseProxy,

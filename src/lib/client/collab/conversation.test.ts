@@ -3,8 +3,8 @@ import WebSocket from 'ws';
 import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 import { documentName, postMessage, userRoot } from '$lib/shared/chat/document-schema.ts';
-import type { ChannelSummary } from '$lib/server/channels/channel.schema.ts';
-import type { SessionUser } from '$lib/server/auth/auth.schema.ts';
+import type { ChannelSummary } from '$lib/shared/api/channels.schema.ts';
+import type { SessionUser } from '$lib/shared/api/auth.schema.ts';
 import {
 	startCollabHarness,
 	waitFor,

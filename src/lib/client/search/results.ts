@@ -1,5 +1,6 @@
 import { foldText, wordsOf, type SearchQuery } from '../../shared/search/query.ts';
 import type { IndexedMessage, LocalHit } from './local-index.ts';
+import type { SearchHit } from '../../shared/api/search.schema.ts';
 
 /**
  * Between the local index and the screen: the query's people and channels resolved the way
@@ -19,20 +20,8 @@ export interface KnownChannel {
 	kind: string;
 }
 
-/** A hit of the server's `/api/search`. */
-export interface ServerHit {
-	id: string;
-	channelId: string;
-	channelName: string;
-	channelKind: string;
-	shard: number;
-	authorId: string;
-	authorName: string;
-	threadId: string | null;
-	text: string;
-	acceptedAt: string;
-	editedAt: string | null;
-}
+/** A hit of the server's `/api/search` (its contract's type). */
+export type ServerHit = SearchHit;
 
 export interface SearchItem extends Pick<
 	IndexedMessage,

@@ -1,4 +1,5 @@
-import { api } from '$lib/client/api.ts';
+import { call } from '$lib/client/api.ts';
+import * as searchApi from '$lib/shared/api/search.ts';
 import type { ChatStore } from '$lib/client/collab/chat-store.svelte.ts';
 import { isEmptyQuery, parseSearchQuery } from '$lib/shared/search/query.ts';
 import {
@@ -7,8 +8,7 @@ import {
 	readableChannels,
 	resolveAuthors,
 	resolveChannels,
-	type SearchItem,
-	type ServerHit
+	type SearchItem
 } from './results.ts';
 
 /**
@@ -82,10 +82,7 @@ export class SearchSession {
 		if (run !== this.run) return;
 		this.server = 'loading';
 		try {
-			const result = await api<{ hits: ServerHit[]; problems: string[] }>(
-				'GET',
-				`/api/search?q=${encodeURIComponent(text)}&limit=${SERVER_LIMIT}`
-			);
+			const result = await call(searchApi.search, { query: { q: text, limit: SERVER_LIMIT } });
 			if (run !== this.run) return;
 			this.items = mergeResults(localItems, result.hits, query.terms);
 			this.server = 'done';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditEntry } from '$lib/server/org/org.schema.ts';
+import type { AuditEntry } from '$lib/shared/api/org.schema.ts';
 import {
 	actionLabel,
 	actionTone,

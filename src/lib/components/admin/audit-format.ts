@@ -1,5 +1,5 @@
 /** Turns raw audit entries into words: a human action label, the target, and what changed. */
-import type { AuditEntry } from '$lib/server/org/org.schema.ts';
+import type { AuditEntry } from '$lib/shared/api/org.schema.ts';
 import { roleLabels, type Role } from '$lib/shared/roles.ts';
 
 export interface AuditNames {

@@ -2,7 +2,7 @@
  * The admin pages ask the shared policy what the signed-in person may do, only to hide or
  * disable what the server would refuse anyway.
  */
-import type { Department, Person, Team } from '$lib/server/org/org.schema.ts';
+import type { Department, Person, Team } from '$lib/shared/api/org.schema.ts';
 import { policy, type Actor, type Placement } from '$lib/shared/policy.ts';
 import { roles, type Role } from '$lib/shared/roles.ts';
 

@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import { ApiError } from '$lib/client/api.ts';
+import { fieldIssues } from '$lib/shared/api/contract.ts';
 
 export interface Issue {
 	path: string;
@@ -93,6 +95,21 @@ export class FormState<Field extends string = string> {
 
 	clearField(field: Field): void {
 		if (this.fieldErrors[field]) this.setField(field, null);
+	}
+
+	/**
+	 * Checks what the form will send with the operation's own schema, the check the server
+	 * makes, so no rule is written twice: each field shows its first issue, an issue of no
+	 * field becomes the form's message. True when there is nothing to show.
+	 */
+	validate(schema: z.ZodType, value: unknown): boolean {
+		const issues = fieldIssues(schema, value);
+		for (const [path, message] of Object.entries(issues)) {
+			const field = this.fields.find((name) => name === path);
+			if (field) this.setField(field, message);
+			else this.message ??= message;
+		}
+		return Object.keys(issues).length === 0;
 	}
 
 	/**

@@ -2,7 +2,7 @@
  * Turns the org chart data into boxes with sizes and the positions of every person inside them,
  * then lays them out. Pure, so the drawing is fully determined here and tested without a DOM.
  */
-import type { OrgChart, Person } from '$lib/server/org/org.schema.ts';
+import type { OrgChart, Person } from '$lib/shared/api/org.schema.ts';
 import { layoutTree, type LayoutOptions, type TreeInput, type TreeLayout } from './layout.ts';
 
 export type ChartMode = 'tree' | 'outline';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OrgChart, Person } from '$lib/server/org/org.schema.ts';
+import type { OrgChart, Person } from '$lib/shared/api/org.schema.ts';
 import { layoutTree, roundedPath, type PlacedNode, type TreeInput } from './layout.ts';
 import { chartLayout, chartTree, composeBox, fitText, initials } from './chart-model.ts';
 import { fitView, revealRect, zoomAt, MAX_SCALE, MIN_SCALE } from './viewport.ts';

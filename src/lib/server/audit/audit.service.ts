@@ -1,6 +1,6 @@
 import { forbidden } from '../errors.ts';
 import { policy, type Actor } from '../../shared/policy.ts';
-import type { AuditEntry } from '../org/org.schema.ts';
+import type { AuditEntry, AuditQuery } from '../../shared/api/org.schema.ts';
 import type { AuditRepository } from './audit.repository.ts';
 
 export class AuditService {
@@ -9,7 +9,7 @@ export class AuditService {
 		this.audit = audit;
 	}
 
-	async list(actor: Actor, query: { limit: number; before?: number }): Promise<AuditEntry[]> {
+	async list(actor: Actor, query: AuditQuery): Promise<AuditEntry[]> {
 		if (!policy.viewAuditLog(actor, { id: actor.orgId })) throw forbidden();
 		const rows = await this.audit.list(actor.orgId, { limit: query.limit, beforeId: query.before });
 		return rows.map((row) => ({

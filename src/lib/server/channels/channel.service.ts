@@ -11,7 +11,15 @@ import {
 	type ChannelRef
 } from '../../shared/policy.ts';
 import type { ChannelRepository, ChannelRow, MemberRow } from './channel.repository.ts';
-import type { ChannelDetail, ChannelMember, ChannelSummary } from './channel.schema.ts';
+import type {
+	AddMembersInput,
+	ChannelDetail,
+	ChannelMember,
+	ChannelSummary,
+	CreateChannelInput,
+	OpenDmInput,
+	UpdateChannelInput
+} from '../../shared/api/channels.schema.ts';
 
 export function toChannelRef(row: ChannelRow): ChannelRef {
 	return {
@@ -103,17 +111,7 @@ export class ChannelService {
 		};
 	}
 
-	async create(
-		actor: Actor,
-		input: {
-			kind: 'project' | 'private';
-			name: string;
-			topic: string;
-			memberIds: string[];
-			startsAt?: string;
-			endsAt?: string;
-		}
-	): Promise<ChannelDetail> {
+	async create(actor: Actor, input: CreateChannelInput): Promise<ChannelDetail> {
 		const allowed =
 			input.kind === 'project'
 				? channelPolicy.createProjectRoom(actor)
@@ -154,7 +152,7 @@ export class ChannelService {
 	}
 
 	/** Starting a conversation with the same people again reopens the existing one. */
-	async openDm(actor: Actor, input: { memberIds: string[] }): Promise<ChannelDetail> {
+	async openDm(actor: Actor, input: OpenDmInput): Promise<ChannelDetail> {
 		if (!channelPolicy.startDirectMessage(actor)) throw forbidden();
 		const memberIds = await this.requireColleagues(actor, [
 			...new Set([actor.id, ...input.memberIds])
@@ -179,11 +177,7 @@ export class ChannelService {
 		return this.detail(actor, channel.id);
 	}
 
-	async update(
-		actor: Actor,
-		channelId: string,
-		input: { name?: string; topic?: string; postPolicy?: 'members' | 'moderators' }
-	): Promise<ChannelDetail> {
+	async update(actor: Actor, channelId: string, input: UpdateChannelInput): Promise<ChannelDetail> {
 		const { channel, access } = await this.access(actor, channelId);
 		if (!access.manage) throw forbidden('You may not change this channel’s settings.');
 		if (
@@ -207,7 +201,7 @@ export class ChannelService {
 	async addMembers(
 		actor: Actor,
 		channelId: string,
-		input: { userIds: string[] }
+		input: AddMembersInput
 	): Promise<ChannelDetail> {
 		const { channel, access } = await this.requireInvitationChannel(actor, channelId);
 		if (!access.manage) throw forbidden('You may not add members to this channel.');

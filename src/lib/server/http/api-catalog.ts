@@ -3,13 +3,18 @@ import * as org from '../org/org.endpoints.ts';
 import * as people from '../people/people.endpoints.ts';
 import * as channels from '../channels/channel.endpoints.ts';
 import * as search from '../search/search.endpoints.ts';
-import type { Endpoint } from './endpoint.ts';
+import type { apiContracts, OperationName } from '../../shared/api/catalog.ts';
+import type { Operation } from './endpoint.ts';
 
-/** Every HTTP API operation; the OpenAPI document is generated from this list. */
-export const apiCatalog: Endpoint[] = [
-	...Object.values(auth),
-	...Object.values(org),
-	...Object.values(people),
-	...Object.values(channels),
-	...Object.values(search)
-] as Endpoint[];
+/**
+ * The server side of every operation of the shared catalogue, under the same name: the type
+ * makes a missing one a compile error, and `api-catalog.test.ts` checks that each answers its
+ * own contract and that nothing answers a contract the catalogue does not have.
+ */
+export const apiOperations: { [K in OperationName]: Operation<(typeof apiContracts)[K]> } = {
+	...auth,
+	...org,
+	...people,
+	...channels,
+	...search
+};

@@ -19,8 +19,8 @@ import {
 	wrongTypes,
 	type Place
 } from '../testing/generated-input.ts';
-import { apiCatalog } from './api-catalog.ts';
-import type { Endpoint } from './endpoint.ts';
+import { apiContracts } from '../../shared/api/catalog.ts';
+import type { ApiContract as Endpoint } from '../../shared/api/contract.ts';
 import { startDevServer, type DevServer } from '../testing/dev-server.ts';
 
 /**
@@ -30,6 +30,7 @@ import { startDevServer, type DevServer } from '../testing/dev-server.ts';
  * aside). Requests go over real HTTP through SvelteKit (router, hooks, endpoints) as Vite's dev
  * server runs it in this process, against the test's own database.
  */
+const apiCatalog: Endpoint[] = Object.values(apiContracts);
 const SEED = 20_261_212;
 const ANONYMOUS_SAMPLE = 0.1;
 /**

@@ -1,88 +1,66 @@
-import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
-import { z } from 'zod';
+import type { RequestEvent } from '@sveltejs/kit';
+import type { z } from 'zod';
 import { appContext, type AppContext } from '../app-context.ts';
 import { AppError, errorResponse, unauthenticated } from '../errors.ts';
-import type { SessionUser } from '../auth/auth.schema.ts';
+import type { SessionUser } from '../../shared/api/auth.schema.ts';
+import type { ApiContract, Parsed } from '../../shared/api/contract.ts';
 import { isInvalidTextIssue } from '../../shared/text.ts';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-type Schema = z.ZodType;
-type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
-
-export interface EndpointInput<B, Q, P, A extends boolean> {
+/** What an operation's step receives: the validated request and who sent it. */
+export interface OperationInput<C extends ApiContract> {
 	ctx: AppContext;
 	event: RequestEvent;
-	user: A extends true ? SessionUser : SessionUser | null;
-	body: B;
-	query: Q;
-	params: P;
+	user: C['requiresUser'] extends true ? SessionUser : SessionUser | null;
+	params: Parsed<C, 'params'>;
+	query: Parsed<C, 'query'>;
+	body: Parsed<C, 'body'>;
+}
+
+/** The step that hands the validated input to a domain service; its answer is the response. */
+export type OperationStep<C extends ApiContract> = (
+	input: OperationInput<C>
+) => Promise<z.input<C['response']> | Response>;
+
+/** One operation of the API as the server answers it: its shared contract and its step. */
+export interface Operation<C extends ApiContract = ApiContract> {
+	readonly contract: C;
+	/** Answers a request the dispatcher matched to this operation (`params` from its path). */
+	respond(event: RequestEvent, params: Record<string, string>): Promise<Response>;
 }
 
 /**
- * One HTTP API operation: its schemas (the single source of validation, types and the OpenAPI
- * document) and the thin step that hands the validated input to a domain service.
+ * The server side of a contract: validates the request against the contract's schemas, checks
+ * that someone is signed in where it requires it, runs the step and turns its answer (or any
+ * error) into the JSON response, in this one place.
  */
-export interface Endpoint<
-	B extends Schema | undefined = Schema | undefined,
-	Q extends Schema | undefined = Schema | undefined,
-	P extends Schema | undefined = Schema | undefined,
-	R extends Schema = Schema,
-	A extends boolean = boolean
-> {
-	method: Method;
-	path: string;
-	summary: string;
-	tag: string;
-	requiresUser: A;
-	body?: B;
-	query?: Q;
-	params?: P;
-	response: R;
-	status?: number;
-	run(input: EndpointInput<Infer<B>, Infer<Q>, Infer<P>, A>): Promise<z.input<R> | Response>;
-}
-
-export function defineEndpoint<
-	B extends Schema | undefined,
-	Q extends Schema | undefined,
-	P extends Schema | undefined,
-	R extends Schema,
-	A extends boolean
->(endpoint: Endpoint<B, Q, P, R, A>): Endpoint<B, Q, P, R, A> {
-	return endpoint.body ? { ...endpoint, body: strictBody(endpoint.body) } : endpoint;
-}
-
-/**
- * A request body refuses fields its schema does not name, rather than dropping them: a client
- * never believes it set something that was ignored, and no field is slipped past a schema
- * (mass assignment). Done here once, so the OpenAPI document says it too.
- */
-function strictBody<B extends Schema>(body: B): B {
-	return (body instanceof z.ZodObject ? body.strict() : body) as B;
-}
-
-/** Turns an endpoint into a SvelteKit handler; every error becomes the JSON error answer here. */
-export function handle(endpoint: Endpoint): RequestHandler {
-	return async (event) => {
-		try {
-			const ctx = await appContext();
-			const user = event.locals.user;
-			if (endpoint.requiresUser && !user) throw unauthenticated();
-			const params = endpoint.params ? parse(endpoint.params, event.params, 'path') : undefined;
-			const query = endpoint.query
-				? parse(endpoint.query, Object.fromEntries(event.url.searchParams), 'query')
-				: undefined;
-			const body = endpoint.body
-				? parse(endpoint.body, await readJson(event.request, ctx.config.API_BODY_LIMIT_KB), 'body')
-				: undefined;
-			const result = await endpoint.run({ ctx, event, user, body, query, params } as never);
-			if (result instanceof Response) return result;
-			return new Response(JSON.stringify(result ?? null), {
-				status: endpoint.status ?? 200,
-				headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }
-			});
-		} catch (error) {
-			return errorResponse(error);
+export function handle<C extends ApiContract>(contract: C, run: OperationStep<C>): Operation<C> {
+	return {
+		contract,
+		async respond(event, rawParams) {
+			try {
+				const ctx = await appContext();
+				const user = event.locals.user;
+				if (contract.requiresUser && !user) throw unauthenticated();
+				const params = contract.params ? parse(contract.params, rawParams, 'path') : undefined;
+				const query = contract.query
+					? parse(contract.query, Object.fromEntries(event.url.searchParams), 'query')
+					: undefined;
+				const body = contract.body
+					? parse(
+							contract.body,
+							await readJson(event.request, ctx.config.API_BODY_LIMIT_KB),
+							'body'
+						)
+					: undefined;
+				const result = await run({ ctx, event, user, body, query, params } as OperationInput<C>);
+				if (result instanceof Response) return result;
+				return new Response(JSON.stringify(result ?? null), {
+					status: contract.status ?? 200,
+					headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }
+				});
+			} catch (error) {
+				return errorResponse(error);
+			}
 		}
 	};
 }
@@ -91,7 +69,7 @@ export function handle(endpoint: Endpoint): RequestHandler {
  * Refusals: a path that names nothing valid is NOT_FOUND; text carrying forbidden characters is
  * INVALID_TEXT (400, whatever else is wrong with it); anything else is VALIDATION_FAILED.
  */
-function parse(schema: Schema, value: unknown, where: 'path' | 'query' | 'body'): unknown {
+function parse(schema: z.ZodType, value: unknown, where: 'path' | 'query' | 'body'): unknown {
 	const result = schema.safeParse(value);
 	if (result.success) return result.data;
 	const invalidText = result.error.issues.filter(isInvalidTextIssue);

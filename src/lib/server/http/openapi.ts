@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorStatus } from '../../shared/errors.ts';
-import type { Endpoint } from './endpoint.ts';
+import type { ApiContract } from '../../shared/api/contract.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -30,7 +30,7 @@ const errorBody: JsonSchema = {
 };
 
 /** OpenAPI 3 document built from the same zod schemas that validate the requests. */
-export function buildOpenApi(endpoints: Endpoint[], serverUrl: string) {
+export function buildOpenApi(endpoints: readonly ApiContract[], serverUrl: string) {
 	const paths: Record<string, Record<string, unknown>> = {};
 	for (const endpoint of endpoints) {
 		const parameters = [

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { errorCode } from '../testing/error-code.ts';
-import type { SessionUser } from '../auth/auth.schema.ts';
+import type { SessionUser } from '../../shared/api/auth.schema.ts';
 
 const kinds = await availableDatabaseKinds();
 
@@ -38,7 +38,12 @@ describe.each(kinds)('organization structure and people on %s', (kind) => {
 		) => {
 			const { user } = await app.join(joinCode, name);
 			await app.people.assign(admin, user.id, placement);
-			const refreshed = await app.people.directory(admin, { q: user.email, limit: 1, offset: 0 });
+			const refreshed = await app.people.directory(admin, {
+				q: user.email,
+				limit: 1,
+				offset: 0,
+				includeInactive: false
+			});
 			return { ...user, ...refreshed.people[0]! } as SessionUser;
 		};
 		const head = await person('Hannah Head', {
@@ -86,7 +91,12 @@ describe.each(kinds)('organization structure and people on %s', (kind) => {
 		const o = await organization();
 		await app.org.updateDepartment(o.admin, o.sales.id, { name: 'Sales & Partnerships' });
 		await app.org.updateTeam(o.admin, o.mobile.id, { departmentId: o.sales.id });
-		const moved = await app.people.directory(o.admin, { q: 'Moe Mobile', limit: 5, offset: 0 });
+		const moved = await app.people.directory(o.admin, {
+			q: 'Moe Mobile',
+			limit: 5,
+			offset: 0,
+			includeInactive: false
+		});
 		expect(moved.people[0]!.departmentName).toBe('Sales & Partnerships');
 		await app.org.updateTeam(o.admin, o.field.id, { archived: true });
 		const structure = await app.org.listStructure(o.admin);
@@ -127,7 +137,12 @@ describe.each(kinds)('organization structure and people on %s', (kind) => {
 		).toBe('FORBIDDEN');
 		const structure = await app.org.listStructure(o.admin);
 		expect(structure.teams.find((t) => t.id === o.mobile.id)?.name).toBe('Mobile');
-		const mobileDev = await app.people.directory(o.admin, { q: 'Moe Mobile', limit: 1, offset: 0 });
+		const mobileDev = await app.people.directory(o.admin, {
+			q: 'Moe Mobile',
+			limit: 1,
+			offset: 0,
+			includeInactive: false
+		});
 		expect(mobileDev.people[0]!.teamId).toBe(o.mobile.id);
 	});
 
@@ -159,14 +174,20 @@ describe.each(kinds)('organization structure and people on %s', (kind) => {
 		expect(await errorCode(app.org.updateTeam(other.admin, o.platform.id, { name: 'x' }))).toBe(
 			'NOT_FOUND'
 		);
-		const directory = await app.people.directory(other.admin, { limit: 50, offset: 0 });
+		const directory = await app.people.directory(other.admin, {
+			limit: 50,
+			offset: 0,
+			includeInactive: false
+		});
 		expect(directory.people.map((p) => p.id)).not.toContain(o.member.id);
 	});
 
 	it('searches the directory by name, title, department, team and role', async () => {
 		const o = await organization();
 		const names = async (q: string) =>
-			(await app.people.directory(o.member, { q, limit: 50, offset: 0 })).people.map((p) => p.name);
+			(
+				await app.people.directory(o.member, { q, limit: 50, offset: 0, includeInactive: false })
+			).people.map((p) => p.name);
 		expect(await names('mia')).toEqual(['Mia Member']);
 		expect(await names('reliability')).toEqual(['Mia Member']);
 		expect(await names('sales')).toEqual(['Sam Seller']);

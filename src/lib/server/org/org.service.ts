@@ -6,7 +6,16 @@ import { policy, type Actor } from '../../shared/policy.ts';
 import { generateJoinCode } from './join-code.ts';
 import type { DepartmentRow, OrgRepository, TeamRow } from './org.repository.ts';
 import type { ChannelRepository } from '../channels/channel.repository.ts';
-import type { Department, JoinCode, Team } from './org.schema.ts';
+import type {
+	CreateDepartmentInput,
+	CreateTeamInput,
+	Department,
+	JoinCode,
+	Team,
+	UpdateDepartmentInput,
+	UpdateJoinCodeInput,
+	UpdateTeamInput
+} from '../../shared/api/org.schema.ts';
 
 export const toDepartment = (row: DepartmentRow): Department => ({
 	id: row.id,
@@ -54,7 +63,7 @@ export class OrgService {
 		return { departments: departments.map(toDepartment), teams: teams.map(toTeam) };
 	}
 
-	async createDepartment(actor: Actor, input: { name: string }): Promise<Department> {
+	async createDepartment(actor: Actor, input: CreateDepartmentInput): Promise<Department> {
 		if (!policy.createDepartment(actor, { id: actor.orgId })) {
 			throw forbidden('Only Super Admins create departments.');
 		}
@@ -78,7 +87,7 @@ export class OrgService {
 	async updateDepartment(
 		actor: Actor,
 		id: string,
-		input: { name?: string; archived?: boolean }
+		input: UpdateDepartmentInput
 	): Promise<Department> {
 		const before = await this.requireDepartment(actor, id);
 		if (input.name !== undefined && !policy.renameDepartment(actor, before)) {
@@ -116,7 +125,7 @@ export class OrgService {
 		});
 	}
 
-	async createTeam(actor: Actor, input: { name: string; departmentId: string }): Promise<Team> {
+	async createTeam(actor: Actor, input: CreateTeamInput): Promise<Team> {
 		const department = await this.requireDepartment(actor, input.departmentId);
 		if (!policy.createTeam(actor, department)) {
 			throw forbidden('You may not create teams in this department.');
@@ -140,11 +149,7 @@ export class OrgService {
 		});
 	}
 
-	async updateTeam(
-		actor: Actor,
-		id: string,
-		input: { name?: string; departmentId?: string; archived?: boolean }
-	): Promise<Team> {
+	async updateTeam(actor: Actor, id: string, input: UpdateTeamInput): Promise<Team> {
 		const before = await this.requireTeam(actor, id);
 		if (input.name !== undefined && !policy.renameTeam(actor, before)) {
 			throw forbidden('You may not rename this team.');
@@ -200,10 +205,7 @@ export class OrgService {
 		return this.changeJoinCode(actor, { joinCode: generateJoinCode() }, 'join_code.rotate');
 	}
 
-	async updateJoinCode(
-		actor: Actor,
-		input: { enabled?: boolean; requireApproval?: boolean }
-	): Promise<JoinCode> {
+	async updateJoinCode(actor: Actor, input: UpdateJoinCodeInput): Promise<JoinCode> {
 		return this.changeJoinCode(
 			actor,
 			{ joinCodeEnabled: input.enabled, requireApproval: input.requireApproval },

@@ -4,18 +4,15 @@ import type { DomainEvents } from '../events.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
 import type { SessionRepository } from '../auth/session.repository.ts';
 import type { OrgRepository } from '../org/org.repository.ts';
-import type { OrgChart, Person } from '../org/org.schema.ts';
+import type {
+	AssignPersonInput,
+	DirectoryQuery,
+	OrgChart,
+	Person
+} from '../../shared/api/org.schema.ts';
 import { toDepartment, toTeam } from '../org/org.service.ts';
 import { policy, type Actor, type Placement } from '../../shared/policy.ts';
-import type { Role } from '../../shared/roles.ts';
 import type { DirectoryRow, PeopleRepository, PersonRow } from './people.repository.ts';
-
-export interface AssignInput {
-	teamId?: string | null;
-	departmentId?: string | null;
-	role?: Role;
-	title?: string;
-}
 
 /** People: the directory, the org chart, placing people and (de)activating them. */
 export class PeopleService {
@@ -44,7 +41,7 @@ export class PeopleService {
 
 	async directory(
 		actor: Actor,
-		query: { q?: string; limit: number; offset: number; includeInactive?: boolean }
+		query: DirectoryQuery
 	): Promise<{ people: Person[]; total: number }> {
 		if (!policy.viewOrganization(actor, { id: actor.orgId })) throw forbidden();
 		const includeInactive = Boolean(query.includeInactive) && policy.accessAdmin(actor);
@@ -98,7 +95,7 @@ export class PeopleService {
 		};
 	}
 
-	async assign(actor: Actor, personId: string, input: AssignInput): Promise<Person> {
+	async assign(actor: Actor, personId: string, input: AssignPersonInput): Promise<Person> {
 		const person = await this.requirePerson(actor, personId);
 		const placement = await this.resolvePlacement(actor, person, input);
 		if (!policy.assignPerson(actor, person, placement)) {
@@ -173,7 +170,7 @@ export class PeopleService {
 	private async resolvePlacement(
 		actor: Actor,
 		person: PersonRow,
-		input: AssignInput
+		input: AssignPersonInput
 	): Promise<Placement> {
 		let teamId = input.teamId === undefined ? person.teamId : input.teamId;
 		let departmentId = input.departmentId === undefined ? person.departmentId : input.departmentId;

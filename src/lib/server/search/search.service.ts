@@ -7,7 +7,7 @@ import {
 	type SearchQuery
 } from '../../shared/search/query.ts';
 import type { ChannelService } from '../channels/channel.service.ts';
-import type { SearchHit, SearchResult } from './search.schema.ts';
+import type { SearchHit, SearchRequest, SearchResult } from '../../shared/api/search.schema.ts';
 
 /**
  * Server search over the relational record of messages: full text with prefix matching, folded
@@ -23,10 +23,7 @@ export class SearchService {
 		this.channels = deps.channels;
 	}
 
-	async search(
-		actor: Actor,
-		input: { q: string; limit: number; cursor?: string }
-	): Promise<SearchResult> {
+	async search(actor: Actor, input: SearchRequest): Promise<SearchResult> {
 		const query = parseSearchQuery(input.q);
 		if (isEmptyQuery(query)) return { hits: [], problems: query.problems, nextCursor: null };
 		const readable = (await this.channels.list(actor)).filter((channel) =>

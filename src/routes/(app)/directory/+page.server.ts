@@ -23,7 +23,8 @@ export const load: PageServerLoad = async (event) => {
 		ctx.people.directory(user, {
 			q: q || undefined,
 			limit: PAGE_SIZE,
-			offset: (page - 1) * PAGE_SIZE
+			offset: (page - 1) * PAGE_SIZE,
+			includeInactive: false
 		})
 	);
 	return { q, page, pageSize: PAGE_SIZE, people: result.people, total: result.total };

@@ -1,7 +1,7 @@
 import { isHttpError } from '@sveltejs/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installAppContext } from '$lib/server/app-context.ts';
-import type { SessionUser } from '$lib/server/auth/auth.schema.ts';
+import type { SessionUser } from '$lib/shared/api/auth.schema.ts';
 import { createTestApp, type TestApp } from '$lib/server/testing/test-app.ts';
 import { availableDatabaseKinds } from '$lib/server/testing/test-database.ts';
 import { load } from './+page.server.ts';

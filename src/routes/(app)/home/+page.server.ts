@@ -6,7 +6,7 @@ export const load: PageServerLoad = async (event) => {
 	const { ctx, user } = await pageContext(event);
 	const [structure, directory] = await Promise.all([
 		loadOrFail(() => ctx.org.listStructure(user)),
-		loadOrFail(() => ctx.people.directory(user, { limit: 8, offset: 0 }))
+		loadOrFail(() => ctx.people.directory(user, { limit: 8, offset: 0, includeInactive: false }))
 	]);
 	const departments = structure.departments.filter((department) => !department.archived);
 	const teams = structure.teams.filter((team) => !team.archived);

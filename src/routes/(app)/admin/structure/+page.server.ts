@@ -7,7 +7,7 @@ export const load: PageServerLoad = async (event) => {
 	const [structure, directory] = await loadOrFail(() =>
 		Promise.all([
 			ctx.org.listStructure(user),
-			ctx.people.directory(user, { limit: 10_000, offset: 0 })
+			ctx.people.directory(user, { limit: 10_000, offset: 0, includeInactive: false })
 		])
 	);
 	const people = directory.people.map((person) => ({

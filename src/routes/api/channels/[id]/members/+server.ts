@@ -1,4 +1,0 @@
-import { handle } from '$lib/server/http/endpoint.ts';
-import * as channels from '$lib/server/channels/channel.endpoints.ts';
-
-export const POST = handle(channels.addChannelMembers);

@@ -1,4 +1,0 @@
-import { handle } from '$lib/server/http/endpoint.ts';
-import * as people from '$lib/server/people/people.endpoints.ts';
-
-export const POST = handle(people.reactivatePerson);

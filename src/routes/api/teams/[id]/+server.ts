@@ -1,4 +1,0 @@
-import { handle } from '$lib/server/http/endpoint.ts';
-import * as org from '$lib/server/org/org.endpoints.ts';
-
-export const PATCH = handle(org.updateTeam);
