@@ -33,8 +33,7 @@ export interface GuardedChanges {
 export type RefusalCause = 'gap' | 'elsewhere' | 'invalid';
 
 export type GuardVerdict =
-	| { ok: true; changes: GuardedChanges }
-	| { ok: false; cause: RefusalCause; reason: string };
+	{ ok: true; changes: GuardedChanges } | { ok: false; cause: RefusalCause; reason: string };
 
 /**
  * A refusal whose cause is not "invalid", thrown from deep in the checks and turned into the

@@ -47,5 +47,8 @@ export function parseCloseReason(reason: string): { code: CloseReasonCode | null
 	const code = colon === -1 ? reason : reason.slice(0, colon);
 	if (!Object.hasOwn(closeReasons, code)) return { code: null, text: reason };
 	const text = colon === -1 ? '' : reason.slice(colon + 1).trim();
-	return { code: code as CloseReasonCode, text: text || closeReasons[code as CloseReasonCode].text };
+	return {
+		code: code as CloseReasonCode,
+		text: text || closeReasons[code as CloseReasonCode].text
+	};
 }
