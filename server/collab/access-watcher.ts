@@ -16,7 +16,7 @@ const accessRevoked = closeReason('access-revoked');
  * whose person lost access is closed at once; one whose rights changed gets the new rights
  * (and is closed when it must become read-only, so the client reconnects as such). Ended
  * sessions close their connections. A project room's end has no event: each room with writing
- * connections has a timer at its end (validation refuses writes from that moment on already).
+ * connections has a timer at its end (the ingest refuses writes from that moment on already).
  */
 export class AccessWatcher implements Extension {
 	readonly extensionName = 'connectflow-access-watcher';
