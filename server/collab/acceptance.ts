@@ -1,68 +1,90 @@
-import * as Y from 'yjs';
 import type { Document } from '@hocuspocus/server';
+import type { ChannelService } from '../../src/lib/server/channels/channel.service.ts';
 import type { MessageRecordService } from '../../src/lib/server/messages/message-record.service.ts';
 import {
 	acceptedAt,
 	listMessages,
 	markAccepted,
 	nextShard,
+	parseDocumentName,
 	parseUserRoot,
 	sealShard,
 	SHARD_CAPACITY,
 	parseEntryKey,
 	recordModeration,
-	type ListedMessage,
 	type MessageValue,
 	type ReadMark
 } from '../../src/lib/shared/chat/document-schema.ts';
 import type { ChannelContext, ConversationRef } from './context.ts';
 import { channelRowId } from './conversations.ts';
-import type { AcceptedUpdate } from './persistence.extension.ts';
+import type { StampQueue } from './stamp-queue.ts';
 import type { GuardedChanges } from './update-guard.ts';
 import { logger } from '../../src/lib/server/logging/logger.ts';
 
-export type ServerWriter = (document: Document, change: (doc: Y.Doc) => void) => Promise<void>;
+/** A message as the server accepted it: the value its author wrote, and when it was accepted. */
+export interface AcceptedMessage {
+	value: MessageValue;
+	acceptedAt: number;
+}
 
 /**
- * What the server does once a client update is accepted and applied: it stamps new messages
- * with the server time (one order for everyone), records moderation, and feeds the relational
- * record of messages and read marks.
+ * What the server does with an accepted client update: it stamps new messages with the server
+ * time (one order for everyone), records moderation, seals a full shard, and feeds the relational
+ * record of messages and read marks. Its own changes to the document go through the stamp queue.
  */
 export class Acceptance {
 	readonly record: MessageRecordService;
-	/** Moves the conversation's head to the next shard in Postgres; resolves to the new head. */
-	readonly advanceHead: (conversation: ConversationRef, next: number) => Promise<number>;
-	readonly writeServer: ServerWriter;
+	readonly channels: ChannelService;
+	readonly stamps: StampQueue;
 	private messageCounts = new WeakMap<Document, number>();
 
 	constructor(deps: {
 		record: MessageRecordService;
-		advanceHead: (conversation: ConversationRef, next: number) => Promise<number>;
-		writeServer: ServerWriter;
+		channels: ChannelService;
+		stamps: StampQueue;
 	}) {
 		this.record = deps.record;
-		this.advanceHead = deps.advanceHead;
-		this.writeServer = deps.writeServer;
+		this.channels = deps.channels;
+		this.stamps = deps.stamps;
 	}
 
 	/**
-	 * The acceptance stamps of the new messages of an accepted update: the persistence extension
-	 * writes them with the update itself (one log entry, one broadcast).
+	 * Writes the acceptance stamps of an accepted update's new messages on the server's copy, at
+	 * this moment: the update is logged with them (one entry, one broadcast). Returns the stamps'
+	 * update (null when it posted nothing new) and the messages it wrote, each with the time of
+	 * its acceptance (an edit keeps the time of the message it edits).
 	 */
-	stampsFor(context: ChannelContext, changes: GuardedChanges): ((doc: Y.Doc) => void) | null {
-		const messages = writtenMessages(changes);
-		if (messages.length === 0) return null;
+	stamp(
+		document: Document,
+		authorId: string,
+		changes: GuardedChanges
+	): { stamp: Uint8Array | null; messages: AcceptedMessage[] } {
+		const values = latestVersions(writtenMessages(changes));
+		if (values.length === 0) return { stamp: null, messages: [] };
 		const now = Date.now();
-		const authorId = context.user.id;
-		return (doc) => {
-			for (const message of messages) markAccepted(doc, authorId, message.id, now);
-		};
+		const stamp = this.stamps.prepare(document, (doc) => {
+			for (const value of values) markAccepted(doc, authorId, value.id, now);
+		});
+		const shadow = this.stamps.shadowOf(document);
+		const messages = values.map((value) => ({
+			value,
+			acceptedAt: (shadow && acceptedAt(shadow, authorId, value.id)) ?? now
+		}));
+		return { stamp, messages };
 	}
 
-	async handle({ document, context, changes, stamped }: AcceptedUpdate): Promise<void> {
+	/**
+	 * The update is logged and relayed: the record follows (messages, read marks, moderation),
+	 * moderation is written in the server's area, and a full shard is sealed.
+	 */
+	async accepted(
+		document: Document,
+		context: ChannelContext,
+		changes: GuardedChanges,
+		messages: AcceptedMessage[]
+	): Promise<void> {
 		const now = Date.now();
 		const authorId = context.user.id;
-		const messages = writtenMessages(changes);
 		// The record of the conversation the document's name resolved to, by its own kind.
 		const recordId = channelRowId(context.conversation);
 		for (const entry of changes.written) {
@@ -71,9 +93,8 @@ export class Acceptance {
 			const mark = entry.value as ReadMark;
 			void this.record.recordRead(recordId, authorId, mark.messageId, mark.at);
 		}
-		// New messages were stamped with the update itself (stampsFor); only moderation is left.
 		if (changes.moderated.length > 0) {
-			await this.writeServer(document, (doc) => {
+			await this.stamps.write(document, (doc) => {
 				for (const moderated of changes.moderated) {
 					recordModeration(doc, moderated.authorId, moderated.messageId, { by: authorId, at: now });
 				}
@@ -82,25 +103,28 @@ export class Acceptance {
 		for (const moderated of changes.moderated) {
 			void this.record.recordModeration(moderated.messageId, authorId, now);
 		}
-		for (const value of latestVersions(messages)) {
-			void this.record.recordMessage(
-				recordId,
-				context.shard,
-				listed(stamped, authorId, value, now)
-			);
+		for (const message of messages) {
+			void this.record.recordMessage(recordId, context.shard, authorId, message);
 		}
-		const posted = messages.filter((message) => message.version === 1).length;
+		const posted = writtenMessages(changes).filter((value) => value.version === 1).length;
 		if (posted > 0) await this.sealIfFull(document, context.conversation, context.shard, posted);
 	}
 
-	/** Stamps messages that reached the log but not their acceptance before a crash. */
-	async stampUnaccepted(document: Document): Promise<void> {
+	/**
+	 * When a document loads: stamps messages that reached the log but not their acceptance before
+	 * a crash, and brings the record of the shard up to the document.
+	 */
+	async repair(document: Document): Promise<void> {
 		const now = Date.now();
 		const unstamped = listMessages(document).filter((message) => message.acceptedAt === null);
-		if (unstamped.length === 0) return;
-		await this.writeServer(document, (doc) => {
-			for (const message of unstamped) markAccepted(doc, message.authorId, message.id, now);
-		});
+		if (unstamped.length > 0) {
+			await this.stamps.write(document, (doc) => {
+				for (const message of unstamped) markAccepted(doc, message.authorId, message.id, now);
+			});
+		}
+		// Only a conversation's document loads (auth resolved its name, by its own kind).
+		const name = parseDocumentName(document.name);
+		if (name) await this.record.reconcile(channelRowId(name), name.shard, document);
 	}
 
 	/**
@@ -118,8 +142,8 @@ export class Acceptance {
 		this.messageCounts.set(document, count);
 		if (count < SHARD_CAPACITY || nextShard(document) !== null) return;
 		try {
-			await this.advanceHead(conversation, shard + 1);
-			await this.writeServer(document, (doc) => sealShard(doc, shard + 1));
+			await this.channels.advanceHeadShard(channelRowId(conversation), shard + 1);
+			await this.stamps.write(document, (doc) => sealShard(doc, shard + 1));
 		} catch (error) {
 			logger.error({ err: error }, `could not seal ${document.name}`);
 		}
@@ -150,23 +174,4 @@ function latestVersions(values: MessageValue[]): MessageValue[] {
 		if (!seen || seen.version < value.version) latest.set(value.id, value);
 	}
 	return [...latest.values()];
-}
-
-/** The record of a message, accepted at the time its logged stamp says. */
-function listed(stamped: Y.Doc, authorId: string, value: MessageValue, now: number): ListedMessage {
-	return {
-		authorId,
-		id: value.id,
-		text: value.text,
-		createdAt: value.createdAt,
-		acceptedAt: acceptedAt(stamped, authorId, value.id) ?? now,
-		threadId: value.threadId ?? null,
-		mentions: value.mentions,
-		attachments: value.attachments ?? [],
-		editedAt: value.editedAt ?? null,
-		deleted: value.deleted === true,
-		moderation: null,
-		version: value.version,
-		reactions: []
-	};
 }

@@ -1,24 +1,22 @@
 import type { Connection, connectedPayload, Extension, Hocuspocus } from '@hocuspocus/server';
 import type { AppContext } from '../../src/lib/server/app-context.ts';
 import { isAppError } from '../../src/lib/server/errors.ts';
-import { closeCodes, type ChannelContext, type CollabContext } from './context.ts';
+import { closeReason } from '../../src/lib/shared/collab/close-reasons.ts';
+import type { ChannelContext, CollabContext } from './context.ts';
 import { resolveConversation, type ResolvedConversation } from './conversations.ts';
 import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
 
 /** setTimeout's longest delay (about 24.8 days): a later end is waited for in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const accessRevoked = {
-	code: closeCodes.accessRevoked,
-	reason: 'access-revoked: you no longer have access'
-};
+const accessRevoked = closeReason('access-revoked');
 
 /**
  * Follows changes of people, structure and channels while connections are open: a connection
  * whose person lost access is closed at once; one whose rights changed gets the new rights
  * (and is closed when it must become read-only, so the client reconnects as such). Ended
  * sessions close their connections. A project room's end has no event: each room with writing
- * connections has a timer at its end (validation refuses writes from that moment on already).
+ * connections has a timer at its end (the ingest refuses writes from that moment on already).
  */
 export class AccessWatcher implements Extension {
 	readonly extensionName = 'connectflow-access-watcher';
@@ -53,8 +51,7 @@ export class AccessWatcher implements Extension {
 			events.on('sessions.ended', ({ userId, sessionIds }) =>
 				this.closeWhere(
 					(c) => c.user.id === userId && (sessionIds === 'all' || sessionIds.includes(c.sessionId)),
-					closeCodes.unauthenticated,
-					'unauthenticated: your session has ended'
+					closeReason('unauthenticated', 'your session has ended')
 				)
 			)
 		];
@@ -118,10 +115,7 @@ export class AccessWatcher implements Extension {
 			if (!users.has(context.user.id)) users.set(context.user.id, this.currentUser(context.user));
 			const user = await users.get(context.user.id)!;
 			if (!user) {
-				connection.close({
-					code: closeCodes.unauthenticated,
-					reason: 'unauthenticated: account inactive'
-				});
+				connection.close(closeReason('unauthenticated', 'account inactive'));
 				continue;
 			}
 			if (context.kind === 'presence') {
@@ -142,7 +136,7 @@ export class AccessWatcher implements Extension {
 			context.access = resolved.access;
 			context.endsAt = resolved.endsAt;
 			if (wasReadOnly !== !resolved.access.react) {
-				connection.close({ code: closeCodes.accessRevoked, reason: 'access-changed: reconnect' });
+				connection.close(closeReason('access-changed'));
 			} else this.watchEnd(context);
 		}
 	}
@@ -173,11 +167,10 @@ export class AccessWatcher implements Extension {
 
 	private closeWhere(
 		matches: (context: CollabContext) => boolean,
-		code: number,
-		reason: string
+		close: { code: number; reason: string }
 	): void {
 		for (const connection of this.connections()) {
-			if (matches(connection.context)) connection.close({ code, reason });
+			if (matches(connection.context)) connection.close(close);
 		}
 	}
 

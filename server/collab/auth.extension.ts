@@ -7,9 +7,8 @@ import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
 import { logger } from '../../src/lib/server/logging/logger.ts';
 import { parseDocumentName } from '../../src/lib/shared/chat/document-schema.ts';
 import { parsePresenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
-import { CollabRefusal, closeCodes, reasonCode, type CollabContext } from './context.ts';
+import { CollabRefusal, unavailable, type CollabContext } from './context.ts';
 import { resolveConversation } from './conversations.ts';
-import { unavailable } from './persistence.extension.ts';
 
 /**
  * Admits a connection to one document: a valid session cookie, a well-formed document name
@@ -33,7 +32,7 @@ export class AuthExtension implements Extension {
 		} catch (error) {
 			if (error instanceof CollabRefusal) {
 				logger.warn(
-					{ document: payload.documentName, code: reasonCode(error.reason), reason: error.reason },
+					{ document: payload.documentName, code: error.reasonCode, reason: error.reason },
 					'connection refused'
 				);
 			}
@@ -45,12 +44,12 @@ export class AuthExtension implements Extension {
 		const token = readCookie(payload.requestHeaders.get('cookie') ?? '', SESSION_COOKIE);
 		const validated = token ? await this.app.auth.validateToken(token).catch(outage) : null;
 		if (!validated) {
-			throw new CollabRefusal(closeCodes.unauthenticated, 'unauthenticated: sign in again');
+			throw new CollabRefusal('unauthenticated');
 		}
 		const presenceOf = parsePresenceDocumentName(payload.documentName);
 		if (presenceOf !== null) {
 			if (presenceOf !== validated.user.orgId) {
-				throw new CollabRefusal(closeCodes.accessRevoked, 'forbidden: you do not have access');
+				throw new CollabRefusal('forbidden');
 			}
 			payload.connectionConfig.readOnly = true;
 			return {
@@ -60,12 +59,11 @@ export class AuthExtension implements Extension {
 			};
 		}
 		const name = parseDocumentName(payload.documentName);
-		if (!name)
-			throw new CollabRefusal(closeCodes.accessRevoked, 'invalid-document: no such document');
+		if (!name) throw new CollabRefusal('invalid-document');
 		try {
 			const resolved = await resolveConversation(this.app, validated.user, name);
 			if (!resolved || name.shard > resolved.headShard) {
-				throw new CollabRefusal(closeCodes.accessRevoked, 'invalid-document: no such document');
+				throw new CollabRefusal('invalid-document');
 			}
 			payload.connectionConfig.readOnly = !resolved.access.react;
 			return {
@@ -79,7 +77,7 @@ export class AuthExtension implements Extension {
 			};
 		} catch (error) {
 			if (isAppError(error)) {
-				throw new CollabRefusal(closeCodes.accessRevoked, 'forbidden: you do not have access');
+				throw new CollabRefusal('forbidden');
 			}
 			outage(error);
 		}

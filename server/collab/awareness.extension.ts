@@ -6,7 +6,6 @@ import type {
 } from '@hocuspocus/server';
 import { conversationAwarenessSchema } from '../../src/lib/shared/chat/awareness.ts';
 import type { CollabContext } from './context.ts';
-import { isRefused } from './validation.extension.ts';
 
 /** Awareness client ids one connection may claim in a document (a provider uses one). */
 const MAX_CLIENT_IDS_PER_CONNECTION = 4;
@@ -41,7 +40,7 @@ export class AwarenessExtension implements Extension {
 			}
 			return;
 		}
-		if (context.kind === 'presence' || isRefused(connection)) {
+		if (context.kind === 'presence' || context.refused) {
 			// Presence travels as the server's summaries (presence.extension.ts): awareness there
 			// would reach every tab of the organization.
 			states.clear();

@@ -4,32 +4,31 @@ import { Hocuspocus, type Extension } from '@hocuspocus/server';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppContext } from '../../src/lib/server/app-context.ts';
 import { DocumentRepository } from '../../src/lib/server/documents/document.repository.ts';
-import { UpdateLog } from '../../src/lib/server/documents/update-log.ts';
 import { MessageRepository } from '../../src/lib/server/messages/message.repository.ts';
 import { MessageRecordService } from '../../src/lib/server/messages/message-record.service.ts';
-import { MAX_UPDATE_BYTES, parseDocumentName } from '../../src/lib/shared/chat/document-schema.ts';
+import { MAX_UPDATE_BYTES } from '../../src/lib/shared/chat/document-schema.ts';
+import { closeReason } from '../../src/lib/shared/collab/close-reasons.ts';
 import { AccessWatcher } from './access-watcher.ts';
 import { Acceptance } from './acceptance.ts';
 import { AuthExtension } from './auth.extension.ts';
 import { AwarenessExtension } from './awareness.extension.ts';
-import { channelRowId } from './conversations.ts';
 import { isForClosedDocument } from './closed-documents.ts';
-import { frameHeader } from './frames.ts';
 import type { CollabContext } from './context.ts';
-import { PersistenceExtension } from './persistence.extension.ts';
+import { DocumentLog } from './document-log.ts';
+import { frameHeader } from './frames.ts';
+import { IngestExtension } from './ingest.extension.ts';
 import { LocalPresenceStore } from './presence-store.ts';
 import { PresenceExtension } from './presence.extension.ts';
 import { createScaleOut } from './scale-out.ts';
-import { ValidationExtension } from './validation.extension.ts';
+import { StampQueue } from './stamp-queue.ts';
 import { logger } from '../../src/lib/server/logging/logger.ts';
 
 export const COLLAB_PATH = '/collab';
-/** WebSocket close code for a frame that is not the protocol (RFC 6455: invalid payload data). */
-const MALFORMED_FRAME_CLOSE = 1007;
 
 export interface CollabServer {
 	hocuspocus: Hocuspocus;
-	persistence: PersistenceExtension;
+	/** The documents' logs (load, append, compaction). */
+	log: DocumentLog;
 	record: MessageRecordService;
 	/** For the HTTP server's `upgrade` event; answers false when the path is not ours. */
 	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
@@ -46,38 +45,24 @@ export interface CollabServer {
 export const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /**
- * The collaboration server: Hocuspocus with one extension per concern (auth, validation,
- * persistence, presence), served on the HTTP server's own port at /collab.
+ * The collaboration server: Hocuspocus with one extension per concern (auth, awareness, the
+ * ingest of updates, presence, access), served on the HTTP server's own port at /collab.
  */
 export function createCollabServer(app: AppContext, extra: Extension[] = []): CollabServer {
 	const scaleOut = createScaleOut(app); // null unless REDIS_URL is set
 	const documents =
 		scaleOut?.documents(app.database.sql) ?? new DocumentRepository(app.database.sql);
 	const record = new MessageRecordService(new MessageRepository(app.database.sql));
-	const acceptance: Acceptance = new Acceptance({
-		record,
-		advanceHead: (conversation, next) =>
-			app.channels.channels.setHeadShard(channelRowId(conversation), next),
-		writeServer: (document, change) => persistence.writeServer(document, change)
-	});
-	const persistence: PersistenceExtension = new PersistenceExtension({
-		repository: documents,
-		log: new UpdateLog(documents),
-		onAccepted: (accepted) => {
-			acceptance.handle(accepted).catch((error) => {
-				logger.error({ err: error }, `accepting a change to ${accepted.document.name} failed`);
-			});
-		},
-		serverChangeFor: (context, changes) => acceptance.stampsFor(context, changes),
-		onLoaded: async (document) => {
-			const repair = async () => {
-				await acceptance.stampUnaccepted(document);
-				// Only a conversation's document loads (auth resolved its name, by its own kind).
-				const name = parseDocumentName(document.name);
-				if (name) await record.reconcile(channelRowId(name), name.shard, document);
-			};
-			await (scaleOut ? scaleOut.loadWork(document.name, repair) : repair());
-		}
+	// One direction only: the ingest uses acceptance, which writes through the stamp queue, which
+	// appends to the log.
+	const log = new DocumentLog(documents);
+	const stamps = new StampQueue(log);
+	const acceptance = new Acceptance({ record, channels: app.channels, stamps });
+	const ingest = new IngestExtension({
+		log,
+		stamps,
+		acceptance,
+		loadWork: scaleOut ? (name, work) => scaleOut.loadWork(name, work) : undefined
 	});
 	const presence = new PresenceExtension(scaleOut?.presence ?? new LocalPresenceStore());
 	const watcher = new AccessWatcher(app);
@@ -86,9 +71,8 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 		quiet: true,
 		extensions: [
 			new AuthExtension(app),
-			new ValidationExtension(),
 			new AwarenessExtension(),
-			persistence,
+			ingest,
 			presence,
 			watcher,
 			...(scaleOut?.extensions ?? []),
@@ -124,7 +108,8 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 				// Not the protocol at all: the socket closes, as Hocuspocus would close it, with one
 				// line in the log instead of the stack its decoder would print.
 				logger.warn({ code: 'malformed-frame', bytes: message.byteLength }, 'frame refused');
-				websocket.close(MALFORMED_FRAME_CLOSE, 'malformed-frame');
+				const close = closeReason('malformed-frame');
+				websocket.close(close.code, close.reason);
 				return;
 			}
 			// Left over from a document connection the server closed: never for the next one.
@@ -139,11 +124,11 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 
 	return {
 		hocuspocus,
-		persistence,
+		log,
 		record,
 		handleUpgrade,
 		async idle() {
-			await persistence.idle();
+			await ingest.idle();
 			await record.idle();
 		},
 		async close(deadlineMs = SHUTDOWN_DEADLINE_MS) {
@@ -151,7 +136,7 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 			watcher.stop();
 			await presence.close();
 			for (const client of sockets.clients) client.terminate();
-			await persistence.close(deadlineMs);
+			await ingest.close(deadlineMs);
 			// The record is repaired from the documents when they next load: it waits no longer.
 			const left = Math.max(0, deadlineMs - (Date.now() - started));
 			await Promise.race([record.idle(), new Promise((resolve) => setTimeout(resolve, left))]);

@@ -1,7 +1,8 @@
-import type { Logger } from '../../src/lib/server/logging/logger.ts';
+import { logger, type Logger } from '../../src/lib/server/logging/logger.ts';
 import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
 import type { DocumentKind } from '../../src/lib/shared/chat/document-name.ts';
 import type { ChannelAccess, ChannelKind } from '../../src/lib/shared/policy.ts';
+import { closeReason, type CloseReasonCode } from '../../src/lib/shared/collab/close-reasons.ts';
 
 /**
  * The conversation a document's name resolved to (conversations.ts), by the name's own kind:
@@ -22,6 +23,11 @@ interface ConnectionBase {
 	connectionId: string;
 	/** The structured logger, with the connection id, the person and the document. */
 	log: Logger;
+	/**
+	 * Set once the server refused something this connection sent (ingest.extension.ts): it is
+	 * being closed, and what it still had queued is dropped without a word.
+	 */
+	refused?: true;
 }
 
 /** What a connection to a conversation's document carries once the auth extension admitted it. */
@@ -45,32 +51,31 @@ export interface PresenceContext extends ConnectionBase {
 
 export type CollabContext = ChannelContext | PresenceContext;
 
-/** Close codes the browser acts on: 4401 sign in again, 4403 access lost, 4422 update refused. */
-export const closeCodes = {
-	unauthenticated: 4401,
-	accessRevoked: 4403,
-	updateRefused: 4422,
-	unavailable: 4503 // our database is out of reach: try again, keep everything
-} as const;
-
 /**
- * A refusal the client acts on by its reason. Its message is left empty on purpose: Hocuspocus
- * prints the message of every error a hook throws, and a refusal is logged by us instead, once,
- * as a warning of the connection (auth.extension.ts).
+ * A refusal to open a document, which the client acts on by its code (close-reasons.ts). Its
+ * message is left empty on purpose: Hocuspocus prints the message of every error a hook throws,
+ * and a refusal is logged by us instead, once, as a warning (auth.extension.ts).
  */
 export class CollabRefusal extends Error {
 	override readonly name = 'CollabRefusal';
+	/** The WebSocket close code and the reason string, as Hocuspocus sends them on. */
 	readonly code: number;
 	readonly reason: string;
-	constructor(code: number, reason: string) {
+	readonly reasonCode: CloseReasonCode;
+	constructor(reasonCode: CloseReasonCode, text?: string) {
 		super();
-		this.code = code;
-		this.reason = reason;
+		const close = closeReason(reasonCode, text);
+		this.code = close.code;
+		this.reason = close.reason;
+		this.reasonCode = reasonCode;
 	}
 }
 
-/** The stable part of a refusal's reason ("refused", "resync", "invalid-document"...). */
-export function reasonCode(reason: string): string {
-	const colon = reason.indexOf(':');
-	return colon === -1 ? reason : reason.slice(0, colon);
+/**
+ * The refusal of a document while the database is out of reach: never "forbidden", which the
+ * client takes for lost access. It keeps its copy and tries again.
+ */
+export function unavailable(error: unknown): CollabRefusal {
+	logger.warn({ err: error }, 'database unavailable: a document could not be opened');
+	return new CollabRefusal('unavailable');
 }

@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding';
 import { MessageType } from '@hocuspocus/server';
+import { messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 
 /** The header of a Hocuspocus frame: the document's address and the message type. */
 export interface FrameHeader {
@@ -28,4 +29,12 @@ export function frameHeader(message: Uint8Array): FrameHeader | null {
 	} catch {
 		return null;
 	}
+}
+
+/**
+ * Whether a sync message carries a Yjs update to check and store: sync step 2 and update do,
+ * step 1 carries only a state vector (y-protocols' message types).
+ */
+export function carriesUpdate(syncType: number): boolean {
+	return syncType === messageYjsSyncStep2 || syncType === messageYjsUpdate;
 }

@@ -11,7 +11,8 @@ import {
 	type LocalStatus,
 	type PresenceView
 } from '../../src/lib/shared/chat/presence.ts';
-import { closeCodes, type CollabContext } from './context.ts';
+import { closeReason } from '../../src/lib/shared/collab/close-reasons.ts';
+import type { CollabContext } from './context.ts';
 import type { PresenceStore } from './presence-store.ts';
 import { logger } from '../../src/lib/server/logging/logger.ts';
 
@@ -88,10 +89,7 @@ export class PresenceExtension implements Extension {
 		if (!org || !tab) return;
 		const report = parsePresenceReport(payload);
 		if (!report) {
-			connection.close({
-				code: closeCodes.updateRefused,
-				reason: 'refused: malformed presence report'
-			});
+			connection.close(closeReason('refused', 'malformed presence report'));
 			return;
 		}
 		if (tab.status === report.status) return;

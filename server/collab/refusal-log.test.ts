@@ -2,12 +2,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as encoding from 'lib0/encoding';
+import { messageYjsSyncStep2 } from 'y-protocols/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { documentName, postMessage } from '../../src/lib/shared/chat/document-schema.ts';
 import { connectClient, waitFor } from './testing/collab-harness.ts';
 import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
-
-const SYNC_STEP_2 = 1;
 
 /** A raw sync frame of the Hocuspocus protocol: document name, message type 0, sync type. */
 function syncFrame(documentName: string, syncType: number, update: number[]): Uint8Array {
@@ -63,7 +62,9 @@ describe('the log of a refused update', () => {
 				maxAttempts: 1
 			});
 			await crafter.synced;
-			crafter.socket.send(syncFrame(name, SYNC_STEP_2, [5, 200, 1, 7, 7, 255, 255, 255, 255, 15]));
+			crafter.socket.send(
+				syncFrame(name, messageYjsSyncStep2, [5, 200, 1, 7, 7, 255, 255, 255, 255, 15])
+			);
 			await waitFor(() => crafter.closes.length > 0, 5_000, 'the second refusal');
 			expect(crafter.closes[0]).toMatch(/^refused: the update does not decode/);
 			crafter.destroy();

@@ -16,7 +16,7 @@ import { logger } from '../../src/lib/server/logging/logger.ts';
  *
  * - Documents: `@hocuspocus/extension-redis` makes every process that has a document open
  *   apply every update of it and relays awareness (presence, typing). Each process persists
- *   only the client updates it received itself (the persistence extension appends in
+ *   only the client updates it received itself (the ingest extension appends in
  *   `beforeSync`, which never runs for updates arriving from Redis) and stamps only those, so
  *   every update is appended and accepted once, by the process its sender is connected to.
  * - Presence: each process keeps its people's statuses in a Redis hash per organization and

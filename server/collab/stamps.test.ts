@@ -16,7 +16,7 @@ import {
 	type CollabHarness,
 	type TestClient
 } from './testing/collab-harness.ts';
-import { STAMP_RIDE_MS } from './persistence.extension.ts';
+import { STAMP_RIDE_MS } from './stamp-queue.ts';
 
 const kinds = await availableDatabaseKinds();
 
@@ -127,9 +127,9 @@ describe.each(kinds)('acceptance stamps on %s', (kind) => {
 		await waitFor(() => acceptedAt(a.doc, alice.user.id, sent) !== null);
 		const live = h.collab.hocuspocus.documents.get(name)!;
 		expect(acceptedAt(live, alice.user.id, sent)).toBeNull();
-		await h.collab.persistence.compact(live);
+		await h.collab.log.compact(live);
 		const stored = new Y.Doc();
-		applyStored(stored, await h.collab.persistence.repository.load(name));
+		applyStored(stored, await h.collab.log.repository.load(name));
 		const stampedAt = acceptedAt(a.doc, alice.user.id, sent);
 		expect(acceptedAt(stored, alice.user.id, sent)).toBe(stampedAt);
 		await h.collab.idle();

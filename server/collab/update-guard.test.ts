@@ -33,7 +33,9 @@ import {
 	syncStep2,
 	wouldChange
 } from './guard/test-kit.ts';
-import { type Actor, checkSyncPayload, checkUpdate } from './update-guard.ts';
+import { type Actor, checkUpdate, type RefusalCause } from './update-guard.ts';
+import { carriesUpdate } from './frames.ts';
+import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 
 const ID1 = '10000000-0000-4000-8000-000000000001';
 const ID2 = '20000000-0000-4000-8000-000000000002';
@@ -591,13 +593,25 @@ const refusals: Array<[string, Attempt, RegExp]> = [
 	]
 ];
 
+/** The cause a refusal's words stand for (what the client is told to do about it). */
+function causeOf(reason: RegExp): RefusalCause {
+	if (/(writes|deletes) in (the server's|another person's) area/.test(reason.source))
+		return 'elsewhere';
+	if (/depends on content the server does not have/.test(reason.source)) return 'gap';
+	return 'invalid';
+}
+
 describe('checkUpdate refuses, leaving the server unchanged', () => {
 	it.each(refusals)('%s', (_name, attempt, reason) => {
 		const w = world();
 		const { update, actor = member(ALICE) } = attempt(w);
 		const before = snapshot(w.server);
 		const verdict = checkUpdate(w.server, update, actor);
-		expect(verdict).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+		expect(verdict).toEqual({
+			ok: false,
+			cause: causeOf(reason),
+			reason: expect.stringMatching(reason)
+		});
 		expect(snapshot(w.server)).toBe(before);
 		expect(wouldChange(w.server, update)).toBe(true);
 	});
@@ -617,17 +631,15 @@ describe('checkUpdate refuses, leaving the server unchanged', () => {
 	});
 });
 
-describe('checkSyncPayload', () => {
-	it('passes state vectors, checks updates, refuses unknown types', () => {
+describe('the sync messages the ingest checks (carriesUpdate, then checkUpdate)', () => {
+	it('passes state vectors, checks updates, leaves unknown types to Hocuspocus', () => {
 		const { server, alice } = world();
 		const forged = change(alice, () => moderateDelete(alice, BOB, ID1));
-		expect(checkSyncPayload(server, 0, Y.encodeStateVector(alice), member(ALICE)).ok).toBe(true);
-		expect(checkSyncPayload(server, 1, forged, member(ALICE)).ok).toBe(false);
-		expect(checkSyncPayload(server, 2, forged, member(ALICE)).ok).toBe(false);
-		expect(checkSyncPayload(server, 2, forged, moderator(ALICE)).ok).toBe(true);
-		expect(checkSyncPayload(server, 3, forged, moderator(ALICE))).toEqual({
-			ok: false,
-			reason: 'unknown sync message type 3'
-		});
+		expect(carriesUpdate(messageYjsSyncStep1)).toBe(false);
+		expect(carriesUpdate(messageYjsSyncStep2)).toBe(true);
+		expect(carriesUpdate(messageYjsUpdate)).toBe(true);
+		expect(carriesUpdate(3)).toBe(false);
+		expect(checkUpdate(server, forged, member(ALICE)).ok).toBe(false);
+		expect(checkUpdate(server, forged, moderator(ALICE)).ok).toBe(true);
 	});
 });

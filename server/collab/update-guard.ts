@@ -1,12 +1,12 @@
 import * as Y from 'yjs';
 import { ARCHIVED_KEY, SERVER_ROOT, userRoot } from '../../src/lib/shared/chat/keys.ts';
 import { MAX_UPDATE_BYTES } from '../../src/lib/shared/chat/limits.ts';
-import type { Actor, GuardedChanges, GuardVerdict } from './guard/actor.ts';
-import { isElsewhere, liveValue } from './guard/areas.ts';
+import { GuardRefusal, type Actor, type GuardedChanges, type GuardVerdict } from './guard/actor.ts';
+import { liveValue } from './guard/areas.ts';
 import { decodeGuarded } from './guard/decode.ts';
 import { checkDeletions } from './guard/deletions.ts';
 import { checkEntries } from './guard/entries.ts';
-import { DEPENDS_ON_MISSING, freshStructs } from './guard/fresh.ts';
+import { freshStructs } from './guard/fresh.ts';
 import { checkItems } from './guard/items.ts';
 import { placeContext } from './guard/places.ts';
 
@@ -21,9 +21,9 @@ import { placeContext } from './guard/places.ts';
  * moderator, of other people's messages), and nothing that Yjs would keep pending.
  */
 
-export type { Actor, GuardedChanges, GuardVerdict } from './guard/actor.ts';
+export type { Actor, GuardedChanges, GuardVerdict, RefusalCause } from './guard/actor.ts';
 
-const refuse = (reason: string): GuardVerdict => ({ ok: false, reason });
+const refuse = (reason: string): GuardVerdict => ({ ok: false, cause: 'invalid', reason });
 
 const noChanges = (): GuardedChanges => ({ written: [], moderated: [] });
 
@@ -62,38 +62,11 @@ export function checkUpdate(serverDoc: Y.Doc, update: Uint8Array, actor: Actor):
 	try {
 		return check(serverDoc, update, actor);
 	} catch (error) {
+		if (error instanceof GuardRefusal) {
+			return { ok: false, cause: error.refusalCause, reason: error.reason };
+		}
 		// Fail closed: whatever went wrong, nothing unchecked reaches the document.
 		const message = error instanceof Error ? error.message : String(error);
 		return refuse(`update could not be checked (${message})`);
 	}
-}
-
-/**
- * What a refusal says about the sender: a gap in its own history ("gap": an update that overtook
- * its sync), changes in someone else's area ("elsewhere": a forgery, or what an honest client
- * holds after the server relayed an update and lost it in a crash), or anything else.
- */
-export function refusalCause(reason: string): 'gap' | 'elsewhere' | 'invalid' {
-	if (reason === DEPENDS_ON_MISSING) return 'gap';
-	if (isElsewhere(reason)) return 'elsewhere';
-	return 'invalid';
-}
-
-const SYNC_STEP_1 = 0;
-const SYNC_STEP_2 = 1;
-const SYNC_UPDATE = 2;
-
-/**
- * For Hocuspocus's `beforeSync` hook ({ type, payload }; throw to refuse): step 1 carries only
- * a state vector and changes nothing, step 2 and updates carry an update to check.
- */
-export function checkSyncPayload(
-	serverDoc: Y.Doc,
-	type: number,
-	payload: Uint8Array,
-	actor: Actor
-): GuardVerdict {
-	if (type === SYNC_STEP_1) return { ok: true, changes: noChanges() };
-	if (type === SYNC_STEP_2 || type === SYNC_UPDATE) return checkUpdate(serverDoc, payload, actor);
-	return refuse(`unknown sync message type ${type}`);
 }

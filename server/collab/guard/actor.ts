@@ -25,4 +25,27 @@ export interface GuardedChanges {
 	moderated: ModeratedMessage[];
 }
 
-export type GuardVerdict = { ok: true; changes: GuardedChanges } | { ok: false; reason: string };
+/**
+ * What a refusal says about the sender: a gap in its own history ("gap": an update that overtook
+ * its sync), a change in someone else's area ("elsewhere": a forgery, or what an honest client
+ * holds after the server relayed an update and lost it in a crash), or anything else.
+ */
+export type RefusalCause = 'gap' | 'elsewhere' | 'invalid';
+
+export type GuardVerdict =
+	{ ok: true; changes: GuardedChanges } | { ok: false; cause: RefusalCause; reason: string };
+
+/**
+ * A refusal whose cause is not "invalid", thrown from deep in the checks and turned into the
+ * verdict by checkUpdate (every other refusal is returned as its sentence, and is "invalid").
+ */
+export class GuardRefusal extends Error {
+	override readonly name = 'GuardRefusal';
+	readonly refusalCause: RefusalCause;
+	readonly reason: string;
+	constructor(cause: RefusalCause, reason: string) {
+		super(reason);
+		this.refusalCause = cause;
+		this.reason = reason;
+	}
+}

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { parseUserRoot, SERVER_ROOT } from '../../../src/lib/shared/chat/keys.ts';
+import { GuardRefusal } from './actor.ts';
 
 /** Reads of the server's copy that change nothing in it (doc.getMap would create or retype). */
 
@@ -15,20 +16,26 @@ export function liveValue(doc: Y.Doc, root: string, key: string): unknown {
 	return content[content.length - 1];
 }
 
-const SERVER_AREA = "the server's area";
-const PERSONS_AREA = "another person's area";
-
 /** Words for a refusal: whose area a change landed in. */
 export function describeRoot(root: string, actorRoot: string): string {
 	if (root === actorRoot) return 'your own area';
-	if (root === SERVER_ROOT) return SERVER_AREA;
-	if (parseUserRoot(root)) return PERSONS_AREA;
+	if (root === SERVER_ROOT) return "the server's area";
+	if (parseUserRoot(root)) return "another person's area";
 	return `an unknown top-level type "${root.slice(0, 40)}"`;
 }
 
-/** Whether a refusal is of a write or deletion in someone else's area (describeRoot's words). */
-export function isElsewhere(reason: string): boolean {
-	return [SERVER_AREA, PERSONS_AREA].some(
-		(area) => reason.startsWith(`writes in ${area}`) || reason.startsWith(`deletes in ${area}`)
+/**
+ * The refusal of a write or deletion outside the actor's own area: in the server's or another
+ * person's ("elsewhere"), or in a top-level type the schema does not have ("invalid").
+ */
+export function outsideArea(
+	change: 'writes' | 'deletes',
+	root: string,
+	actorRoot: string
+): GuardRefusal {
+	const elsewhere = root === SERVER_ROOT || parseUserRoot(root) !== null;
+	return new GuardRefusal(
+		elsewhere ? 'elsewhere' : 'invalid',
+		`${change} in ${describeRoot(root, actorRoot)}`
 	);
 }

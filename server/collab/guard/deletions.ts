@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { parseEntryKey, parseUserRoot } from '../../../src/lib/shared/chat/keys.ts';
 import type { Actor, ModeratedMessage } from './actor.ts';
-import { describeRoot } from './areas.ts';
+import { outsideArea } from './areas.ts';
 import { type Place, type PlaceContext, placeOfServerItem, serverState } from './places.ts';
 import type { Range } from './ranges.ts';
 
@@ -20,18 +20,19 @@ export interface Deletions {
 	moderated: ModeratedMessage[];
 }
 
-function allowed(place: Place, actor: Actor, actorRoot: string, out: Deletions): string | null {
+/** Counts a deletion the actor may make; throws the refusal of one they may not. */
+function allow(place: Place, actor: Actor, actorRoot: string, out: Deletions): void {
 	if (place.root === actorRoot) {
 		out.ownKeys.push(place.key);
-		return null;
+		return;
 	}
 	const authorId = parseUserRoot(place.root);
 	const key = parseEntryKey(place.key);
 	if (actor.canModerate && authorId && key?.kind === 'message') {
 		out.moderated.push({ authorId, messageId: key.messageId });
-		return null;
+		return;
 	}
-	return `deletes in ${describeRoot(place.root, actorRoot)}`;
+	throw outsideArea('deletes', place.root, actorRoot);
 }
 
 function checkServerPart(
@@ -49,8 +50,8 @@ function checkServerPart(
 		if (struct.id.clock >= stop) break;
 		if (struct.deleted) continue;
 		const place = placeOfServerItem(ctx, struct);
-		const problem = typeof place === 'string' ? place : allowed(place, actor, actorRoot, out);
-		if (problem) return problem;
+		if (typeof place === 'string') return place;
+		allow(place, actor, actorRoot, out);
 		out.effective++;
 	}
 	return null;

@@ -1,9 +1,10 @@
 import * as Y from 'yjs';
+import { GuardRefusal } from './actor.ts';
 import type { Struct } from './decode.ts';
 import { type PlaceContext, serverState } from './places.ts';
 
 /** The refusal of a gap: what Yjs would keep pending. */
-export const DEPENDS_ON_MISSING = 'depends on content the server does not have';
+const DEPENDS_ON_MISSING = 'depends on content the server does not have';
 
 /**
  * Which structs of the update are new to the server, the way Y.applyUpdate decides it: a struct
@@ -25,7 +26,7 @@ function plan(ctx: PlaceContext, client: number, structs: Struct[], fresh: Fresh
 	for (const struct of structs) {
 		// A Skip is a hole: Yjs applies nothing for it and does not advance the clock.
 		if (struct instanceof Y.Skip) continue;
-		if (struct.id.clock > next) return DEPENDS_ON_MISSING;
+		if (struct.id.clock > next) throw new GuardRefusal('gap', DEPENDS_ON_MISSING);
 		const end = struct.id.clock + struct.length;
 		if (end <= next) {
 			if (struct instanceof Y.Item) fresh.known.push(struct);

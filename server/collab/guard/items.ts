@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { parseEntryKey } from '../../../src/lib/shared/chat/keys.ts';
 import { entryValueProblem } from '../../../src/lib/shared/chat/values.ts';
 import type { WrittenEntry } from './actor.ts';
-import { describeRoot } from './areas.ts';
+import { outsideArea } from './areas.ts';
 import type { Fresh } from './fresh.ts';
 import { covers, type Range } from './ranges.ts';
 import { type PlaceContext, placeOfServerItem, placeOfUpdateItem } from './places.ts';
@@ -36,7 +36,7 @@ function checkItem(
 	if (problem) return problem;
 	const place = placeOfUpdateItem(ctx, item);
 	if (typeof place === 'string') return place;
-	if (place.root !== actorRoot) return `writes in ${describeRoot(place.root, actorRoot)}`;
+	if (place.root !== actorRoot) throw outsideArea('writes', place.root, actorRoot);
 	const key = parseEntryKey(place.key);
 	if (!key) return `invalid key "${place.key.slice(0, 80)}"`;
 	if (!(item.content instanceof Y.ContentAny)) return null;

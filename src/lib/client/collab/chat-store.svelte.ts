@@ -19,6 +19,7 @@ import { Conversation } from './conversation.svelte.ts';
 import { clearCopiesExcept, indexedDbCopies, localCopyName } from './local-copy.ts';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { presenceDocumentName } from '$lib/shared/chat/presence.ts';
+import { closeReason } from '$lib/shared/collab/close-reasons.ts';
 import { PresenceHub } from './presence.svelte.ts';
 import type { RefusedItem } from './refusal.ts';
 import { relayDocument } from './tab-relay.ts';
@@ -290,7 +291,7 @@ export class ChatStore {
 							kind: 'access-revoked',
 							channelId: id,
 							channelName: channelTitleOf(before.get(id) ?? null),
-							reason: 'access-revoked: no longer in your conversations',
+							reason: closeReason('access-revoked', 'no longer in your conversations').reason,
 							items: []
 						});
 					}

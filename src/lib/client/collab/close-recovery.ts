@@ -4,6 +4,7 @@ import type { ConversationTyping } from './typing.svelte.ts';
 import type { ConversationView } from './conversation-view.svelte.ts';
 import { ownEntries, refusedChanges, resendOwnChanges, type RefusedItem } from './refusal.ts';
 import type { SyncedProvider } from './synced-provider.ts';
+import { parseCloseReason } from '$lib/shared/collab/close-reasons.ts';
 
 /**
  * What one conversation does when the server closes (or will not open) one of its documents.
@@ -60,21 +61,39 @@ export class CloseRecovery {
 	onClosed(shard: Shard, provider: SyncedProvider, reason: string): void {
 		if (shard.provider !== provider || this.destroyed) return;
 		shard.synced = false;
-		// A close from the server names its reason; a socket that went away has none of ours.
-		if (/^(resync|stale|refused|access-|unauthenticated)/.test(reason)) this.forget(provider);
-		if (reason.startsWith('resync')) this.resync(shard, provider);
-		else if (reason.startsWith('stale')) void this.rebuildStaleCopy(shard);
-		else if (reason.startsWith('refused')) void this.resetAfterRefusal(shard, reason);
-		else if (reason.startsWith('access-revoked')) void this.revoke(reason);
-		else if (reason.startsWith('unauthenticated')) this.signedOut(reason);
-		else if (reason.startsWith('access-changed')) {
-			// Rights changed (e.g. the room ended): reconnect as what we now are.
-			provider.destroy();
-			shard.provider = null;
-			this.attach(shard);
-			this.onNotice({ kind: 'access-changed', channelId: this.channelId });
+		// A close from the server names its reason; a socket that went away has none of ours, and
+		// the provider resyncs when it comes back.
+		const { code } = parseCloseReason(reason);
+		switch (code) {
+			case 'resync':
+				this.forget(provider);
+				this.resync(shard, provider);
+				break;
+			case 'stale':
+				this.forget(provider);
+				void this.rebuildStaleCopy(shard);
+				break;
+			case 'refused':
+				this.forget(provider);
+				void this.resetAfterRefusal(shard, reason);
+				break;
+			case 'access-revoked':
+				this.forget(provider);
+				void this.revoke(reason);
+				break;
+			case 'unauthenticated':
+				this.forget(provider);
+				this.signedOut(reason);
+				break;
+			case 'access-changed':
+				// Rights changed (e.g. the room ended): reconnect as what we now are.
+				this.forget(provider);
+				provider.destroy();
+				shard.provider = null;
+				this.attach(shard);
+				this.onNotice({ kind: 'access-changed', channelId: this.channelId });
+				break;
 		}
-		// Anything else is the socket going away: the provider resyncs when it comes back.
 	}
 
 	/**
@@ -111,10 +130,10 @@ export class CloseRecovery {
 	onDenied(shard: Shard, provider: SyncedProvider, reason: string): void {
 		if (shard.provider !== provider || this.destroyed) return;
 		this.forget(provider);
-		if (reason.startsWith('unauthenticated:')) this.signedOut(reason);
-		else if (reason.startsWith('forbidden:') || reason.startsWith('access-revoked:')) {
-			void this.revoke(reason);
-		} else if (reason.startsWith('invalid-document:') && shard !== this.shards.head) {
+		const { code } = parseCloseReason(reason);
+		if (code === 'unauthenticated') this.signedOut(reason);
+		else if (code === 'forbidden' || code === 'access-revoked') void this.revoke(reason);
+		else if (code === 'invalid-document' && shard !== this.shards.head) {
 			// An older shard the server does not know: nothing more to load.
 			provider.destroy();
 			shard.provider = null;

@@ -65,6 +65,15 @@ export class ChannelService {
 		this.events = deps.events;
 	}
 
+	/**
+	 * Moves a conversation's head to shard `next` (never back) once the current one is full;
+	 * resolves to the head shard now stored. Called by the collaboration server, which has
+	 * checked the writer's access already.
+	 */
+	advanceHeadShard(channelId: string, next: number): Promise<number> {
+		return this.channels.setHeadShard(channelId, next);
+	}
+
 	/** The channel and what the person may do there; not found when they may not read it. */
 	async access(
 		actor: Actor,

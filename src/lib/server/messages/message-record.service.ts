@@ -1,5 +1,10 @@
 import * as Y from 'yjs';
-import { listMessages, readMarks, type ListedMessage } from '../../shared/chat/document-schema.ts';
+import {
+	listMessages,
+	readMarks,
+	type ListedMessage,
+	type MessageValue
+} from '../../shared/chat/document-schema.ts';
 import type { MessageRecord, MessageRepository } from './message.repository.ts';
 import { logger } from '../logging/logger.ts';
 
@@ -39,12 +44,18 @@ export class MessageRecordService {
 	}
 
 	/**
-	 * Records a new or changed message. Messages recorded close together share one write; it
-	 * takes its place in the chain when the first of them arrives, so a moderation or read mark
-	 * recorded after a message is still written after it.
+	 * Records a new or changed message, from the value its author wrote and the time the server
+	 * accepted it. Messages recorded close together share one write; it takes its place in the
+	 * chain when the first of them arrives, so a moderation or read mark recorded after a message
+	 * is still written after it.
 	 */
-	recordMessage(channelId: string, shard: number, message: ListedMessage): Promise<void> {
-		const record = toRecord(channelId, shard, message);
+	recordMessage(
+		channelId: string,
+		shard: number,
+		authorId: string,
+		message: { value: MessageValue; acceptedAt: number }
+	): Promise<void> {
+		const record = messageRecord(channelId, shard, authorId, message.value, message.acceptedAt);
 		if (this.gathering) {
 			this.gathering.records.push(record);
 			return this.gathering.written;
@@ -80,7 +91,17 @@ export class MessageRecordService {
 			const missing = messages.filter(
 				(message) => (known.get(message.id)?.version ?? 0) < message.version
 			);
-			await this.messages.upsertMany(missing.map((message) => toRecord(channelId, shard, message)));
+			await this.messages.upsertMany(
+				missing.map((message) =>
+					messageRecord(
+						channelId,
+						shard,
+						message.authorId,
+						message,
+						message.acceptedAt ?? Date.now()
+					)
+				)
+			);
 			// A row may carry another accepted time than the document's stamp (written before a
 			// crash lost that stamp, or for a message recorded before it was stamped): the stamp
 			// is what its author saw and the order everyone sees, so the row follows it.
@@ -111,20 +132,30 @@ export class MessageRecordService {
 	}
 }
 
-function toRecord(channelId: string, shard: number, message: ListedMessage): MessageRecord {
+/**
+ * The row of a message: from the value as its author wrote it (or as a document lists it, when
+ * the record is repaired) and the time the server accepted it.
+ */
+function messageRecord(
+	channelId: string,
+	shard: number,
+	authorId: string,
+	value: MessageValue | ListedMessage,
+	acceptedAt: number
+): MessageRecord {
 	return {
-		id: message.id,
+		id: value.id,
 		channelId,
 		shard,
-		authorId: message.authorId,
-		threadId: message.threadId,
-		text: message.text,
-		mentions: message.mentions,
-		attachments: message.attachments,
-		version: message.version,
-		createdAt: new Date(message.createdAt),
-		acceptedAt: new Date(message.acceptedAt ?? Date.now()),
-		editedAt: message.editedAt ? new Date(message.editedAt) : null,
-		deleted: message.deleted
+		authorId,
+		threadId: value.threadId ?? null,
+		text: value.text,
+		mentions: value.mentions,
+		attachments: value.attachments ?? [],
+		version: value.version,
+		createdAt: new Date(value.createdAt),
+		acceptedAt: new Date(acceptedAt),
+		editedAt: value.editedAt ? new Date(value.editedAt) : null,
+		deleted: value.deleted === true
 	};
 }
