@@ -7,7 +7,8 @@
  */
 export function giveKey(list: HTMLElement | null | undefined, event: KeyboardEvent): boolean {
 	if (!list || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return false;
-	if (event.key === 'Home' || event.key === 'End') return false;
+	// Escape is the field's: it closes the list (and bits-ui's escape layer would take a copy).
+	if (event.key === 'Escape' || event.key === 'Home' || event.key === 'End') return false;
 	if (event.key === 'Tab' && event.shiftKey) return false;
 	const given = new KeyboardEvent('keydown', {
 		key: event.key === 'Tab' ? 'Enter' : event.key,
