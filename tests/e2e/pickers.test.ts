@@ -264,6 +264,10 @@ test('pickers look right: desktop and phone, light and dark', async ({ browser }
 		await page.emulateMedia({ colorScheme: scheme });
 		for (const [device, size] of Object.entries(sizes)) {
 			await page.setViewportSize(size);
+			// On a phone the navigation is a drawer: wait until it has slid away.
+			if (device === 'phone') {
+				await expect(page.getByRole('complementary', { name: 'Navigation' })).toBeHidden();
+			}
 			const shot = (name: string) =>
 				page.screenshot({ path: `test-results/screenshots/${name}-${device}-${scheme}.png` });
 
