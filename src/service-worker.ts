@@ -28,7 +28,13 @@ const SHELL = '/offline';
 const NETWORK_TIMEOUT_MS = 10_000;
 /** A page's data is fetched again by a warm-up at most this often. */
 const WARM_AGAIN_MS = 10 * 60_000;
-const assets = new Set([...build, ...files]);
+/**
+ * The emoji font comes in woff2 and woff; every browser with service workers takes woff2, so the
+ * woff copies are never asked for and not cached. The woff2 files (Noto Color Emoji, split by
+ * Unicode range) and the emoji picker's data are in `build` and precached with the rest, so
+ * emoji show and the picker opens offline even if they were never used online.
+ */
+const assets = new Set([...build, ...files].filter((path) => !path.endsWith('.woff')));
 
 /** Pages of the signed-in app: their first two data nodes are the root and app layouts. */
 const APP_PATH = /^\/(home|c|directory|settings|org-chart|admin)(\/|$)/;
@@ -95,9 +101,14 @@ sw.addEventListener('message', (event) => {
 
 sw.addEventListener('fetch', (event) => {
 	const request = event.request;
-	if (request.method !== 'GET') return;
 	const url = new URL(request.url);
 	if (url.origin !== sw.location.origin || url.pathname.startsWith('/collab')) return;
+	if (request.method === 'HEAD' && assets.has(url.pathname)) {
+		// The emoji picker asks for its data's ETag with HEAD before using its IndexedDB copy.
+		event.respondWith(headFromCache(request));
+		return;
+	}
+	if (request.method !== 'GET') return;
 	if (assets.has(url.pathname)) {
 		event.respondWith(cacheFirst(request));
 	} else if (request.mode === 'navigate') {
@@ -129,6 +140,12 @@ async function anywhereShell(response: Response): Promise<Response> {
 async function cacheFirst(request: Request): Promise<Response> {
 	const cached = await caches.match(request);
 	return cached ?? fetch(request);
+}
+
+async function headFromCache(request: Request): Promise<Response> {
+	const cached = await caches.match(request.url);
+	if (!cached) return fetch(request);
+	return new Response(null, { status: cached.status, headers: cached.headers });
 }
 
 async function navigation(request: Request): Promise<Response> {
