@@ -29,12 +29,12 @@ const NETWORK_TIMEOUT_MS = 10_000;
 /** A page's data is fetched again by a warm-up at most this often. */
 const WARM_AGAIN_MS = 10 * 60_000;
 /**
- * The emoji font comes in woff2 and woff; every browser with service workers takes woff2, so the
- * woff copies are never asked for and not cached. The woff2 files (Noto Color Emoji, split by
- * Unicode range) and the emoji picker's data are in `build` and precached with the rest, so
- * emoji show and the picker opens offline even if they were never used online.
+ * Among them the emoji font (Noto Color Emoji in files split by Unicode range, about 7.6 MB in
+ * all) and the emoji picker's data: emoji show and the picker opens offline even when they were
+ * never used online. Their names carry a content hash, so a new version's install takes them
+ * from the browser's HTTP cache instead of the network when they did not change.
  */
-const assets = new Set([...build, ...files].filter((path) => !path.endsWith('.woff')));
+const assets = new Set([...build, ...files]);
 
 /** Pages of the signed-in app: their first two data nodes are the root and app layouts. */
 const APP_PATH = /^\/(home|c|directory|settings|org-chart|admin)(\/|$)/;

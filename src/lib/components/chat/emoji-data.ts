@@ -15,3 +15,16 @@ export const EMOJI_DATA_URL: string = emojiDataUrl;
  * emoji font of its own.
  */
 export const EMOJI_VERSION = 17;
+
+/** U+FE0F after a character that is drawn as an emoji anyway. */
+const REDUNDANT_VARIATION_SELECTOR = /(\p{Emoji_Presentation})\uFE0F/gu;
+
+/**
+ * The emoji as reactions store it: the picker's data writes some emoji with a variation selector
+ * (U+FE0F) they do not need ("👍" + FE0F), others without ("🎉"); typed or pasted, the same emoji
+ * often comes without. The selector is dropped where it changes nothing, so that one emoji is one
+ * reaction whatever way it came; it stays where it matters ("❤️", "☺️").
+ */
+export function canonicalEmoji(emoji: string): string {
+	return emoji.replace(REDUNDANT_VARIATION_SELECTOR, '$1');
+}
