@@ -51,8 +51,14 @@ function emojiFontWoffOnly(): Plugin {
 		transform(code, id) {
 			if (!sheet.test(id)) return null;
 			const faces = code.match(/@font-face/g)?.length ?? 0;
-			const stripped = code.replace(woff2, '');
-			if (faces === 0 || code.length - stripped.length === 0 || stripped.includes('.woff2'))
+			// Text characters of the font (keycap bases and © ®) stay with the text fonts, so that
+			// the emoji font can come first in the text stack: see --font-sans in app.css.
+			const stripped = code.replace(woff2, '').replace('U+23,U+2a,U+30-39,U+a9,U+ae,', '');
+			if (
+				faces === 0 ||
+				!code.includes('U+23,U+2a,U+30-39,U+a9,U+ae,') ||
+				stripped.includes('.woff2')
+			)
 				throw new Error(`${id} no longer lists its woff2 files as expected: see vite.config.ts`);
 			return { code: stripped, map: null };
 		}
