@@ -34,8 +34,39 @@ function scalarToastStyles(): Plugin {
 	};
 }
 
+/**
+ * The emoji font (@fontsource/noto-color-emoji) lists a woff2 and a woff file per Unicode range,
+ * woff2 first. Its woff2 files carry the colour glyphs only as SVG, which Chromium does not draw
+ * (emoji come out blank); its woff files also carry them as COLR, which Chromium and Firefox draw
+ * (Safari takes the SVG). So the woff2 sources are dropped: browsers load the woff files, and the
+ * woff2 ones are not even emitted. The build fails if the package's CSS stops listing them this
+ * way, so that an upgrade is looked at (it may fix its woff2 files).
+ */
+function emojiFontWoffOnly(): Plugin {
+	const sheet = /[\\/]@fontsource[\\/]noto-color-emoji[\\/]index\.css(\?.*)?$/;
+	const woff2 = /url\(\.\/files\/noto-color-emoji-\d+-400-normal\.woff2\) format\('woff2'\), /g;
+	return {
+		name: 'connectflow:emoji-font-woff-only',
+		enforce: 'pre',
+		transform(code, id) {
+			if (!sheet.test(id)) return null;
+			const faces = code.match(/@font-face/g)?.length ?? 0;
+			// Text characters of the font (keycap bases and © ®) stay with the text fonts, so that
+			// the emoji font can come first in the text stack: see --font-sans in app.css.
+			const stripped = code.replace(woff2, '').replace('U+23,U+2a,U+30-39,U+a9,U+ae,', '');
+			if (
+				faces === 0 ||
+				!code.includes('U+23,U+2a,U+30-39,U+a9,U+ae,') ||
+				stripped.includes('.woff2')
+			)
+				throw new Error(`${id} no longer lists its woff2 files as expected: see vite.config.ts`);
+			return { code: stripped, map: null };
+		}
+	};
+}
+
 export default defineConfig({
-	plugins: [scalarToastStyles(), sveltekit()],
+	plugins: [scalarToastStyles(), emojiFontWoffOnly(), sveltekit()],
 	test: {
 		include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'scripts/**/*.test.ts'],
 		environment: 'node',

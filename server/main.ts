@@ -5,6 +5,7 @@ import { loadConfig } from '../src/lib/server/config.ts';
 import { installAppContext, openAppContext } from '../src/lib/server/app-context.ts';
 import { createCollabServer } from './collab/collab-server.ts';
 import { contentSecurityPolicy } from '../src/lib/server/http/content-security-policy.js';
+import { runningMessage } from './running-message.ts';
 import { shutDown } from './shutdown.ts';
 
 /**
@@ -43,10 +44,9 @@ server.on('upgrade', (request, socket, head) => {
 server.listen(config.PORT, config.HOST, () => {
 	const address = server.address();
 	const port = typeof address === 'object' && address ? address.port : config.PORT;
-	const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
 	const database =
 		context.database.kind === 'pglite' ? `PGlite in ${config.pgliteDir}` : 'Postgres';
-	console.log(`ConnectFlow is running at http://${shownHost}:${port}  (database: ${database})`);
+	console.log(runningMessage({ origin: config.ORIGIN, host: config.HOST, port, database }));
 });
 
 let stopping = false;

@@ -28,6 +28,12 @@ const SHELL = '/offline';
 const NETWORK_TIMEOUT_MS = 10_000;
 /** A page's data is fetched again by a warm-up at most this often. */
 const WARM_AGAIN_MS = 10 * 60_000;
+/**
+ * Among them the emoji font (Noto Color Emoji in files split by Unicode range, about 7.6 MB in
+ * all) and the emoji picker's data: emoji show and the picker opens offline even when they were
+ * never used online. Their names carry a content hash, so a new version's install takes them
+ * from the browser's HTTP cache instead of the network when they did not change.
+ */
 const assets = new Set([...build, ...files]);
 
 /** Pages of the signed-in app: their first two data nodes are the root and app layouts. */
@@ -95,9 +101,14 @@ sw.addEventListener('message', (event) => {
 
 sw.addEventListener('fetch', (event) => {
 	const request = event.request;
-	if (request.method !== 'GET') return;
 	const url = new URL(request.url);
 	if (url.origin !== sw.location.origin || url.pathname.startsWith('/collab')) return;
+	if (request.method === 'HEAD' && assets.has(url.pathname)) {
+		// The emoji picker asks for its data's ETag with HEAD before using its IndexedDB copy.
+		event.respondWith(headFromCache(request));
+		return;
+	}
+	if (request.method !== 'GET') return;
 	if (assets.has(url.pathname)) {
 		event.respondWith(cacheFirst(request));
 	} else if (request.mode === 'navigate') {
@@ -129,6 +140,12 @@ async function anywhereShell(response: Response): Promise<Response> {
 async function cacheFirst(request: Request): Promise<Response> {
 	const cached = await caches.match(request);
 	return cached ?? fetch(request);
+}
+
+async function headFromCache(request: Request): Promise<Response> {
+	const cached = await caches.match(request.url);
+	if (!cached) return fetch(request);
+	return new Response(null, { status: cached.status, headers: cached.headers });
 }
 
 async function navigation(request: Request): Promise<Response> {

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { createOrganization, teamOf, type Person } from './support/people.ts';
+import { pickEmoji } from './support/emoji.ts';
 
 /**
  * Issue 3's browser proof: two people in two browser contexts in their team channel — send,
@@ -75,7 +76,7 @@ test('two people chat in their team channel', async ({ browser }) => {
 	// React with the picker.
 	await message(b.page, 'Welcome to the launch crew!').hover();
 	await message(b.page, 'Welcome to the launch crew!').getByTestId('message-react').click();
-	await b.page.locator('[data-testid="emoji-option"][data-emoji="🎉"]').click();
+	await pickEmoji(b.page, 'party', '🎉');
 	await expect(
 		message(a.page, 'Welcome to the launch crew!').locator(
 			'[data-testid="reaction-chip"][data-emoji="🎉"]'

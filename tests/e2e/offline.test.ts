@@ -6,6 +6,7 @@ import {
 	uniqueEmail,
 	type Person
 } from './support/people.ts';
+import { pickEmoji } from './support/emoji.ts';
 
 /**
  * Issue 4's browser proof of offline-first: open the app and two channels; go offline; reload;
@@ -118,7 +119,7 @@ test('offline: reload, read, search, write; restart offline; everything lands in
 	for (const text of ['Offline one', 'Offline two', 'Offline three']) await send(page, text);
 	await message(page, 'Offline two').hover();
 	await message(page, 'Offline two').getByTestId('message-react').click();
-	await page.locator('[data-testid="emoji-option"][data-emoji="🎉"]').click();
+	await pickEmoji(page, 'party', '🎉');
 	await expect(
 		message(page, 'Offline two').locator('[data-testid="reaction-chip"][data-emoji="🎉"]')
 	).toHaveAttribute('data-count', '1');

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { getThemeStyles } from '@scalar/themes';
 import { themeBootstrapScript } from '../../components/shell/theme-bootstrap.js';
 import { reconnectingPageStyle } from './reconnecting-page.js';
@@ -15,8 +17,10 @@ import { reconnectingPageStyle } from './reconnecting-page.js';
  *   style-src-attr only) because Svelte renders `style="…"` and `style:` directives, and the
  *   app shell in app.html carries one. A style attribute cannot run script. One inline <style>
  *   element is allowed by its hash: the theme that the API reference (Scalar, /api/docs)
- *   always renders into a <style> of its own, with no option to load it from a file; and the
- *   one of the "Reconnecting…" page (reconnecting-page.js), which must not need a request.
+ *   always renders into a <style> of its own, with no option to load it from a file; the
+ *   emoji picker's (emoji-picker-element), which puts its style sheet in a <style> of its
+ *   shadow root; and the one of the "Reconnecting…" page (reconnecting-page.js), which must
+ *   not need a request.
  * - connect-src 'self' also covers ws:/wss: to our own host (CSP Level 3), which the
  *   collaboration socket on /collab uses.
  */
@@ -35,11 +39,40 @@ const themeBootstrapHash = sha256(themeBootstrapScript);
  */
 export const apiReferenceThemeStyle = `\n${getThemeStyles('none', { fonts: false })}`;
 
+/**
+ * The <style> text the emoji picker (emoji-picker-element) puts in its shadow root:
+ * `baseStyles + EXTRA_STYLES` of its picker.js, where EXTRA_STYLES declares its default
+ * `--emoji-font-family` (FONT_FAMILY). The module defines a custom element, so it cannot be
+ * imported on the server; its source is read instead. An upgrade that changes how these are
+ * written fails here, at start, and the e2e CSP test checks the picker reports no violation.
+ */
+export const emojiPickerStyle = (() => {
+	const source = readFileSync(
+		createRequire(import.meta.url).resolve('emoji-picker-element/picker.js'),
+		'utf8'
+	);
+	const baseStyles = /^var baseStyles = ("(?:[^"\\]|\\.)*");$/m.exec(source)?.[1];
+	const fontFamily = /^const FONT_FAMILY = '([^']*)' \+\s*'([^']*)';$/m.exec(source);
+	if (
+		!baseStyles ||
+		!fontFamily ||
+		!source.includes('style.textContent = baseStyles + EXTRA_STYLES')
+	) {
+		throw new Error('emoji-picker-element/picker.js: its style sheet is no longer where expected');
+	}
+	return `${JSON.parse(baseStyles)}:host{--emoji-font-family:${fontFamily[1]}${fontFamily[2]}}`;
+})();
+
 /** @type {NonNullable<NonNullable<import('@sveltejs/kit').KitConfig['csp']>['directives']>} */
 export const cspDirectives = {
 	'default-src': ['self'],
 	'script-src': ['self', themeBootstrapHash],
-	'style-src': ['self', sha256(apiReferenceThemeStyle), sha256(reconnectingPageStyle)],
+	'style-src': [
+		'self',
+		sha256(apiReferenceThemeStyle),
+		sha256(emojiPickerStyle),
+		sha256(reconnectingPageStyle)
+	],
 	'style-src-attr': ['unsafe-inline'],
 	'img-src': ['self', 'data:', 'blob:'],
 	'font-src': ['self'],

@@ -1,0 +1,137 @@
+import { expect, test, type Page } from '@playwright/test';
+import { createOrganization } from './support/people.ts';
+import { drawnInColour, pickEmoji } from './support/emoji.ts';
+
+/**
+ * Issue 13: the emoji picker is emoji-picker-element with its data served by the app, for
+ * reactions and for the composer; emoji are drawn with the app's own emoji font (Noto Color
+ * Emoji), so they show on a machine without one (this one's Chromium may have none); and the
+ * picker opens offline after one visit, its data and the font coming from the service worker.
+ */
+
+const CHANNEL = 'Official Announcements';
+
+function message(page: Page, text: string) {
+	return page
+		.getByTestId('message')
+		.filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
+}
+
+async function openChannel(page: Page) {
+	await page.goto('/home');
+	await page.locator(`[data-testid="channel-link"][data-name="${CHANNEL}"]`).click();
+	await expect(page.getByTestId('composer-input')).toBeVisible();
+	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'online');
+}
+
+async function send(page: Page, text: string) {
+	await page.getByTestId('composer-input').fill(text);
+	await page.getByTestId('composer-input').press('Enter');
+	await expect(message(page, text)).toBeVisible();
+}
+
+async function controlledByServiceWorker(page: Page) {
+	// As in offline.test.ts: installing caches every asset first, slow on a busy machine; an
+	// install that failed is tried again at the next page load.
+	const controlled = () =>
+		page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, {
+			timeout: 30_000
+		});
+	try {
+		await controlled();
+	} catch {
+		await page.reload();
+		await controlled();
+	}
+}
+
+test('react and write with the emoji picker; emoji drawn with the app’s font', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const alice = await createOrganization(browser, 'Emoji Works', 'Alice Archer');
+	const page = alice.page;
+	await openChannel(page);
+	await send(page, 'Picker time');
+
+	// A reaction from the message's toolbar: search "thumbs", pick 👍.
+	await message(page, 'Picker time').hover();
+	await message(page, 'Picker time').getByTestId('message-react').click();
+	await pickEmoji(page, 'thumbs', '👍');
+	const chip = message(page, 'Picker time').locator(
+		'[data-testid="reaction-chip"][data-emoji="👍"]'
+	);
+	await expect(chip).toHaveAttribute('data-count', '1');
+	await expect(chip).toHaveAttribute('aria-pressed', 'true');
+
+	// The reaction is drawn with Noto Color Emoji, shipped by the app, in colour.
+	await expect
+		.poll(() => page.evaluate(() => document.fonts.check('16px "Noto Color Emoji"', '👍')))
+		.toBe(true);
+	expect(await drawnInColour(page, '👍', '"Noto Color Emoji"')).toBe(true);
+
+	// The composer: the emoji goes where the caret is, by mouse…
+	const input = page.getByTestId('composer-input');
+	await input.fill('Ship it ');
+	await page.getByTestId('composer-emoji').click();
+	await pickEmoji(page, 'thumbs', '👍');
+	await expect(input).toHaveValue('Ship it 👍');
+	await expect(input).toBeFocused();
+
+	// …and by keyboard: the search has the focus, arrows choose, Enter picks.
+	await page.getByTestId('composer-emoji').click();
+	await expect(page.getByTestId('emoji-picker').locator('input#search')).toBeFocused();
+	await page.keyboard.type('party popper');
+	// The search runs as one types: wait for its last answer, the one emoji of that name.
+	await expect(page.getByTestId('emoji-picker').locator('button[role="option"]')).toHaveCount(1);
+	await expect(page.getByTestId('emoji-picker').locator('[id^="emo-🎉"]')).toBeVisible();
+	await page.keyboard.press('ArrowDown');
+	await expect(page.getByTestId('emoji-picker').locator('input#search')).toHaveAttribute(
+		'aria-activedescendant',
+		/^emo-🎉/
+	);
+	await page.keyboard.press('Enter');
+	await expect(page.getByTestId('emoji-picker')).toHaveCount(0);
+	await expect(input).toHaveValue('Ship it 👍🎉');
+	await input.press('Enter');
+	await expect(message(page, 'Ship it 👍🎉')).toBeVisible();
+
+	// Escape closes the picker and gives the focus back to its button.
+	await page.getByTestId('composer-emoji').click();
+	await expect(page.getByTestId('emoji-picker')).toBeVisible();
+	await page.keyboard.press('Escape');
+	await expect(page.getByTestId('emoji-picker')).toHaveCount(0);
+	await expect(page.getByTestId('composer-emoji')).toBeFocused();
+
+	await alice.context.close();
+});
+
+test('offline after one visit, the picker still shows its emoji, in the app’s font', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const alice = await createOrganization(browser, 'Emoji Offline', 'Alice Archer');
+	const page = alice.page;
+	await openChannel(page);
+	await controlledByServiceWorker(page);
+	await send(page, 'Before the tunnel');
+
+	// The picker was never opened online: its data and the font come from the service worker.
+	await alice.context.setOffline(true);
+	await page.reload();
+	await expect(message(page, 'Before the tunnel')).toBeVisible();
+	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'offline');
+
+	await message(page, 'Before the tunnel').hover();
+	await message(page, 'Before the tunnel').getByTestId('message-react').click();
+	const picker = page.getByTestId('emoji-picker');
+	await expect(picker.locator('button.emoji[role="menuitem"]').first()).toBeVisible();
+	expect(await picker.locator('button.emoji[role="menuitem"]').count()).toBeGreaterThan(20);
+	await pickEmoji(page, 'thumbs', '👍');
+	await expect(
+		message(page, 'Before the tunnel').locator('[data-testid="reaction-chip"][data-emoji="👍"]')
+	).toHaveAttribute('data-count', '1');
+	expect(await drawnInColour(page, '🎉', '"Noto Color Emoji"')).toBe(true);
+
+	await alice.context.close();
+});
