@@ -55,7 +55,7 @@ export default ts.config(
 							message: 'Browser and shared code do not import server code; use $lib/shared.'
 						},
 						{
-							regex: '^(\\.\\.?/)+(.*/)?(lib/)?server(/|$)',
+							regex: '^((\\.\\.?/)+(.*/)?(lib/)?server(/|$)|#(server|collab)/)',
 							message: 'Browser and shared code do not import server code; use $lib/shared.'
 						}
 					]

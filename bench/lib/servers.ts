@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { postgresAnswers } from '../../src/lib/server/testing/test-database.ts';
+import { postgresAnswers } from '#server/testing/test-database.ts';
 
 /**
  * The servers under test, each in its own process: the built product (a private copy of

@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
-import type { AppContext } from '../../src/lib/server/app-context.ts';
-import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
-import { DocumentRepository } from '../../src/lib/server/documents/document.repository.ts';
-import { MessageRepository } from '../../src/lib/server/messages/message.repository.ts';
-import type { ChannelSummary } from '../../src/lib/shared/api/channels.schema.ts';
+import type { AppContext } from '#server/app-context.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
+import { DocumentRepository } from '#server/documents/document.repository.ts';
+import { MessageRepository } from '#server/messages/message.repository.ts';
+import type { ChannelSummary } from '#shared/api/channels.schema.ts';
 import {
 	documentName,
 	editMessage,
@@ -15,7 +15,7 @@ import {
 	sealShard,
 	SHARD_CAPACITY,
 	type MessageValue
-} from '../../src/lib/shared/chat/document-schema.ts';
+} from '#shared/chat/document-schema.ts';
 import { linesFor, reactionChoices, replies } from './chat-lines.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { AppContext } from '../../src/lib/server/app-context.ts';
-import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
+import type { AppContext } from '#server/app-context.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
 import { loadChat } from './load-chat.ts';
 import {
 	demoAdmin,

@@ -1,4 +1,4 @@
-import type { Role } from '../../src/lib/shared/roles.ts';
+import type { Role } from '#shared/roles.ts';
 
 /** The demo organization: Northwind Labs, its departments, teams and some fifty people. */
 export interface DemoPerson {

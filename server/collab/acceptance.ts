@@ -1,6 +1,6 @@
 import type { Document } from '@hocuspocus/server';
-import type { ChannelService } from '../../src/lib/server/channels/channel.service.ts';
-import type { MessageRecordService } from '../../src/lib/server/messages/message-record.service.ts';
+import type { ChannelService } from '#server/channels/channel.service.ts';
+import type { MessageRecordService } from '#server/messages/message-record.service.ts';
 import {
 	acceptedAt,
 	listMessages,
@@ -14,12 +14,12 @@ import {
 	recordModeration,
 	type MessageValue,
 	type ReadMark
-} from '../../src/lib/shared/chat/document-schema.ts';
+} from '#shared/chat/document-schema.ts';
 import type { ChannelContext, ConversationRef } from './context.ts';
 import { channelRowId } from './conversations.ts';
 import type { StampQueue } from './stamp-queue.ts';
 import type { GuardedChanges } from './update-guard.ts';
-import { logger } from '../../src/lib/server/logging/logger.ts';
+import { logger } from '#server/logging/logger.ts';
 
 /** A message as the server accepted it: the value its author wrote, and when it was accepted. */
 export interface AcceptedMessage {

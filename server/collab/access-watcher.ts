@@ -1,10 +1,10 @@
 import type { Connection, connectedPayload, Extension, Hocuspocus } from '@hocuspocus/server';
-import type { AppContext } from '../../src/lib/server/app-context.ts';
-import { isAppError } from '../../src/lib/server/errors.ts';
-import { closeReason } from '../../src/lib/shared/collab/close-reasons.ts';
+import type { AppContext } from '#server/app-context.ts';
+import { isAppError } from '#server/errors.ts';
+import { closeReason } from '#shared/collab/close-reasons.ts';
 import type { ChannelContext, CollabContext } from './context.ts';
 import { resolveConversation, type ResolvedConversation } from './conversations.ts';
-import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
 
 /** setTimeout's longest delay (about 24.8 days): a later end is waited for in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

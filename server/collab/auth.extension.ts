@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
-import type { AppContext } from '../../src/lib/server/app-context.ts';
-import { isAppError, isDatabaseUnavailable } from '../../src/lib/server/errors.ts';
-import { SESSION_COOKIE } from '../../src/lib/server/auth/session-token.ts';
-import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
-import { logger } from '../../src/lib/server/logging/logger.ts';
-import { parseDocumentName } from '../../src/lib/shared/chat/document-schema.ts';
-import { parsePresenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
+import type { AppContext } from '#server/app-context.ts';
+import { isAppError, isDatabaseUnavailable } from '#server/errors.ts';
+import { SESSION_COOKIE } from '#server/auth/session-token.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
+import { logger } from '#server/logging/logger.ts';
+import { parseDocumentName } from '#shared/chat/document-schema.ts';
+import { parsePresenceDocumentName } from '#shared/chat/presence.ts';
 import { CollabRefusal, unavailable, type CollabContext } from './context.ts';
 import { resolveConversation } from './conversations.ts';
 

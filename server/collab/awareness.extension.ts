@@ -4,7 +4,7 @@ import type {
 	Document,
 	Extension
 } from '@hocuspocus/server';
-import { conversationAwarenessSchema } from '../../src/lib/shared/chat/awareness.ts';
+import { conversationAwarenessSchema } from '#shared/chat/awareness.ts';
 import type { CollabContext } from './context.ts';
 
 /** Awareness client ids one connection may claim in a document (a provider uses one). */

@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SignedInPerson } from '../../src/lib/server/testing/test-app.ts';
-import {
-	documentName,
-	listMessages,
-	postMessage
-} from '../../src/lib/shared/chat/document-schema.ts';
+import type { SignedInPerson } from '#server/testing/test-app.ts';
+import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { startCollabHarness, waitFor, type CollabHarness } from './testing/collab-harness.ts';
 
 /**

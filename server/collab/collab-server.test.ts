@@ -10,9 +10,9 @@ import {
 	deleteMessage,
 	editMessage,
 	userRoot
-} from '../../src/lib/shared/chat/document-schema.ts';
-import { availableDatabaseKinds } from '../../src/lib/server/testing/test-database.ts';
-import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
+} from '#shared/chat/document-schema.ts';
+import { availableDatabaseKinds } from '#server/testing/test-database.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
 import {
 	startCollabHarness,
 	waitFor,

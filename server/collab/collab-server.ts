@@ -2,12 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Hocuspocus, type Extension } from '@hocuspocus/server';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AppContext } from '../../src/lib/server/app-context.ts';
-import { DocumentRepository } from '../../src/lib/server/documents/document.repository.ts';
-import { MessageRepository } from '../../src/lib/server/messages/message.repository.ts';
-import { MessageRecordService } from '../../src/lib/server/messages/message-record.service.ts';
-import { MAX_UPDATE_BYTES } from '../../src/lib/shared/chat/document-schema.ts';
-import { closeReason } from '../../src/lib/shared/collab/close-reasons.ts';
+import type { AppContext } from '#server/app-context.ts';
+import { DocumentRepository } from '#server/documents/document.repository.ts';
+import { MessageRepository } from '#server/messages/message.repository.ts';
+import { MessageRecordService } from '#server/messages/message-record.service.ts';
+import { MAX_UPDATE_BYTES } from '#shared/chat/document-schema.ts';
+import { closeReason } from '#shared/collab/close-reasons.ts';
 import { AccessWatcher } from './access-watcher.ts';
 import { Acceptance } from './acceptance.ts';
 import { AuthExtension } from './auth.extension.ts';
@@ -21,7 +21,7 @@ import { LocalPresenceStore } from './presence-store.ts';
 import { PresenceExtension } from './presence.extension.ts';
 import { createScaleOut } from './scale-out.ts';
 import { StampQueue } from './stamp-queue.ts';
-import { logger } from '../../src/lib/server/logging/logger.ts';
+import { logger } from '#server/logging/logger.ts';
 
 export const COLLAB_PATH = '/collab';
 

@@ -1,8 +1,8 @@
-import { logger, type Logger } from '../../src/lib/server/logging/logger.ts';
-import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
-import type { DocumentKind } from '../../src/lib/shared/chat/document-name.ts';
-import type { ChannelAccess, ChannelKind } from '../../src/lib/shared/policy.ts';
-import { closeReason, type CloseReasonCode } from '../../src/lib/shared/collab/close-reasons.ts';
+import { logger, type Logger } from '#server/logging/logger.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
+import type { DocumentKind } from '#shared/chat/document-name.ts';
+import type { ChannelAccess, ChannelKind } from '#shared/policy.ts';
+import { closeReason, type CloseReasonCode } from '#shared/collab/close-reasons.ts';
 
 /**
  * The conversation a document's name resolved to (conversations.ts), by the name's own kind:

@@ -1,7 +1,7 @@
-import type { AppContext } from '../../src/lib/server/app-context.ts';
-import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
-import type { DocumentKind } from '../../src/lib/shared/chat/document-name.ts';
-import type { ChannelAccess, ChannelKind } from '../../src/lib/shared/policy.ts';
+import type { AppContext } from '#server/app-context.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
+import type { DocumentKind } from '#shared/chat/document-name.ts';
+import type { ChannelAccess, ChannelKind } from '#shared/policy.ts';
 import type { ConversationRef } from './context.ts';
 
 /** A conversation as a document name resolved to it, with what the person may do there. */

@@ -2,26 +2,19 @@ import { appendFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import {
-	applyStored,
-	DocumentRepository
-} from '../../src/lib/server/documents/document.repository.ts';
+import { applyStored, DocumentRepository } from '#server/documents/document.repository.ts';
 import {
 	createTestDatabase,
 	isPostgresReachable,
 	realPostgresUrl,
 	type TestDatabase
-} from '../../src/lib/server/testing/test-database.ts';
+} from '#server/testing/test-database.ts';
 import {
 	startDatabaseProxy,
 	terminateConnections,
 	type DatabaseProxy
-} from '../../src/lib/server/testing/database-proxy.ts';
-import {
-	documentName,
-	listMessages,
-	postMessage
-} from '../../src/lib/shared/chat/document-schema.ts';
+} from '#server/testing/database-proxy.ts';
+import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
 

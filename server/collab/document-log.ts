@@ -1,12 +1,9 @@
 import * as Y from 'yjs';
 import type { Document } from '@hocuspocus/server';
-import {
-	applyStored,
-	type DocumentRepository
-} from '../../src/lib/server/documents/document.repository.ts';
-import { UpdateLog } from '../../src/lib/server/documents/update-log.ts';
-import { isDatabaseUnavailable } from '../../src/lib/server/errors.ts';
-import { logger } from '../../src/lib/server/logging/logger.ts';
+import { applyStored, type DocumentRepository } from '#server/documents/document.repository.ts';
+import { UpdateLog } from '#server/documents/update-log.ts';
+import { isDatabaseUnavailable } from '#server/errors.ts';
+import { logger } from '#server/logging/logger.ts';
 import { unavailable } from './context.ts';
 
 /** Updates appended since the last compaction before the document is compacted again. */

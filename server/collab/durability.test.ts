@@ -2,11 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-	documentName,
-	listMessages,
-	postMessage
-} from '../../src/lib/shared/chat/document-schema.ts';
+import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
 

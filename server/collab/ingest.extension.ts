@@ -11,14 +11,10 @@ import type {
 	onLoadDocumentPayload
 } from '@hocuspocus/server';
 import { messageYjsSyncStep2 } from 'y-protocols/sync';
-import {
-	initServerArea,
-	MAX_UPDATE_BYTES,
-	parseEntryKey
-} from '../../src/lib/shared/chat/document-schema.ts';
-import { parsePresenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
-import { closeReason } from '../../src/lib/shared/collab/close-reasons.ts';
-import { logger } from '../../src/lib/server/logging/logger.ts';
+import { initServerArea, MAX_UPDATE_BYTES, parseEntryKey } from '#shared/chat/document-schema.ts';
+import { parsePresenceDocumentName } from '#shared/chat/presence.ts';
+import { closeReason } from '#shared/collab/close-reasons.ts';
+import { logger } from '#server/logging/logger.ts';
 import type { Acceptance } from './acceptance.ts';
 import type { CollabContext } from './context.ts';
 import type { DocumentLog } from './document-log.ts';

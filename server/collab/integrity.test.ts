@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import {
-	documentName,
-	listMessages,
-	postMessage
-} from '../../src/lib/shared/chat/document-schema.ts';
-import {
-	applyStored,
-	DocumentRepository
-} from '../../src/lib/server/documents/document.repository.ts';
-import { presenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
-import { availableDatabaseKinds } from '../../src/lib/server/testing/test-database.ts';
-import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
+import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
+import { applyStored, DocumentRepository } from '#server/documents/document.repository.ts';
+import { presenceDocumentName } from '#shared/chat/presence.ts';
+import { availableDatabaseKinds } from '#server/testing/test-database.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
 import {
 	connectClient,
 	startCollabHarness,

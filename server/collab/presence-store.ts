@@ -5,7 +5,7 @@ import {
 	localStatusSchema,
 	parseJsonAs,
 	type LocalStatus
-} from '../../src/lib/shared/chat/presence.ts';
+} from '#shared/chat/presence.ts';
 
 /** What one process wrote of an organization: when, and its people's statuses. */
 const entrySchema = z.object({

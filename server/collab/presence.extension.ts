@@ -10,11 +10,11 @@ import {
 	parsePresenceReport,
 	type LocalStatus,
 	type PresenceView
-} from '../../src/lib/shared/chat/presence.ts';
-import { closeReason } from '../../src/lib/shared/collab/close-reasons.ts';
+} from '#shared/chat/presence.ts';
+import { closeReason } from '#shared/collab/close-reasons.ts';
 import type { CollabContext } from './context.ts';
 import type { PresenceStore } from './presence-store.ts';
-import { logger } from '../../src/lib/server/logging/logger.ts';
+import { logger } from '#server/logging/logger.ts';
 
 /** The tabs of one organization connected to this process, and what they were last told. */
 interface OrgPresence {

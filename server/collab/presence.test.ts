@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PresenceHub } from '../../src/lib/client/collab/presence.svelte.ts';
-import { presenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
-import type { SignedInPerson as Person } from '../../src/lib/server/testing/test-app.ts';
-import { availableDatabaseKinds } from '../../src/lib/server/testing/test-database.ts';
+import { PresenceHub } from '#client/collab/presence.svelte.ts';
+import { presenceDocumentName } from '#shared/chat/presence.ts';
+import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
+import { availableDatabaseKinds } from '#server/testing/test-database.ts';
 import {
 	startCollabHarness,
 	waitFor,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as encoding from 'lib0/encoding';
 import { messageYjsSyncStep2 } from 'y-protocols/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { documentName, postMessage } from '../../src/lib/shared/chat/document-schema.ts';
+import { documentName, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor } from './testing/collab-harness.ts';
 import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
 

@@ -3,32 +3,29 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createAppContext, type AppContext } from '../../src/lib/server/app-context.ts';
-import { loadConfig } from '../../src/lib/server/config.ts';
+import { createAppContext, type AppContext } from '#server/app-context.ts';
+import { loadConfig } from '#server/config.ts';
 import {
 	createTestDatabase,
 	isPostgresReachable,
 	type TestDatabase
-} from '../../src/lib/server/testing/test-database.ts';
-import {
-	testClient,
-	type SignedInPerson as Member
-} from '../../src/lib/server/testing/test-app.ts';
+} from '#server/testing/test-database.ts';
+import { testClient, type SignedInPerson as Member } from '#server/testing/test-app.ts';
 import {
 	acceptedKey,
 	documentName,
 	listMessages,
 	messageKey,
 	postMessage
-} from '../../src/lib/shared/chat/document-schema.ts';
+} from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 import { outputOf, runCollabProcess } from './testing/collab-child.ts';
 import { createScaleOut, SharedDocumentRepository, startEventRelay } from './scale-out.ts';
-import { applyStored } from '../../src/lib/server/documents/document.repository.ts';
+import { applyStored } from '#server/documents/document.repository.ts';
 import { RedisPresenceStore } from './presence-store.ts';
-import { PresenceHub } from '../../src/lib/client/collab/presence.svelte.ts';
-import { presenceDocumentName } from '../../src/lib/shared/chat/presence.ts';
-import { isRedisReachable, testRedisUrl } from '../../src/lib/server/testing/require-service.ts';
+import { PresenceHub } from '#client/collab/presence.svelte.ts';
+import { presenceDocumentName } from '#shared/chat/presence.ts';
+import { isRedisReachable, testRedisUrl } from '#server/testing/require-service.ts';
 
 /**
  * Two ConnectFlow collaboration processes on different ports, one Redis and one Postgres: they

@@ -3,12 +3,12 @@ import * as Y from 'yjs';
 import { Redis as RedisExtension } from '@hocuspocus/extension-redis';
 import type { Extension } from '@hocuspocus/server';
 import { Redis as RedisConnection, type RedisOptions } from 'ioredis';
-import type { AppContext } from '../../src/lib/server/app-context.ts';
-import type { Sql } from '../../src/lib/server/db/database.ts';
-import { DocumentRepository } from '../../src/lib/server/documents/document.repository.ts';
-import type { DomainEventMap, DomainEvents } from '../../src/lib/server/events.ts';
+import type { AppContext } from '#server/app-context.ts';
+import type { Sql } from '#server/db/database.ts';
+import { DocumentRepository } from '#server/documents/document.repository.ts';
+import type { DomainEventMap, DomainEvents } from '#server/events.ts';
 import { RedisPresenceStore, type PresenceStore } from './presence-store.ts';
-import { logger } from '../../src/lib/server/logging/logger.ts';
+import { logger } from '#server/logging/logger.ts';
 
 /**
  * Several ConnectFlow processes behind one load balancer, coordinated through Redis (switched

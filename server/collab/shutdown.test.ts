@@ -8,17 +8,13 @@ import {
 	isPostgresReachable,
 	realPostgresUrl,
 	type TestDatabase
-} from '../../src/lib/server/testing/test-database.ts';
+} from '#server/testing/test-database.ts';
 import {
 	startDatabaseProxy,
 	terminateConnections,
 	type DatabaseProxy
-} from '../../src/lib/server/testing/database-proxy.ts';
-import {
-	documentName,
-	listMessages,
-	postMessage
-} from '../../src/lib/shared/chat/document-schema.ts';
+} from '#server/testing/database-proxy.ts';
+import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
 

@@ -5,10 +5,10 @@ import {
 	documentName,
 	listMessages,
 	postMessage
-} from '../../src/lib/shared/chat/document-schema.ts';
-import { applyStored } from '../../src/lib/server/documents/document.repository.ts';
-import { availableDatabaseKinds } from '../../src/lib/server/testing/test-database.ts';
-import type { SessionUser } from '../../src/lib/shared/api/auth.schema.ts';
+} from '#shared/chat/document-schema.ts';
+import { applyStored } from '#server/documents/document.repository.ts';
+import { availableDatabaseKinds } from '#server/testing/test-database.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
 import {
 	connectClient,
 	startCollabHarness,

@@ -17,7 +17,7 @@ import {
 	setArchived,
 	unreact,
 	userRoot
-} from '../../src/lib/shared/chat/document-schema.ts';
+} from '#shared/chat/document-schema.ts';
 import { craftUpdate } from './guard/craft.ts';
 import {
 	ALICE,

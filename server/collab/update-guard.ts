@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
-import { ARCHIVED_KEY, SERVER_ROOT, userRoot } from '../../src/lib/shared/chat/keys.ts';
-import { MAX_UPDATE_BYTES } from '../../src/lib/shared/chat/limits.ts';
+import { ARCHIVED_KEY, SERVER_ROOT, userRoot } from '#shared/chat/keys.ts';
+import { MAX_UPDATE_BYTES } from '#shared/chat/limits.ts';
 import { GuardRefusal, type Actor, type GuardedChanges, type GuardVerdict } from './guard/actor.ts';
 import { liveValue } from './guard/areas.ts';
 import { decodeGuarded } from './guard/decode.ts';

@@ -1,10 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { startDatabaseProxy } from '../../src/lib/server/testing/database-proxy.ts';
-import {
-	createTestDatabase,
-	isPostgresReachable
-} from '../../src/lib/server/testing/test-database.ts';
-import { RETRY_AFTER_SECONDS } from '../../src/lib/server/errors.ts';
+import { startDatabaseProxy } from '#server/testing/database-proxy.ts';
+import { createTestDatabase, isPostgresReachable } from '#server/testing/test-database.ts';
+import { RETRY_AFTER_SECONDS } from '#server/errors.ts';
 import { createOrganization } from './support/people.ts';
 import { startOwnServer } from './support/own-server.ts';
 

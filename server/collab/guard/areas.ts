@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { parseUserRoot, SERVER_ROOT } from '../../../src/lib/shared/chat/keys.ts';
+import { parseUserRoot, SERVER_ROOT } from '#shared/chat/keys.ts';
 import { GuardRefusal } from './actor.ts';
 
 /** Reads of the server's copy that change nothing in it (doc.getMap would create or retype). */

@@ -10,7 +10,7 @@ import {
 	postMessage,
 	react,
 	unreact
-} from '../../../src/lib/shared/chat/document-schema.ts';
+} from '#shared/chat/document-schema.ts';
 import type { Actor } from '../update-guard.ts';
 import { ALICE, BOB, CAROL, deliver, member, moderator, serverDoc, syncStep2 } from './test-kit.ts';
 

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { parseEntryKey, parseUserRoot } from '../../../src/lib/shared/chat/keys.ts';
+import { parseEntryKey, parseUserRoot } from '#shared/chat/keys.ts';
 import type { Actor, ModeratedMessage } from './actor.ts';
 import { outsideArea } from './areas.ts';
 import { type Place, type PlaceContext, placeOfServerItem, serverState } from './places.ts';

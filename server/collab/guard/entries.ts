@@ -1,11 +1,6 @@
 import * as Y from 'yjs';
-import {
-	moderatedKey,
-	parseEntryKey,
-	parseUserRoot,
-	SERVER_ROOT
-} from '../../../src/lib/shared/chat/keys.ts';
-import { MAX_REACTIONS_PER_MESSAGE } from '../../../src/lib/shared/chat/limits.ts';
+import { moderatedKey, parseEntryKey, parseUserRoot, SERVER_ROOT } from '#shared/chat/keys.ts';
+import { MAX_REACTIONS_PER_MESSAGE } from '#shared/chat/limits.ts';
 import type { WrittenEntry } from './actor.ts';
 import { liveValue, rootType } from './areas.ts';
 

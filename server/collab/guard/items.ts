@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
-import { parseEntryKey } from '../../../src/lib/shared/chat/keys.ts';
-import { entryValueProblem } from '../../../src/lib/shared/chat/values.ts';
+import { parseEntryKey } from '#shared/chat/keys.ts';
+import { entryValueProblem } from '#shared/chat/values.ts';
 import type { WrittenEntry } from './actor.ts';
 import { outsideArea } from './areas.ts';
 import type { Fresh } from './fresh.ts';

@@ -1,10 +1,6 @@
 import * as Y from 'yjs';
-import {
-	initServerArea,
-	markAccepted,
-	recordModeration
-} from '../../../src/lib/shared/chat/server-area.ts';
-import { parseEntryKey } from '../../../src/lib/shared/chat/keys.ts';
+import { initServerArea, markAccepted, recordModeration } from '#shared/chat/server-area.ts';
+import { parseEntryKey } from '#shared/chat/keys.ts';
 import { type Actor, checkUpdate, type GuardVerdict } from '../update-guard.ts';
 
 /** Shared by the guard's tests: real Yjs documents, a server copy, guarded delivery. */

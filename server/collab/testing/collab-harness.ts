@@ -1,13 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import { SyncedProvider } from '../../../src/lib/client/collab/synced-provider.ts';
-import { ownEntries, resendOwnChanges } from '../../../src/lib/client/collab/refusal.ts';
+import { SyncedProvider } from '#client/collab/synced-provider.ts';
+import { ownEntries, resendOwnChanges } from '#client/collab/refusal.ts';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { createCollabServer, COLLAB_PATH, type CollabServer } from '../collab-server.ts';
-import { createTestApp, type TestApp } from '../../../src/lib/server/testing/test-app.ts';
-import type { DatabaseKind, TestDatabase } from '../../../src/lib/server/testing/test-database.ts';
+import { createTestApp, type TestApp } from '#server/testing/test-app.ts';
+import type { DatabaseKind, TestDatabase } from '#server/testing/test-database.ts';
 
 /**
  * A real collaboration server on a loopback port, over a real test database, and real providers

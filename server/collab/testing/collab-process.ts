@@ -1,12 +1,9 @@
 import http from 'node:http';
-import { loadConfig } from '../../../src/lib/server/config.ts';
-import { openAppContext } from '../../../src/lib/server/app-context.ts';
+import { loadConfig } from '#server/config.ts';
+import { openAppContext } from '#server/app-context.ts';
 import * as Y from 'yjs';
-import {
-	applyStored,
-	DocumentRepository
-} from '../../../src/lib/server/documents/document.repository.ts';
-import { listMessages } from '../../../src/lib/shared/chat/document-schema.ts';
+import { applyStored, DocumentRepository } from '#server/documents/document.repository.ts';
+import { listMessages } from '#shared/chat/document-schema.ts';
 import { createCollabServer } from '../collab-server.ts';
 import { shutDown } from '../../shutdown.ts';
 

@@ -22,7 +22,7 @@ import {
 	startCollabHarness,
 	waitFor,
 	type CollabHarness
-} from '../../../../server/collab/testing/collab-harness.ts';
+} from '#collab/testing/collab-harness.ts';
 import type { ConversationNotice } from './close-recovery.ts';
 import { Conversation } from './conversation.svelte.ts';
 import type { LocalCopyFactory } from './local-copy.ts';

@@ -5,11 +5,7 @@ import * as Y from 'yjs';
 import { documentName, postMessage, userRoot } from '$lib/shared/chat/document-schema.ts';
 import type { ChannelSummary } from '$lib/shared/api/channels.schema.ts';
 import type { SessionUser } from '$lib/shared/api/auth.schema.ts';
-import {
-	startCollabHarness,
-	waitFor,
-	type CollabHarness
-} from '../../../../server/collab/testing/collab-harness.ts';
+import { startCollabHarness, waitFor, type CollabHarness } from '#collab/testing/collab-harness.ts';
 import type { ConversationNotice } from './close-recovery.ts';
 import type { ConversationRights } from './conversation-access.svelte.ts';
 import { Conversation } from './conversation.svelte.ts';

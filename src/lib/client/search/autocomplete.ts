@@ -1,4 +1,4 @@
-import { foldText } from '../../shared/search/query.ts';
+import { foldText } from '#shared/search/query.ts';
 import type { KnownChannel, KnownPerson } from './results.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { foldText, wordsOf, type SearchQuery } from '../../shared/search/query.ts';
+import { foldText, wordsOf, type SearchQuery } from '#shared/search/query.ts';
 
 /**
  * Where a result matched, for showing it: the message's own text (never re-rendered as HTML)

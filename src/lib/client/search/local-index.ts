@@ -1,5 +1,5 @@
 import { Index } from 'flexsearch';
-import { wordsOf, type SearchQuery } from '../../shared/search/query.ts';
+import { wordsOf, type SearchQuery } from '#shared/search/query.ts';
 
 /**
  * The browser's search index over every message it holds (all loaded shards of all open

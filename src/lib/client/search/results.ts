@@ -1,6 +1,6 @@
-import { foldText, wordsOf, type SearchQuery } from '../../shared/search/query.ts';
+import { foldText, wordsOf, type SearchQuery } from '#shared/search/query.ts';
 import type { IndexedMessage, LocalHit } from './local-index.ts';
-import type { SearchHit } from '../../shared/api/search.schema.ts';
+import type { SearchHit } from '#shared/api/search.schema.ts';
 
 /**
  * Between the local index and the screen: the query's people and channels resolved the way

@@ -1,4 +1,4 @@
-import type { ListedMessage } from '../../shared/chat/listing.ts';
+import type { ListedMessage } from '#shared/chat/listing.ts';
 import { toIndexed, type IndexedMessage, type LocalSearchResult } from './local-index.ts';
 import {
 	SearchEngine,

@@ -1,4 +1,4 @@
-import { parseSearchQuery } from '../../shared/search/query.ts';
+import { parseSearchQuery } from '#shared/search/query.ts';
 import {
 	LocalSearchIndex,
 	type IndexSnapshot,

@@ -1,6 +1,6 @@
 import { forbidden } from '../errors.ts';
-import { policy, type Actor } from '../../shared/policy.ts';
-import type { AuditEntry, AuditQuery } from '../../shared/api/org.schema.ts';
+import { policy, type Actor } from '#shared/policy.ts';
+import type { AuditEntry, AuditQuery } from '#shared/api/org.schema.ts';
 import type { AuditRepository } from './audit.repository.ts';
 
 export class AuditService {

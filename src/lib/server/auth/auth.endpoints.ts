@@ -1,7 +1,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { handle } from '../http/endpoint.ts';
 import { unauthenticated } from '../errors.ts';
-import * as auth from '../../shared/api/auth.ts';
+import * as auth from '#shared/api/auth.ts';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
 import type { IssuedSession } from './auth.service.ts';
 

@@ -18,7 +18,7 @@ import type {
 	SessionInfo,
 	SessionUser,
 	SignInInput
-} from '../../shared/api/auth.schema.ts';
+} from '#shared/api/auth.schema.ts';
 
 const DAY_MS = 86_400_000;
 /** Writing last-seen on every request would turn reads into writes; once a minute is enough. */

@@ -1,5 +1,5 @@
 import { handle } from '../http/endpoint.ts';
-import * as channels from '../../shared/api/channels.ts';
+import * as channels from '#shared/api/channels.ts';
 
 export const listChannels = handle(channels.listChannels, async ({ ctx, user }) => ({
 	channels: await ctx.channels.list(user)

@@ -1,5 +1,5 @@
 import type { Sql } from '../db/database.ts';
-import type { ChannelKind, PostPolicy } from '../../shared/policy.ts';
+import type { ChannelKind, PostPolicy } from '#shared/policy.ts';
 
 export interface ChannelRow {
 	id: string;

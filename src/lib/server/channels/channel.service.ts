@@ -9,7 +9,7 @@ import {
 	type Actor,
 	type ChannelAccess,
 	type ChannelRef
-} from '../../shared/policy.ts';
+} from '#shared/policy.ts';
 import type { ChannelRepository, ChannelRow, MemberRow } from './channel.repository.ts';
 import type {
 	AddMembersInput,
@@ -19,7 +19,7 @@ import type {
 	CreateChannelInput,
 	OpenDmInput,
 	UpdateChannelInput
-} from '../../shared/api/channels.schema.ts';
+} from '#shared/api/channels.schema.ts';
 
 export function toChannelRef(row: ChannelRow): ChannelRef {
 	return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { apiContracts } from '../../shared/api/catalog.ts';
-import type { ApiContract } from '../../shared/api/contract.ts';
+import { apiContracts } from '#shared/api/catalog.ts';
+import type { ApiContract } from '#shared/api/contract.ts';
 import { apiOperations } from './api-catalog.ts';
 import type { Operation } from './endpoint.ts';
 import { resolveRoute } from './dispatch.ts';

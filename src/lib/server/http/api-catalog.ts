@@ -3,7 +3,7 @@ import * as org from '../org/org.endpoints.ts';
 import * as people from '../people/people.endpoints.ts';
 import * as channels from '../channels/channel.endpoints.ts';
 import * as search from '../search/search.endpoints.ts';
-import type { apiContracts, OperationName } from '../../shared/api/catalog.ts';
+import type { apiContracts, OperationName } from '#shared/api/catalog.ts';
 import type { Operation } from './endpoint.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorStatus, isErrorBody } from '../../shared/errors.ts';
+import { errorStatus, isErrorBody } from '#shared/errors.ts';
 import { installAppContext } from '../app-context.ts';
 import { SESSION_COOKIE, sessionIdFromToken } from '../auth/session-token.ts';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
@@ -19,8 +19,8 @@ import {
 	wrongTypes,
 	type Place
 } from '../testing/generated-input.ts';
-import { apiContracts } from '../../shared/api/catalog.ts';
-import type { ApiContract as Endpoint } from '../../shared/api/contract.ts';
+import { apiContracts } from '#shared/api/catalog.ts';
+import type { ApiContract as Endpoint } from '#shared/api/contract.ts';
 import { startDevServer, type DevServer } from '../testing/dev-server.ts';
 
 /**

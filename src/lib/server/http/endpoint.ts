@@ -2,9 +2,9 @@ import type { RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { appContext, type AppContext } from '../app-context.ts';
 import { AppError, errorResponse, unauthenticated } from '../errors.ts';
-import type { SessionUser } from '../../shared/api/auth.schema.ts';
-import type { ApiContract, Parsed } from '../../shared/api/contract.ts';
-import { isInvalidTextIssue } from '../../shared/text.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
+import type { ApiContract, Parsed } from '#shared/api/contract.ts';
+import { isInvalidTextIssue } from '#shared/text.ts';
 
 /** What an operation's step receives: the validated request and who sent it. */
 export interface OperationInput<C extends ApiContract> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { errorStatus } from '../../shared/errors.ts';
-import type { ApiContract } from '../../shared/api/contract.ts';
+import { errorStatus } from '#shared/errors.ts';
+import type { ApiContract } from '#shared/api/contract.ts';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { appContext, type AppContext } from '../app-context.ts';
 import { isAppError } from '../errors.ts';
-import type { SessionUser } from '../../shared/api/auth.schema.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
 
 /**
  * For page loads: the signed-in person (or a redirect to sign-in) and the services; an AppError

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { markAccepted, postMessage } from '../../shared/chat/document-schema.ts';
+import { markAccepted, postMessage } from '#shared/chat/document-schema.ts';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { MessageRecordService } from './message-record.service.ts';

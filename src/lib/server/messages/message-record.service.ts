@@ -4,7 +4,7 @@ import {
 	readMarks,
 	type ListedMessage,
 	type MessageValue
-} from '../../shared/chat/document-schema.ts';
+} from '#shared/chat/document-schema.ts';
 import type { MessageRecord, MessageRepository } from './message.repository.ts';
 import { logger } from '../logging/logger.ts';
 

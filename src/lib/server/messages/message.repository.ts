@@ -1,5 +1,5 @@
 import type { Sql } from '../db/database.ts';
-import { foldText } from '../../shared/search/query.ts';
+import { foldText } from '#shared/search/query.ts';
 
 export interface MessageRecord {
 	id: string;

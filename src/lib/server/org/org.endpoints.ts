@@ -1,5 +1,5 @@
 import { handle } from '../http/endpoint.ts';
-import * as org from '../../shared/api/org.ts';
+import * as org from '#shared/api/org.ts';
 
 export const structure = handle(org.structure, ({ ctx, user }) => ctx.org.listStructure(user));
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { errorCode } from '../testing/error-code.ts';
-import type { SessionUser } from '../../shared/api/auth.schema.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
 
 const kinds = await availableDatabaseKinds();
 

@@ -2,7 +2,7 @@ import type { Database, Sql } from '../db/database.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import type { DomainEvents } from '../events.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
-import { policy, type Actor } from '../../shared/policy.ts';
+import { policy, type Actor } from '#shared/policy.ts';
 import { generateJoinCode } from './join-code.ts';
 import type { DepartmentRow, OrgRepository, TeamRow } from './org.repository.ts';
 import type { ChannelRepository } from '../channels/channel.repository.ts';
@@ -15,7 +15,7 @@ import type {
 	UpdateDepartmentInput,
 	UpdateJoinCodeInput,
 	UpdateTeamInput
-} from '../../shared/api/org.schema.ts';
+} from '#shared/api/org.schema.ts';
 
 export const toDepartment = (row: DepartmentRow): Department => ({
 	id: row.id,

@@ -1,5 +1,5 @@
 import { handle } from '../http/endpoint.ts';
-import * as people from '../../shared/api/people.ts';
+import * as people from '#shared/api/people.ts';
 
 export const directory = handle(people.directory, ({ ctx, user, query }) =>
 	ctx.people.directory(user, query)

@@ -1,5 +1,5 @@
 import type { Sql } from '../db/database.ts';
-import type { Role, UserStatus } from '../../shared/roles.ts';
+import type { Role, UserStatus } from '#shared/roles.ts';
 
 export interface PersonRow {
 	id: string;

@@ -9,9 +9,9 @@ import type {
 	DirectoryQuery,
 	OrgChart,
 	Person
-} from '../../shared/api/org.schema.ts';
+} from '#shared/api/org.schema.ts';
 import { toDepartment, toTeam } from '../org/org.service.ts';
-import { policy, type Actor, type Placement } from '../../shared/policy.ts';
+import { policy, type Actor, type Placement } from '#shared/policy.ts';
 import type { DirectoryRow, PeopleRepository, PersonRow } from './people.repository.ts';
 
 /** People: the directory, the org chart, placing people and (de)activating them. */

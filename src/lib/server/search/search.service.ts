@@ -1,13 +1,13 @@
 import type { Database } from '../db/database.ts';
-import type { Actor } from '../../shared/policy.ts';
+import type { Actor } from '#shared/policy.ts';
 import {
 	foldText,
 	isEmptyQuery,
 	parseSearchQuery,
 	type SearchQuery
-} from '../../shared/search/query.ts';
+} from '#shared/search/query.ts';
 import type { ChannelService } from '../channels/channel.service.ts';
-import type { SearchHit, SearchRequest, SearchResult } from '../../shared/api/search.schema.ts';
+import type { SearchHit, SearchRequest, SearchResult } from '#shared/api/search.schema.ts';
 
 /**
  * Server search over the relational record of messages: full text with prefix matching, folded

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config.ts';
 import { createAppContext, type AppContext } from '../app-context.ts';
-import type { SessionUser } from '../../shared/api/auth.schema.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database.ts';
 
 /** A person with a session, as the test app registers them. */
