@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createOrganization, teamOf, type Person } from './support/people.ts';
+import { createOrganization, teamOf } from './support/people.ts';
 import { pickEmoji } from './support/emoji.ts';
+import { message, openChannel } from './support/chat.ts';
 
 /**
  * Issue 3's browser proof: two people in two browser contexts in their team channel — send,
@@ -13,26 +14,10 @@ async function setUpTeam(browser: Browser) {
 	return { a, b, team };
 }
 
-async function openChannel(person: Person, name: string) {
-	await person.page.goto('/home');
-	await person.page.locator(`[data-testid="channel-link"][data-name="${name}"]`).click();
-	await expect(person.page.getByTestId('composer-input')).toBeVisible();
-	await expect(person.page.getByTestId('connection-status')).toHaveAttribute(
-		'data-status',
-		'online'
-	);
-}
-
-function message(page: Page, text: string) {
-	return page
-		.getByTestId('message')
-		.filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
-}
-
 test('two people chat in their team channel', async ({ browser }) => {
 	test.setTimeout(120_000);
 	const { a, b } = await setUpTeam(browser);
-	await openChannel(a, 'Launch Crew');
+	await openChannel(a.page, 'Launch Crew');
 
 	// Unread count for Bruno before he opens the channel.
 	await a.page.getByTestId('composer-input').fill('Welcome to the launch crew!');
@@ -46,7 +31,7 @@ test('two people chat in their team channel', async ({ browser }) => {
 		b.page.locator('[data-testid="channel-link"][data-name="Launch Crew"]')
 	).toHaveAttribute('data-unread', '1');
 
-	await openChannel(b, 'Launch Crew');
+	await openChannel(b.page, 'Launch Crew');
 	await expect(message(b.page, 'Welcome to the launch crew!')).toBeVisible();
 
 	// Typing indicator.

@@ -1,6 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { createOrganization } from './support/people.ts';
 import { drawnInColour, pickEmoji } from './support/emoji.ts';
+import { controlledByServiceWorker, message, openChannel, send } from './support/chat.ts';
 
 /**
  * Issue 13: the emoji picker is emoji-picker-element with its data served by the app, for
@@ -11,47 +12,13 @@ import { drawnInColour, pickEmoji } from './support/emoji.ts';
 
 const CHANNEL = 'Official Announcements';
 
-function message(page: Page, text: string) {
-	return page
-		.getByTestId('message')
-		.filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
-}
-
-async function openChannel(page: Page) {
-	await page.goto('/home');
-	await page.locator(`[data-testid="channel-link"][data-name="${CHANNEL}"]`).click();
-	await expect(page.getByTestId('composer-input')).toBeVisible();
-	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'online');
-}
-
-async function send(page: Page, text: string) {
-	await page.getByTestId('composer-input').fill(text);
-	await page.getByTestId('composer-input').press('Enter');
-	await expect(message(page, text)).toBeVisible();
-}
-
-async function controlledByServiceWorker(page: Page) {
-	// As in offline.test.ts: installing caches every asset first, slow on a busy machine; an
-	// install that failed is tried again at the next page load.
-	const controlled = () =>
-		page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, {
-			timeout: 30_000
-		});
-	try {
-		await controlled();
-	} catch {
-		await page.reload();
-		await controlled();
-	}
-}
-
 test('react and write with the emoji picker; emoji drawn with the app’s font', async ({
 	browser
 }) => {
 	test.setTimeout(120_000);
 	const alice = await createOrganization(browser, 'Emoji Works', 'Alice Archer');
 	const page = alice.page;
-	await openChannel(page);
+	await openChannel(page, CHANNEL);
 	await send(page, 'Picker time');
 
 	// A reaction from the message's toolbar: search "thumbs", pick 👍.
@@ -112,7 +79,7 @@ test('offline after one visit, the picker still shows its emoji, in the app’s 
 	test.setTimeout(120_000);
 	const alice = await createOrganization(browser, 'Emoji Offline', 'Alice Archer');
 	const page = alice.page;
-	await openChannel(page);
+	await openChannel(page, CHANNEL);
 	await controlledByServiceWorker(page);
 	await send(page, 'Before the tunnel');
 

@@ -7,6 +7,7 @@ import {
 	type Person
 } from './support/people.ts';
 import { pickEmoji } from './support/emoji.ts';
+import { controlledByServiceWorker, message, send } from './support/chat.ts';
 
 /**
  * Issue 4's browser proof of offline-first: open the app and two channels; go offline; reload;
@@ -16,36 +17,8 @@ import { pickEmoji } from './support/emoji.ts';
  * composed offline that the server refuses (the right to post was taken away meanwhile).
  */
 
-function message(page: Page, text: string) {
-	return page
-		.getByTestId('message')
-		.filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
-}
-
 function link(page: Page, name: string) {
 	return page.locator(`[data-testid="channel-link"][data-name="${name}"]`);
-}
-
-async function controlledByServiceWorker(page: Page) {
-	// Installing caches every asset of the app first: slow on a busy machine. An install that
-	// failed (one asset request lost) is tried again by the browser at the next page load, as a
-	// person's next visit would.
-	const controlled = () =>
-		page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, {
-			timeout: 30_000
-		});
-	try {
-		await controlled();
-	} catch {
-		await page.reload();
-		await controlled();
-	}
-}
-
-async function send(page: Page, text: string) {
-	await page.getByTestId('composer-input').fill(text);
-	await page.getByTestId('composer-input').press('Enter');
-	await expect(message(page, text)).toBeVisible();
 }
 
 async function order(page: Page): Promise<string[]> {

@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { createOrganization, teamOf, type Person } from './support/people.ts';
+import { createOrganization, teamOf } from './support/people.ts';
+import { openChannel } from './support/chat.ts';
 
 /**
  * Issue 13: the pickers on one accessible primitive (bits-ui). The quick switcher, the people
@@ -8,16 +9,6 @@ import { createOrganization, teamOf, type Person } from './support/people.ts';
  * are the ones users have (arrows, Enter, Tab for mentions, Escape) plus Home/End in the lists
  * that own the focus; the mention list opens at the @ being completed, not at the box's edge.
  */
-
-async function openChannel(person: Person, name: string) {
-	await person.page.goto('/home');
-	await person.page.locator(`[data-testid="channel-link"][data-name="${name}"]`).click();
-	await expect(person.page.getByTestId('composer-input')).toBeVisible();
-	await expect(person.page.getByTestId('connection-status')).toHaveAttribute(
-		'data-status',
-		'online'
-	);
-}
 
 /** The option the combobox announces: its aria-activedescendant, which must be aria-selected. */
 async function announced(combobox: Locator): Promise<Locator> {
@@ -42,7 +33,7 @@ test('quick switcher: a combobox over a listbox, Home/End/arrows, Escape returns
 	const alice = await createOrganization(browser, 'Switcher Works', 'Alice Archer');
 	const { bruno } = await teamOf(alice.page, browser);
 	await bruno.context.close();
-	await openChannel(alice, 'Launch Crew');
+	await openChannel(alice.page, 'Launch Crew');
 	const page = alice.page;
 
 	const composer = page.getByTestId('composer-input');
@@ -105,7 +96,7 @@ test('mention list: opens at the @, arrows, Tab and Enter pick, Escape closes, c
 	const alice = await createOrganization(browser, 'Mention Works', 'Alice Archer');
 	const { bruno } = await teamOf(alice.page, browser);
 	await bruno.context.close();
-	await openChannel(alice, 'Launch Crew');
+	await openChannel(alice.page, 'Launch Crew');
 	const page = alice.page;
 	const composer = page.getByTestId('composer-input');
 
@@ -170,7 +161,7 @@ test('people picker: combobox, highlighted person announced, Enter chooses', asy
 	const alice = await createOrganization(browser, 'People Works', 'Alice Archer');
 	const { bruno } = await teamOf(alice.page, browser);
 	await bruno.context.close();
-	await openChannel(alice, 'Launch Crew');
+	await openChannel(alice.page, 'Launch Crew');
 	const page = alice.page;
 
 	await page.getByTestId('new-dm').click();
@@ -199,7 +190,7 @@ test('search suggestions: listbox under the word, Tab completes, arrows then mov
 	const alice = await createOrganization(browser, 'Suggest Works', 'Alice Archer');
 	const { bruno } = await teamOf(alice.page, browser);
 	await bruno.context.close();
-	await openChannel(alice, 'Launch Crew');
+	await openChannel(alice.page, 'Launch Crew');
 	const page = alice.page;
 	for (const text of ['Deploy one', 'Deploy two']) {
 		await page.getByTestId('composer-input').fill(text);
@@ -254,7 +245,7 @@ test('pickers look right: desktop and phone, light and dark', async ({ browser }
 	const alice = await createOrganization(browser, 'Picker Looks', 'Alice Archer');
 	const { bruno } = await teamOf(alice.page, browser);
 	await bruno.context.close();
-	await openChannel(alice, 'Launch Crew');
+	await openChannel(alice.page, 'Launch Crew');
 	const page = alice.page;
 	const composer = page.getByTestId('composer-input');
 	const sizes = {

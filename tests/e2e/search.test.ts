@@ -1,26 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createOrganization, teamOf, type Person } from './support/people.ts';
+import { createOrganization, teamOf } from './support/people.ts';
+import { message, openChannel } from './support/chat.ts';
 
 /**
  * Issue 4's search in the browser: partial words, case and accents, filters typed with
  * autocomplete or chosen from the filter bar, results merged without duplicates, and a result
  * that opens the message in its channel, scrolled to and highlighted (in a thread too).
  */
-
-function message(page: Page, text: string) {
-	return page
-		.getByTestId('message')
-		.filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
-}
-
-async function openChannel(person: Person, name: string) {
-	await person.page.goto('/home');
-	await person.page.locator(`[data-testid="channel-link"][data-name="${name}"]`).click();
-	await expect(person.page.getByTestId('connection-status')).toHaveAttribute(
-		'data-status',
-		'online'
-	);
-}
 
 async function send(page: Page, text: string) {
 	await page.getByTestId('composer-input').fill(text);
@@ -47,7 +33,7 @@ test('search finds partial words, filters, and opens the message highlighted', a
 	const { bruno } = await teamOf(alice.page, browser);
 
 	// History: the message to find first, then enough after it to push it out of view.
-	await openChannel(bruno, 'Launch Crew');
+	await openChannel(bruno.page, 'Launch Crew');
 	await send(bruno.page, 'The Deployment to staging went fine');
 	await send(bruno.page, 'Résumé of the release is in https://wiki.example.com/release');
 	for (let n = 1; n <= 30; n++) await send(bruno.page, `Status note number ${n}`);
@@ -55,7 +41,7 @@ test('search finds partial words, filters, and opens the message highlighted', a
 	await message(bruno.page, 'Status note number 30').getByTestId('message-reply').click();
 	await bruno.page.getByTestId('thread-composer-input').fill('Rollback plan for the deployment');
 	await bruno.page.getByTestId('thread-composer-input').press('Enter');
-	await openChannel(alice, 'Launch Crew');
+	await openChannel(alice.page, 'Launch Crew');
 	await send(alice.page, 'Deploy window opens at noon');
 	await expect(message(alice.page, 'The Deployment to staging went fine')).toBeAttached();
 
