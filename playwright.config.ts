@@ -1,6 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SMTP_URL } from './tests/e2e/support/mail.ts';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
 const dataDir = path.resolve('test-results', `e2e-data-${Date.now()}`);
@@ -11,7 +12,10 @@ export default defineConfig({
 	testMatch: '**/*.test.ts',
 	outputDir: 'test-results/playwright',
 	fullyParallel: false,
-	workers: 1,
+	// Three workers: most of a browser test is waiting (sockets, timers, the service worker,
+	// email batching), so three share the two cores; each test makes its own organization, so
+	// they never meet. Two kept the suite near 15 minutes as it grew.
+	workers: 3,
 	// One retry in CI: browser timing (service worker install, socket reconnects) on a shared
 	// two-core machine. A test that fails twice fails the run; flaky ones are reported as such.
 	retries: process.env.CI ? 1 : 0,
@@ -35,6 +39,8 @@ export default defineConfig({
 			]
 		}
 	},
+	// The test SMTP server process, which the e2e server below sends its emails to.
+	globalSetup: './tests/e2e/global-setup.ts',
 	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
 	webServer: {
 		command: 'node server/main.ts',
@@ -42,6 +48,15 @@ export default defineConfig({
 		reuseExistingServer: false,
 		timeout: 60_000,
 		stdout: 'pipe',
-		env: { PORT: String(port), DATA_DIR: dataDir, HOST: '127.0.0.1' }
+		env: {
+			PORT: String(port),
+			DATA_DIR: dataDir,
+			HOST: '127.0.0.1',
+			SMTP_URL,
+			MAIL_FROM: 'ConnectFlow <e2e@example.test>',
+			// Emails of missed messages wait 15 s for more (10 minutes by default), so that a test
+			// sees the batch arrive; long enough to read something on another device meanwhile.
+			EMAIL_BATCH_SECONDS: '15'
+		}
 	}
 });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { documentName } from '../src/lib/shared/chat/document-schema.ts';
+import { documentName, parseDocumentName } from '../src/lib/shared/chat/document-schema.ts';
 import { presenceDocumentName } from '../src/lib/shared/chat/presence.ts';
 import {
 	api,
@@ -22,6 +22,18 @@ import {
 	measureDelivery,
 	ratio
 } from './lib/delivery.ts';
+import { measureChannelOpen, percentile } from './lib/browser-open.ts';
+import { openFeedWatchers } from './lib/feed-latency.ts';
+import { openNotificationWatchers } from './lib/notification-latency.ts';
+import {
+	emailFigures,
+	emailJobCounts,
+	openAnnouncer,
+	setEmailBatchSeconds,
+	startEmailReceiver,
+	type EmailReceiver
+} from './lib/away-email.ts';
+import { makePhoto, uploadWhile, type Uploader } from './lib/uploads.ts';
 import { parseOptions, type BenchOptions, type DatabaseChoice } from './lib/options.ts';
 import { ProcessMonitor, quiesce, round, sampleProcess } from './lib/proc.ts';
 import { startWorkers, type LoadWorker, type MemberPlan } from './lib/protocol.ts';
@@ -71,11 +83,15 @@ interface DatabaseRun {
 	server: ServerProcess | null;
 	population: Population | null;
 	singleP99: number | null;
+	/** The history channels hold their seeded messages (scenario 4 or 8 did it). */
+	historySeeded?: boolean;
 }
 
 /** The scenarios of the pass being run. */
 let current = options.scenarios;
 const wants = (scenario: number) => current.has(scenario);
+/** The SMTP server the product sends to (SMTP_URL), when scenario 11 runs. */
+let mail: EmailReceiver | null = null;
 
 function productStart(run: DatabaseRun, stage: string, redisUrl?: string) {
 	return startProduct({
@@ -83,7 +99,8 @@ function productStart(run: DatabaseRun, stage: string, redisUrl?: string) {
 		dataDir: run.dataDir,
 		databaseUrl: run.databaseUrl,
 		redisUrl,
-		cpuProf: options.cpuProf
+		cpuProf: options.cpuProf,
+		env: mail ? { SMTP_URL: mail.url, MAIL_FROM: 'ConnectFlow bench <bench@bench.test>' } : {}
 	});
 }
 
@@ -98,12 +115,12 @@ async function populate(run: DatabaseRun, server: ServerProcess): Promise<Popula
 	const { sizes } = options;
 	const started = performance.now();
 	const org = await createOrganization(server.httpUrl);
-	const deliveryScenarios = [1, 2, 5, 6].some(wants);
+	const deliveryScenarios = [1, 2, 5, 6, 7, 9, 10, 11].some(wants);
 	const needed = Math.max(
 		deliveryScenarios ? sizes.members : 0,
 		wants(6) ? sizes.scaleMembers : 0,
 		wants(3) ? sizes.connections : 0,
-		wants(4) ? 5 : 0
+		wants(4) || wants(8) ? 5 : 0
 	);
 	const groupSize = Math.max(1, Math.round(sizes.members / sizes.channels));
 	const members = await registerMembers(org, needed, 0);
@@ -122,10 +139,11 @@ async function populate(run: DatabaseRun, server: ServerProcess): Promise<Popula
 	const adminChannels = (await listChannels(server.httpUrl, org.admin)).data.channels;
 	const announcements = adminChannels.find((channel) => channel.kind === 'announcements')!;
 	let history: Population['history'] = null;
-	if (wants(4)) {
+	if (wants(4) || wants(8)) {
 		const [newcomer] = await registerMembers(org, 1, needed);
 		const channels = [];
-		for (const messages of sizes.histories) {
+		// Scenario 8 alone needs only the 10,000-message channel.
+		for (const messages of wants(4) ? sizes.histories : [10_000]) {
 			const created = await api<{ id: string }>(server.httpUrl, 'POST', '/api/channels', {
 				token: org.admin.token,
 				body: {
@@ -407,6 +425,7 @@ async function scenarioFour(run: DatabaseRun, workers: LoadWorker[]): Promise<vo
 	await run.server?.stop();
 	run.server = null;
 	const seeded = await seedHistory(run);
+	run.historySeeded = true;
 	const server = await restart(run, 'history');
 	await new Promise((resolve) => setTimeout(resolve, 3_000));
 	const steadyRss = async () => {
@@ -468,6 +487,415 @@ async function scenarioFour(run: DatabaseRun, workers: LoadWorker[]): Promise<vo
 		});
 	}
 	await disconnectAll(workers);
+}
+
+/** Runs of each kind of opening in scenario 8. */
+const BROWSER_OPEN_RUNS = 9;
+
+/**
+ * Scenario 8: a channel of 10,000 messages read before opens from the browser's local copy.
+ * A real Chromium (Playwright) against the built server: the channel is opened once, then
+ * reached again by client-side navigation and by full reloads, timing navigation → first
+ * message in the list.
+ */
+async function scenarioEight(run: DatabaseRun): Promise<void> {
+	const population = run.population!;
+	const channel = population.history!.channels.find((c) => c.messages === 10_000);
+	if (!channel) throw new Error('no 10,000-message history channel');
+	if (!run.historySeeded) {
+		await run.server?.stop();
+		run.server = null;
+		await seedHistory(run);
+		run.historySeeded = true;
+		await restart(run, 'history');
+	}
+	const server = run.server!;
+	log(`[${run.db}] scenario 8: Chromium opens a channel of 10,000 messages read before`);
+	const times = await measureChannelOpen({
+		baseUrl: server.httpUrl,
+		member: population.history!.newcomer,
+		channelId: channel.id,
+		runs: BROWSER_OPEN_RUNS
+	});
+	const target = 300;
+	const median = (values: number[]) => round(percentile(values, 50));
+	for (const [kind, values, steps] of [
+		[
+			'client-side navigation',
+			times.clientNavMs,
+			{ page_data_p50_ms: median(times.clientNavDataMs) }
+		],
+		[
+			'full reload',
+			times.reloadMs,
+			{
+				html_p50_ms: median(times.reloadHtmlMs),
+				dom_ready_p50_ms: median(times.reloadDomReadyMs),
+				placeholders_shown: times.reloadSkeletonMs.filter((value) => !Number.isNaN(value)).length,
+				placeholders_p50_ms: median(times.reloadSkeletonMs.filter((v) => !Number.isNaN(v)))
+			}
+		]
+	] as const) {
+		const p50 = percentile(values, 50);
+		const p95 = percentile(values, 95);
+		await emit({
+			scenario: 8,
+			name: `browser: a channel of 10,000 messages read before, reopened by ${kind}`,
+			...common(run),
+			messages: channel.messages,
+			runs: values.length,
+			p50_ms: round(p50),
+			p95_ms: round(p95),
+			max_ms: round(Math.max(...values)),
+			samples_ms: values.map((value) => round(value)),
+			...steps,
+			first_open_ms: round(times.firstMs),
+			loadavg_1m: round(os.loadavg()[0]!, 2),
+			rendered_messages: times.renderedRows,
+			newest_message: times.messagesLoaded,
+			target: `first message within ${target} ms of navigation (p95)`,
+			meets_target: p95 <= target
+		});
+	}
+}
+
+/** Feed watchers of scenario 7, and how often the administrator changes their world. */
+const FEED_WATCHERS = 50;
+const FEED_CHANGE_EVERY_MS = 250;
+
+/**
+ * Scenario 7: feed delivery while messages flow. The members of scenario 1 send at its rate;
+ * meanwhile an administrator renames a group of FEED_WATCHERS of them four times a second, and
+ * each rename is timed from its request to its arrival in every watcher's feed.
+ */
+async function scenarioSeven(run: DatabaseRun, workers: LoadWorker[]): Promise<void> {
+	const { sizes } = options;
+	const population = run.population!;
+	const server = run.server!;
+	const watchers = population.members.slice(0, Math.min(FEED_WATCHERS, sizes.members));
+	log(
+		`[${run.db}] scenario 7: ${watchers.length} feeds, a change every ${FEED_CHANGE_EVERY_MS} ms, while ${sizes.members} members send ${sizes.rate}/s`
+	);
+	const feeds = await openFeedWatchers(
+		server.httpUrl,
+		server.wsUrl,
+		population.org.admin,
+		watchers
+	);
+	try {
+		const members = plans(population, sizes.members, () => ({ url: server.wsUrl, server: 0 }));
+		const messages = await measureDelivery({
+			workers,
+			members,
+			senders: members.map((m) => ({ memberId: m.id, doc: m.docs[0]! })),
+			ratePerSec: sizes.rate,
+			durationMs: sizes.durationS * 1000,
+			serverPids: [server.pid],
+			alongside: () => feeds.renameWhile(FEED_CHANGE_EVERY_MS)
+		});
+		await disconnectAll(workers);
+		const feed = feeds.result();
+		await emit({
+			scenario: 7,
+			name: 'feed delivery (a rename reaching its readers) while messages flow',
+			...common(run),
+			members: sizes.members,
+			rate_per_s: sizes.rate,
+			duration_s: sizes.durationS,
+			...feed,
+			message_p50_ms: messages.p50_ms,
+			message_p99_ms: messages.p99_ms,
+			messages_delivered: messages.delivered,
+			messages_expected: messages.expected,
+			target: 'feed p99 < 1000 ms, every change delivered',
+			meets_target:
+				feed.feed_p99_ms !== null && feed.feed_p99_ms < 1000 && feed.deliveries === feed.expected
+		});
+	} finally {
+		feeds.close();
+	}
+}
+
+/** People of scenario 9 who upload at once, and the size of each one's photo. */
+const UPLOADERS = 20;
+const PHOTO_BYTES = 9.5 * 1024 * 1024;
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Scenario 9: delivery while heavy file work runs. The members of scenario 1 send at its rate;
+ * meanwhile UPLOADERS of them each upload a 10 MB photo at once, wave after wave, and a teammate
+ * fetches each one's thumbnail (the server has checked the type, turned and stripped the image
+ * and made its thumbnail and preview on its image thread before it answers).
+ */
+async function scenarioNine(run: DatabaseRun, workers: LoadWorker[]): Promise<void> {
+	const { sizes } = options;
+	const population = run.population!;
+	const server = run.server!;
+	const photo = await makePhoto(PHOTO_BYTES, MAX_FILE_BYTES);
+	const uploaders: Uploader[] = [];
+	for (let i = 0; i < population.members.length && uploaders.length < UPLOADERS; i++) {
+		const doc = population.teamDocs[i]!;
+		const viewer = population.members.find((_, j) => j !== i && population.teamDocs[j] === doc);
+		const channel = parseDocumentName(doc);
+		if (viewer && channel) {
+			uploaders.push({ member: population.members[i]!, channelId: channel.id, viewer });
+		}
+	}
+	log(
+		`[${run.db}] scenario 9: ${uploaders.length} people upload a ${round(photo.byteLength / 1024 / 1024)} MB photo each, wave after wave, while ${sizes.members} members send ${sizes.rate}/s`
+	);
+	const uploads = uploadWhile(server.httpUrl, uploaders, photo);
+	const members = plans(population, sizes.members, () => ({ url: server.wsUrl, server: 0 }));
+	const messages = await measureDelivery({
+		workers,
+		members,
+		senders: members.map((m) => ({ memberId: m.id, doc: m.docs[0]! })),
+		ratePerSec: sizes.rate,
+		durationMs: sizes.durationS * 1000,
+		serverPids: [server.pid],
+		alongside: () => uploads.start()
+	});
+	await disconnectAll(workers);
+	const files = uploads.result();
+	const ratioP99 = ratio(messages.p99_ms, run.singleP99);
+	await emit({
+		scenario: 9,
+		name: 'delivery while 20 people each upload a 10 MB photo (image work on its thread)',
+		...common(run),
+		members: sizes.members,
+		rate_per_s: sizes.rate,
+		duration_s: sizes.durationS,
+		uploaders: uploaders.length,
+		photo_mb: round(photo.byteLength / 1024 / 1024),
+		...files,
+		p50_ms: messages.p50_ms,
+		p99_ms: messages.p99_ms,
+		delivered: messages.delivered,
+		expected: messages.expected,
+		single_process_p99_ms: run.singleP99,
+		ratio_p99: ratioP99,
+		server_cpu_pct: messages.server_cpu_pct,
+		target: 'delivery p99 < 50 ms and ratio_p99 < 3 while uploading',
+		meets_target:
+			messages.p99_ms !== null &&
+			messages.p99_ms < 50 &&
+			(ratioP99 === null || ratioP99 < 3) &&
+			files.failed === 0
+	});
+}
+
+/** How often scenario 10's administrator posts an @channel while the chat runs. */
+const ANNOUNCE_EVERY_MS = 2_000;
+
+/**
+ * Scenario 10: an @channel in the announcements channel, which every member reads. The members
+ * of scenario 1 send at its rate; meanwhile the administrator posts an @channel every
+ * ANNOUNCE_EVERY_MS, and each makes a notification for every member, stored and sent over their
+ * feed (held open by each, as a tab does). Timed from the write to its arrival in each feed.
+ * The chat's delivery p99 is compared with scenario 1's, measured just before when scenario 1
+ * did not run in this pass.
+ */
+async function scenarioTen(run: DatabaseRun, workers: LoadWorker[]): Promise<void> {
+	const { sizes } = options;
+	const population = run.population!;
+	const server = run.server!;
+	const members = plans(population, sizes.members, () => ({ url: server.wsUrl, server: 0 }));
+	const senders = members.map((m) => ({ memberId: m.id, doc: m.docs[0]! }));
+	const deliveryPlan = {
+		workers,
+		members,
+		senders,
+		ratePerSec: sizes.rate,
+		durationMs: sizes.durationS * 1000,
+		serverPids: [server.pid]
+	};
+	if (run.singleP99 === null) {
+		log(`[${run.db}] scenario 10: scenario 1's delivery first, as the baseline`);
+		const baseline = await measureDelivery(deliveryPlan);
+		await disconnectAll(workers);
+		run.singleP99 = baseline.p99_ms;
+	}
+	log(
+		`[${run.db}] scenario 10: ${population.members.length} feeds, an @channel in announcements every ${ANNOUNCE_EVERY_MS} ms, while ${sizes.members} members send ${sizes.rate}/s`
+	);
+	const watchers = await openNotificationWatchers(
+		server.wsUrl,
+		population.org.admin,
+		population.announcementsDoc,
+		population.members
+	);
+	try {
+		const messages = await measureDelivery({
+			...deliveryPlan,
+			alongside: () => watchers.announceWhile(ANNOUNCE_EVERY_MS)
+		});
+		await disconnectAll(workers);
+		const notified = watchers.result();
+		const ratioP99 = ratio(messages.p99_ms, run.singleP99);
+		await emit({
+			scenario: 10,
+			name: '@channel in announcements: a notification for every member, over their feeds, while messages flow',
+			...common(run),
+			members: sizes.members,
+			rate_per_s: sizes.rate,
+			duration_s: sizes.durationS,
+			...notified,
+			p50_ms: messages.p50_ms,
+			p99_ms: messages.p99_ms,
+			delivered: messages.delivered,
+			expected: messages.expected,
+			single_process_p99_ms: run.singleP99,
+			ratio_p99: ratioP99,
+			server_cpu_pct: messages.server_cpu_pct,
+			target: 'every notification shown, delivery ratio_p99 < 3 while it fans out',
+			meets_target:
+				notified.notifications_shown === notified.notifications_expected &&
+				(ratioP99 === null || ratioP99 < 3)
+		});
+	} finally {
+		watchers.close();
+	}
+}
+
+/** How long scenario 11's people's emails wait for more (the product's default is 600 s). */
+const AWAY_EMAIL_BATCH_S = 5;
+/** Longest scenario 11 waits for its emails after the @channel. */
+const AWAY_EMAIL_WAIT_S = 120;
+/** Issue 16: the emails for 1,000 people batched and sent "in under a minute". */
+const AWAY_EMAIL_TARGET_S = 60;
+/** Scenario 11's chat sends at least this long: the emails start 5-7 s in and take 10-20 s. */
+const AWAY_CHAT_MIN_S = 30;
+
+async function until(done: () => boolean, deadline: number): Promise<void> {
+	while (!done() && performance.now() < deadline) {
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+/**
+ * Scenario 11: an @channel in the announcements channel of an organization whose people are all
+ * away (none of them connected: the presence of every process says so), so that each gets one
+ * email of what they missed, after their batching interval (set to AWAY_EMAIL_BATCH_S in the
+ * database: no API sets it), to the bench's SMTP server. Timed from the write to each email's
+ * arrival. The @channel is posted as scenario 1's members (another organization) start sending,
+ * for at least AWAY_CHAT_MIN_S, so that the emails go out inside the measured window; the
+ * delivery p99 is compared with scenario 1's, measured just before (as long) when scenario 1 did
+ * not run in this pass.
+ */
+async function scenarioEleven(run: DatabaseRun, workers: LoadWorker[]): Promise<void> {
+	const { sizes } = options;
+	const population = run.population!;
+	const receiver = mail!;
+	const away = await createOrganization(run.server!.httpUrl);
+	await registerMembers(away, sizes.awayMembers, 0);
+	let settings: number;
+	if (run.databaseUrl) {
+		settings = await setEmailBatchSeconds(
+			{ databaseUrl: run.databaseUrl },
+			away.id,
+			AWAY_EMAIL_BATCH_S
+		);
+	} else {
+		// PGlite's folder takes one process: the setting is written with the server stopped.
+		await run.server?.stop();
+		run.server = null;
+		settings = await setEmailBatchSeconds(
+			{ pgliteDir: path.join(run.dataDir, 'pglite') },
+			away.id,
+			AWAY_EMAIL_BATCH_S
+		);
+		await restart(run, 'away-email');
+	}
+	const server = run.server!;
+	const members = plans(population, sizes.members, () => ({ url: server.wsUrl, server: 0 }));
+	const deliveryPlan = {
+		workers,
+		members,
+		senders: members.map((m) => ({ memberId: m.id, doc: m.docs[0]! })),
+		ratePerSec: sizes.rate,
+		durationMs: Math.max(sizes.durationS, AWAY_CHAT_MIN_S) * 1000,
+		serverPids: [server.pid]
+	};
+	if (run.singleP99 === null) {
+		log(`[${run.db}] scenario 11: scenario 1's delivery first, as the baseline`);
+		const baseline = await measureDelivery(deliveryPlan);
+		await disconnectAll(workers);
+		run.singleP99 = baseline.p99_ms;
+	}
+	const announcements = (await listChannels(server.httpUrl, away.admin)).data.channels.find(
+		(channel) => channel.kind === 'announcements'
+	)!;
+	const announcer = await openAnnouncer(
+		server.wsUrl,
+		away.admin,
+		documentName('channel', announcements.id, announcements.headShard)
+	);
+	const expected = sizes.awayMembers;
+	const arrivals = () => receiver.arrivals(away.unique);
+	log(
+		`[${run.db}] scenario 11: ${sizes.members} members send ${sizes.rate}/s for ${deliveryPlan.durationMs / 1000} s; as they start, an @channel to ${expected} people away (emails after ${AWAY_EMAIL_BATCH_S} s)`
+	);
+	try {
+		await quiesce([server.pid]);
+		const monitor = new ProcessMonitor([server.pid]).start();
+		let posted: { id: string; sentAt: number } | null = null;
+		const messages = await measureDelivery({
+			...deliveryPlan,
+			alongside: () => {
+				posted = announcer.announce();
+				return async () => {};
+			}
+		});
+		const chatTo = performance.now();
+		await disconnectAll(workers);
+		const { id, sentAt } = posted!;
+		await until(() => arrivals().length >= expected, sentAt + AWAY_EMAIL_WAIT_S * 1000);
+		const usage = monitor.stop();
+		const received = arrivals();
+		const counts = run.databaseUrl
+			? await emailJobCounts(run.databaseUrl, id, 'notifications.email-missed')
+			: { notifications: null, email_jobs: null };
+		const figures = emailFigures(received, sentAt, expected);
+		const ratioP99 = ratio(messages.p99_ms, run.singleP99);
+		await emit({
+			scenario: 11,
+			name: '@channel to an organization of people away: one email each to the local SMTP server, while messages flow',
+			...common(run),
+			away_members: expected,
+			email_settings_rows: settings,
+			email_batch_s: AWAY_EMAIL_BATCH_S,
+			...counts,
+			...figures,
+			emails_with_message: received.filter((r) => r.text.includes('the office is closed')).length,
+			distinct_recipients: new Set(received.flatMap((r) => r.to)).size,
+			emails_during_chat: received.filter((r) => r.at <= chatTo).length,
+			chat_to_s: round((chatTo - sentAt) / 1000, 2),
+			server_cpu_pct: usage.cpuPct,
+			machine_busy_pct: usage.machineBusyPct,
+			loadavg_1m: usage.loadAvg,
+			members: sizes.members,
+			rate_per_s: sizes.rate,
+			duration_s: deliveryPlan.durationMs / 1000,
+			p50_ms: messages.p50_ms,
+			p99_ms: messages.p99_ms,
+			delivered: messages.delivered,
+			expected: messages.expected,
+			single_process_p99_ms: run.singleP99,
+			ratio_p99: ratioP99,
+			target: `every email within ${AWAY_EMAIL_TARGET_S} s of the @channel, delivery ratio_p99 < 3 meanwhile`,
+			meets_email_target:
+				figures.emails_received === expected &&
+				figures.last_email_s !== null &&
+				figures.last_email_s < AWAY_EMAIL_TARGET_S,
+			meets_target:
+				figures.emails_received === expected &&
+				figures.last_email_s !== null &&
+				figures.last_email_s < AWAY_EMAIL_TARGET_S &&
+				(ratioP99 === null || ratioP99 < 3)
+		});
+	} finally {
+		announcer.close();
+	}
 }
 
 async function scenarioSix(run: DatabaseRun, workers: LoadWorker[]): Promise<void> {
@@ -553,6 +981,11 @@ async function runDatabase(
 		if (wants(2)) await guarded(2, () => scenarioTwo(run, workers));
 		if (wants(3)) await guarded(3, () => scenarioThree(run, workers));
 		if (wants(4)) await guarded(4, () => scenarioFour(run, workers));
+		if (wants(7)) await guarded(7, () => scenarioSeven(run, workers));
+		if (wants(8)) await guarded(8, () => scenarioEight(run));
+		if (wants(9)) await guarded(9, () => scenarioNine(run, workers));
+		if (wants(10)) await guarded(10, () => scenarioTen(run, workers));
+		if (wants(11)) await guarded(11, () => scenarioEleven(run, workers));
 		if (wants(6)) {
 			if (db === 'postgres') await guarded(6, () => scenarioSix(run, workers));
 			else if (!options.passes.some((pass) => pass.db === 'postgres' && pass.scenarios.has(6))) {
@@ -581,12 +1014,14 @@ async function main(options: BenchOptions): Promise<void> {
 		throw new Error('real Postgres is not reachable (set BENCH_DATABASE_URL)');
 	}
 	await preparePrivateBuild();
+	if (options.passes.some((pass) => pass.scenarios.has(11))) mail = await startEmailReceiver();
 	const workers = await startWorkers(options.loaders);
 	try {
 		for (const pass of options.passes) await runDatabase(pass.db, pass.scenarios, workers);
 	} finally {
 		await Promise.all(workers.map((worker) => worker.exit()));
 		await outFile?.close();
+		await mail?.close();
 	}
 	log(`done in ${round((performance.now() - runStarted) / 1000)} s`);
 }

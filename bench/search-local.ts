@@ -86,7 +86,8 @@ function generate(count: number): IndexedMessage[] {
 	for (let n = 0; n < count; n++) {
 		const channelId = pick(CHANNELS, 1.5);
 		const at = startAt + n * 60_000 + Math.floor(random() * 30_000);
-		const files = random() < 0.05 ? [{ kind: random() < 0.5 ? 'image' : 'file' }] : [];
+		const files =
+			random() < 0.05 ? [{ kind: random() < 0.5 ? 'image' : 'file', name: 'notes.pdf' }] : [];
 		const message = toIndexed(
 			{
 				id: uuid(n),

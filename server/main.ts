@@ -18,12 +18,18 @@ if (config.ORIGIN) process.env.ORIGIN = config.ORIGIN;
 // adapter-node assumes https unless told otherwise; this server speaks plain http, and only a
 // trusted proxy in front of it may say the client used https.
 process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
+// adapter-node's own body limit (512 kB) would answer a file upload in plain text, not with the
+// API's error. Every body reader here counts its bytes itself and refuses more with a stable
+// code: JSON bodies at API_BODY_LIMIT_KB (endpoint.ts), files at MAX_FILE_MB (file.service.ts);
+// the app has no form actions.
+process.env.BODY_SIZE_LIMIT = 'Infinity';
 if (config.TRUST_PROXY) {
 	process.env.ADDRESS_HEADER ??= 'x-forwarded-for';
 	process.env.XFF_DEPTH ??= '1';
 }
 
-const context = await openAppContext(config);
+// The app process runs the background jobs (jobs/job-queue.ts).
+const context = await openAppContext(config, { startJobs: true });
 installAppContext(context);
 
 const handlerUrl = pathToFileURL(path.resolve('build/handler.js')).href;
@@ -37,6 +43,11 @@ const server = http.createServer((request, response) => {
 	response.setHeader('content-security-policy', contentSecurityPolicy);
 	handler(request, response);
 });
+// Longer than clients' and proxies' keep-alive (Node's agent 5 s, load balancers 60 s), so that
+// they close an idle connection first: a server that closes it as a request arrives resets that
+// request (ECONNRESET).
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 const collab = createCollabServer(context);
 server.on('upgrade', (request, socket, head) => {
 	if (!collab.handleUpgrade(request, socket, head)) socket.destroy();

@@ -3,6 +3,13 @@
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
 import { build, files, version } from '$service-worker';
+import { apiContracts } from '$lib/shared/api/catalog.ts';
+import { offlineReads } from '$lib/shared/api/contract.ts';
+import {
+	notificationTarget,
+	parsePushPayload,
+	type OpenFromNotification
+} from '$lib/shared/push/payload.ts';
 
 /**
  * The offline shell of ConnectFlow. After one visit the app opens with no network at all, on
@@ -38,7 +45,8 @@ const assets = new Set([...build, ...files]);
 
 /** Pages of the signed-in app: their first two data nodes are the root and app layouts. */
 const APP_PATH = /^\/(home|c|directory|settings|org-chart|admin)(\/|$)/;
-const API_CACHED = /^\/api\/(channels|people|me|org-chart|structure)(\/|$)/;
+/** The API's offline reads, as the shared contract marks them. */
+const isOfflineRead = offlineReads(apiContracts);
 const DATA_SUFFIX = '/__data.json';
 const OFFLINE_HEADER = 'x-connectflow-offline';
 /** Where the kept data nodes live in the PAGES cache. */
@@ -115,10 +123,69 @@ sw.addEventListener('fetch', (event) => {
 		event.respondWith(navigation(request));
 	} else if (url.pathname.endsWith(DATA_SUFFIX)) {
 		event.respondWith(pageData(request, url));
-	} else if (API_CACHED.test(url.pathname)) {
+	} else if (request.method === 'GET' && isOfflineRead(url.pathname)) {
 		event.respondWith(networkFirst(request));
 	}
 });
+
+/**
+ * Web Push (sent by src/lib/server/push/push.service.ts). One notification per conversation:
+ * its tag names the conversation, so a newer one replaces the shown one; a 'close' message
+ * (read on another device) closes it. Anything else is ignored.
+ */
+sw.addEventListener('push', (event) => {
+	let data: unknown;
+	try {
+		data = event.data?.json();
+	} catch {
+		return;
+	}
+	const payload = parsePushPayload(data);
+	if (!payload) return;
+	if (payload.type === 'close') {
+		event.waitUntil(
+			sw.registration.getNotifications({ tag: payload.tag }).then((shown) => {
+				for (const notification of shown) notification.close();
+			})
+		);
+		return;
+	}
+	event.waitUntil(
+		sw.registration.showNotification(payload.title, {
+			body: payload.body,
+			tag: payload.tag,
+			icon: payload.icon,
+			data: { url: payload.url },
+			// The replacing notification is announced again (sound, vibration) like a new one.
+			renotify: true
+		} as NotificationOptions)
+	);
+});
+
+/**
+ * A click opens the message: in an open window of the app when there is one (focused, and
+ * asked to go there without reloading), in a new window otherwise.
+ */
+sw.addEventListener('notificationclick', (event) => {
+	event.notification.close();
+	const url = notificationTarget(
+		(event.notification.data as { url?: unknown } | null)?.url,
+		sw.location.origin
+	);
+	event.waitUntil(openFromNotification(url));
+});
+
+async function openFromNotification(url: string): Promise<void> {
+	const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+	const open = windows.find((client) => new URL(client.url).origin === sw.location.origin);
+	if (open) {
+		const focused = await open.focus().catch(() => open);
+		const message: OpenFromNotification = { type: 'open-notification', url };
+		focused.postMessage(message);
+		return;
+	}
+	await sw.clients.openWindow(url);
+}
 
 /**
  * The shell is rendered for `/offline`, with paths relative to it ("./_app/…", and a base

@@ -22,6 +22,8 @@ export interface DeliveryPlan {
 	quietPids?: number[];
 	/** Seconds to wait after connecting, before measuring. */
 	settleS?: number;
+	/** Work that runs while the messages flow (started with the sending, stopped after it). */
+	alongside?: () => () => Promise<void>;
 }
 
 export interface DeliveryResult extends MachineFigures {
@@ -157,11 +159,13 @@ export async function measureAlternating(
 	await probe.start(workDir);
 	const windowStart = monotonicMs();
 	const startedAt = performance.now();
+	const alongside = plans.flatMap((plan) => (plan.alongside ? [plan.alongside()] : []));
 	try {
 		for (let block = 0; block < blocks; block++) {
 			for (const arm of arms) await sendBlock(arm, workers, block, blocks);
 		}
 	} finally {
+		await Promise.all(alongside.map((stop) => stop()));
 		await probe.stop();
 	}
 	// For `bench/profile-summary.ts --from=… --to=…` (same monotonic clock as V8's profiles).

@@ -5,7 +5,13 @@
  *                           --quick, scenarios 1-5 on PGlite and scenario 6 (which needs a
  *                           database shared by two processes) on Postgres
  *   --scenario=1,2          only these scenarios (1 delivery, 2 announcements, 3 capacity,
- *                           4 history, 5 bare baseline, 6 two processes through Redis)
+ *                           4 history, 5 bare baseline, 6 two processes through Redis,
+ *                           7 feed delivery while messages flow, 8 a browser reopens a
+ *                           channel of 10,000 messages from its local copy, 9 delivery
+ *                           while 20 people upload 10 MB photos, 10 an @channel in the
+ *                           announcements channel notifying every member while messages flow,
+ *                           11 the same @channel emailing every member of an organization
+ *                           who is away, to a local SMTP server, while messages flow)
  *   --loaders=N             load processes holding the simulated members (default 2)
  *   --duration=S            seconds of sending in scenarios 1, 2, 5 and 6
  *   --blocks=N              product and bare baseline alternate in N blocks each (default 2)
@@ -44,6 +50,8 @@ export interface Sizes {
 	scaleMembers: number;
 	scaleChannels: number;
 	scaleRate: number;
+	/** Scenario 11: people away (never connected) an @channel emails. */
+	awayMembers: number;
 }
 
 const FULL: Sizes = {
@@ -56,7 +64,8 @@ const FULL: Sizes = {
 	histories: [10_000, 100_000],
 	scaleMembers: 1000,
 	scaleChannels: 100,
-	scaleRate: 200
+	scaleRate: 200,
+	awayMembers: 1000
 };
 
 const QUICK: Sizes = {
@@ -69,7 +78,8 @@ const QUICK: Sizes = {
 	histories: [10_000, 100_000],
 	scaleMembers: 300,
 	scaleChannels: 30,
-	scaleRate: 60
+	scaleRate: 60,
+	awayMembers: 300
 };
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -97,11 +107,13 @@ export function parseOptions(argv: string[]): BenchOptions {
 	const db = flags.get('db') ?? 'both';
 	if (!['pglite', 'postgres', 'both'].includes(db)) throw new Error('--db=pglite|postgres|both');
 	const scenarios = new Set(
-		(flags.get('scenario') ?? '1,2,3,4,5,6').split(',').map((value) => Number(value.trim()))
+		(flags.get('scenario') ?? '1,2,3,4,5,6,7,8,9,10,11')
+			.split(',')
+			.map((value) => Number(value.trim()))
 	);
 	for (const scenario of scenarios) {
-		if (!Number.isInteger(scenario) || scenario < 1 || scenario > 6) {
-			throw new Error('--scenario takes numbers from 1 to 6');
+		if (!Number.isInteger(scenario) || scenario < 1 || scenario > 11) {
+			throw new Error('--scenario takes numbers from 1 to 11');
 		}
 	}
 	const sizes = { ...(quick ? QUICK : FULL) };

@@ -13,8 +13,9 @@ import { postgresAnswers } from '#server/testing/test-database.ts';
  * and the bare Hocuspocus baseline.
  */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const appDir = '/tmp/bench-app';
-export const workDir = '/tmp/connectflow-bench';
+// Overridable so that benches of several checkouts on one machine do not share a copy.
+export const appDir = process.env.BENCH_APP_DIR ?? '/tmp/bench-app';
+export const workDir = process.env.BENCH_WORK_DIR ?? '/tmp/connectflow-bench';
 export const postgresUrl =
 	process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const redisBaseUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -76,6 +77,18 @@ export interface ServerProcess {
 	stop(): Promise<void>;
 }
 
+/** A started server on `port` of this machine: its HTTP address and its collaboration socket. */
+function serving(child: ChildProcess, port: number, stop: () => Promise<void>): ServerProcess {
+	return {
+		child,
+		pid: child.pid!,
+		port,
+		httpUrl: `http://127.0.0.1:${port}`,
+		wsUrl: `ws://127.0.0.1:${port}/collab`,
+		stop
+	};
+}
+
 function waitForLine(child: ChildProcess, marker: string, name: string): Promise<void> {
 	return new Promise((resolve, reject) => {
 		let output = '';
@@ -118,6 +131,8 @@ export interface ProductOptions {
 	databaseUrl?: string;
 	redisUrl?: string;
 	cpuProf?: boolean;
+	/** More environment for the product (e.g. SMTP_URL of the bench's mail server). */
+	env?: Record<string, string>;
 }
 
 /** The product as a user runs it: `node server/main.ts` from the private build copy. */
@@ -150,20 +165,14 @@ export async function startProduct(options: ProductOptions): Promise<ServerProce
 				DATA_DIR: options.dataDir,
 				LOG_LEVEL: 'warn',
 				...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
-				...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {})
+				...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+				...options.env
 			},
 			stdio: ['ignore', 'pipe', 'pipe']
 		}
 	);
 	await waitForLine(child, 'ConnectFlow is running', options.name);
-	return {
-		child,
-		pid: child.pid!,
-		port,
-		httpUrl: `http://127.0.0.1:${port}`,
-		wsUrl: `ws://127.0.0.1:${port}/collab`,
-		stop: () => stopChild(child, options.name)
-	};
+	return serving(child, port, () => stopChild(child, options.name));
 }
 
 /** Plain Hocuspocus 4: no authentication, no validation, no persistence. */
@@ -175,14 +184,7 @@ export async function startBare(): Promise<ServerProcess> {
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	await waitForLine(child, 'ready', 'bare server');
-	return {
-		child,
-		pid: child.pid!,
-		port,
-		httpUrl: `http://127.0.0.1:${port}`,
-		wsUrl: `ws://127.0.0.1:${port}/collab`,
-		stop: () => stopChild(child, 'bare server', 10_000)
-	};
+	return serving(child, port, () => stopChild(child, 'bare server', 10_000));
 }
 
 /** A fresh database on the real Postgres server, dropped by `drop`. */

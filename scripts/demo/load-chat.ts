@@ -17,6 +17,7 @@ import {
 	type MessageValue
 } from '#shared/chat/document-schema.ts';
 import { linesFor, reactionChoices, replies } from './chat-lines.ts';
+import { demoFiles, uploadDemoFile, type DemoFile } from './demo-files.ts';
 
 /**
  * Gives the demo organization conversations with history: project rooms, a private group and
@@ -109,9 +110,20 @@ export async function loadChat(
 	const messages = new MessageRepository(ctx.database.sql);
 	let total = 0;
 	let seed = 7;
+	// The demo's images and documents, two to a team or project conversation until they run out.
+	const toShare = [...demoFiles];
 	for (const { id } of channels) {
 		const detail = await ctx.channels.detail(await memberFor(ctx, id, admin), id);
-		total += await writeHistory(ctx, detail, detail.members, documents, messages, random(seed++));
+		const shares = ['team', 'project'].includes(detail.kind) ? toShare.splice(0, 2) : [];
+		total += await writeHistory(
+			ctx,
+			detail,
+			detail.members,
+			documents,
+			messages,
+			random(seed++),
+			shares
+		);
 	}
 	return total;
 }
@@ -132,8 +144,25 @@ async function memberFor(
 	return user ?? admin;
 }
 
+async function sessionUserOf(ctx: AppContext, userId: string): Promise<SessionUser> {
+	const [user] = await ctx.database.sql<SessionUser[]>`
+		select u.id, u.org_id as "orgId", o.name as "orgName", u.email, u.name, u.title, u.role, u.status,
+			u.department_id as "departmentId", u.team_id as "teamId"
+		from users u join organizations o on o.id = u.org_id where u.id = ${userId}`;
+	if (!user) throw new Error(`no user ${userId}`);
+	return user;
+}
+
 function volumeFor(kind: ChannelSummary['kind']): number {
-	return { announcements: 24, department: 160, team: 260, project: 180, private: 60, dm: 45 }[kind];
+	return {
+		announcements: 24,
+		department: 160,
+		team: 260,
+		project: 180,
+		private: 60,
+		dm: 45,
+		breakout: 0
+	}[kind];
 }
 
 async function writeHistory(
@@ -142,7 +171,8 @@ async function writeHistory(
 	members: Member[],
 	documents: DocumentRepository,
 	messages: MessageRepository,
-	rand: () => number
+	rand: () => number,
+	shares: DemoFile[] = []
 ): Promise<number> {
 	if (members.length === 0) return 0;
 	const count = volumeFor(channel.kind);
@@ -172,6 +202,8 @@ async function writeHistory(
 		versions: MessageValue[];
 	}[] = [];
 	const roots: { id: string; authorId: string; at: number }[] = [];
+	// Shared files go with recent messages, so they show when the conversation opens.
+	const shareAt = new Map(shares.map((file, index) => [count - 3 - index * 6, file]));
 	for (let i = 0; i < count; i++) {
 		const at = momentOf(i);
 		if (inShard >= SHARD_CAPACITY) {
@@ -181,22 +213,33 @@ async function writeHistory(
 			inShard = 0;
 		}
 		const author = speakers[Math.floor(rand() * speakers.length)]!;
+		const share = shareAt.get(i);
 		const replyTo =
-			roots.length > 3 && rand() < 0.18 ? roots[roots.length - 1 - Math.floor(rand() * 3)]! : null;
+			roots.length > 3 && rand() < 0.18 && !share
+				? roots[roots.length - 1 - Math.floor(rand() * 3)]!
+				: null;
 		const mention =
 			!replyTo && rand() < 0.12 ? members[Math.floor(rand() * members.length)]! : null;
 		const text = replyTo
 			? replies[Math.floor(rand() * replies.length)]!
 			: `${mention && mention.id !== author.id ? `@${mention.name} ` : ''}${texts[Math.floor(rand() * texts.length)]!}`;
-		const value = postMessage(doc, author.id, {
-			text,
-			threadId: replyTo?.id ?? null,
-			mentions: mention && mention.id !== author.id ? [mention.id] : [],
-			now: Math.round(at)
-		});
+		const value = share
+			? postMessage(doc, author.id, {
+					text: share.text,
+					attachments: [
+						await uploadDemoFile(ctx, await sessionUserOf(ctx, author.id), channel.id, share)
+					],
+					now: Math.round(at)
+				})
+			: postMessage(doc, author.id, {
+					text,
+					threadId: replyTo?.id ?? null,
+					mentions: mention && mention.id !== author.id ? [mention.id] : [],
+					now: Math.round(at)
+				});
 		markAccepted(doc, author.id, value.id, Math.round(at) + 40);
 		const versions = [value];
-		if (!replyTo && rand() < 0.05) {
+		if (!replyTo && !share && rand() < 0.05) {
 			versions.push(
 				editMessage(doc, author.id, value.id, {
 					text: `${text} (updated)`,
@@ -247,7 +290,7 @@ async function writeHistory(
 				threadId: version.threadId ?? null,
 				text: version.text,
 				mentions: version.mentions,
-				attachments: [],
+				attachments: version.attachments ?? [],
 				version: version.version,
 				createdAt: new Date(version.createdAt),
 				acceptedAt: new Date(record.accepted),
@@ -255,6 +298,9 @@ async function writeHistory(
 				deleted: false
 			});
 		}
+		const files = record.value.attachments?.map((file) => file.id) ?? [];
+		// As the live server does when a message carrying them is accepted (attachment-check.ts).
+		if (files.length > 0) await ctx.files.files.attach(record.value.id, files);
 	}
 	return records.length;
 }

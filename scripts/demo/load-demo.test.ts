@@ -38,6 +38,25 @@ describe('demo organization', () => {
 		expect(chart.departments.every((d) => d.heads.length === 1 && d.teams.length >= 2)).toBe(true);
 		const [count] = await app.database.sql<{ n: number }[]>`select count(*)::int as n from users`;
 		expect(count!.n).toBe(demoPeople.length + 1);
+		// A newcomer sees images and documents in the conversations: uploaded through the file
+		// service (thumbnails made), each tied to the message that carries it.
+		const files = await app.database.sql<{ kind: string; name: string; attached: boolean }[]>`
+			select kind, name, message_id is not null as attached from files order by name`;
+		expect(files.map((f) => `${f.kind} ${f.name}`)).toEqual([
+			'image Budget-by-team.png',
+			'file Incident-review-notes.pdf',
+			'image Offsite-venue.jpg',
+			'file Q3-roadmap.pdf',
+			'image Sunset-at-the-harbour.jpg',
+			'image Weekly-signups.png'
+		]);
+		expect(
+			files.every((f) => f.attached),
+			'every file is tied to its message'
+		).toBe(true);
+		const [carried] = await app.database.sql<{ n: number }[]>`
+			select count(*)::int as n from messages where jsonb_array_length(attachments) > 0`;
+		expect(carried!.n).toBe(6);
 		const second = await loadDemo(app);
 		expect(second.created).toBe(false);
 		const [again] = await app.database.sql<{ n: number }[]>`select count(*)::int as n from users`;

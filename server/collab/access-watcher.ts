@@ -104,7 +104,8 @@ export class AccessWatcher implements Extension {
 	/**
 	 * Re-evaluates the rights of every matching connection against the database: each person is
 	 * read once and each (person, channel) checked once, however many connections they have.
-	 * A presence connection needs only an active person (of the same organization).
+	 * A presence connection needs only an active person (of the same organization); a feed
+	 * connection only an active person.
 	 */
 	async recheck(matches: (context: CollabContext) => boolean): Promise<void> {
 		const affected = this.connections().filter((connection) => matches(connection.context));
@@ -116,6 +117,10 @@ export class AccessWatcher implements Extension {
 			const user = await users.get(context.user.id)!;
 			if (!user) {
 				connection.close(closeReason('unauthenticated', 'account inactive'));
+				continue;
+			}
+			if (context.kind === 'feed') {
+				context.user = user;
 				continue;
 			}
 			if (context.kind === 'presence') {

@@ -7,6 +7,7 @@ import type { SessionUser } from '#shared/api/auth.schema.ts';
 import { logger } from '#server/logging/logger.ts';
 import { parseDocumentName } from '#shared/chat/document-schema.ts';
 import { parsePresenceDocumentName } from '#shared/chat/presence.ts';
+import { parseFeedDocumentName } from '#shared/feed/feed-event.ts';
 import { CollabRefusal, unavailable, type CollabContext } from './context.ts';
 import { resolveConversation } from './conversations.ts';
 
@@ -14,7 +15,8 @@ import { resolveConversation } from './conversations.ts';
  * Admits a connection to one document: a valid session cookie, a well-formed document name
  * that resolves to a conversation of its own kind (conversations.ts), and read access to it.
  * Those who may neither post nor react get a read-only connection. An organization's presence
- * document admits its members, read-only. Runs for every document of a multiplexed socket; each
+ * document admits its members, read-only; a person's feed admits that person only, read-only.
+ * Runs for every document of a multiplexed socket; each
  * admitted connection gets an id and its own child of the logger.
  */
 export class AuthExtension implements Extension {
@@ -56,6 +58,15 @@ export class AuthExtension implements Extension {
 				kind: 'presence',
 				...this.connection(validated.user, validated.session.id, payload.documentName),
 				orgId: presenceOf
+			};
+		}
+		const feedOf = parseFeedDocumentName(payload.documentName);
+		if (feedOf !== null) {
+			if (feedOf !== validated.user.id) throw new CollabRefusal('forbidden');
+			payload.connectionConfig.readOnly = true;
+			return {
+				kind: 'feed',
+				...this.connection(validated.user, validated.session.id, payload.documentName)
 			};
 		}
 		const name = parseDocumentName(payload.documentName);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SignedInPerson } from '#server/testing/test-app.ts';
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
-import { startCollabHarness, waitFor, type CollabHarness } from './testing/collab-harness.ts';
+import { useCollabHarness, waitFor } from './testing/collab-harness.ts';
 
 /**
  * After the server closes a document's connection (a refusal such as "resync" or "stale"), what
@@ -10,28 +10,20 @@ import { startCollabHarness, waitFor, type CollabHarness } from './testing/colla
  * update sent after that was kept in a queue nothing reads (shown as "sending" forever).
  */
 describe('a document the server closed', () => {
-	let h: CollabHarness;
+	const h = useCollabHarness('pglite');
 	let alice: SignedInPerson;
 	let name: string;
 
 	beforeAll(async () => {
-		h = await startCollabHarness('pglite');
 		const org = await h.app.createOrganization('Closed Co');
-		const department = await h.app.org.createDepartment(org.admin, { name: 'Support' });
-		const team = await h.app.org.createTeam(org.admin, {
-			name: 'Tier one',
-			departmentId: department.id
-		});
-		alice = await h.app.join(org.joinCode, 'Alice');
-		await h.app.people.assign(org.admin, alice.user.id, { teamId: team.id });
+		const team = await h.app.createTeam(org.admin, 'Tier one', 'Support');
+		[alice] = await h.app.joinTeam(org, team.id, ['Alice']);
 		const channels = await h.app.channels.list(org.admin);
 		name = documentName('channel', channels.find((c) => c.name === 'Tier one')!.id, 0);
 	});
-	afterAll(() => h.close());
 
 	it('opens again cleanly: what the client sends next is accepted', async () => {
-		const client = await h.connect(alice.token, name);
-		await client.synced;
+		const client = await h.open(alice.token, name);
 		const stamped = (id: string) =>
 			listMessages(client.doc).find((message) => message.id === id)?.acceptedAt != null;
 		const before = postMessage(client.doc, alice.user.id, { text: 'before the close' });

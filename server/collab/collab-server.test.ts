@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
@@ -12,59 +12,40 @@ import {
 	userRoot
 } from '#shared/chat/document-schema.ts';
 import { availableDatabaseKinds } from '#server/testing/test-database.ts';
-import type { SessionUser } from '#shared/api/auth.schema.ts';
-import {
-	startCollabHarness,
-	waitFor,
-	type CollabHarness,
-	type TestClient
-} from './testing/collab-harness.ts';
+import type { SignedInPerson } from '#server/testing/test-app.ts';
+import { useCollabHarness, waitFor, type TestClient } from './testing/collab-harness.ts';
 
 const kinds = await availableDatabaseKinds();
 
 describe.each(kinds)('collaboration server on %s', (kind) => {
-	let h: CollabHarness;
-	let admin: { user: SessionUser; token: string };
-	let alice: { user: SessionUser; token: string };
-	let bob: { user: SessionUser; token: string };
-	let outsider: { user: SessionUser; token: string };
+	const h = useCollabHarness(kind);
+	let admin: SignedInPerson;
+	let alice: SignedInPerson;
+	let bob: SignedInPerson;
+	let outsider: SignedInPerson;
 	let teamChannel: string;
 	let otherTeamChannel: string;
 	let announcements: string;
 
 	beforeAll(async () => {
-		h = await startCollabHarness(kind);
 		const org = await h.app.createOrganization('Collab Co');
 		admin = { user: org.admin, token: org.token };
-		const department = await h.app.org.createDepartment(org.admin, { name: 'Engineering' });
-		const platform = await h.app.org.createTeam(org.admin, {
-			name: 'Platform',
-			departmentId: department.id
-		});
+		const platform = await h.app.createTeam(org.admin, 'Platform', 'Engineering');
 		const mobile = await h.app.org.createTeam(org.admin, {
 			name: 'Mobile',
-			departmentId: department.id
+			departmentId: platform.departmentId
 		});
-		alice = await h.app.join(org.joinCode, 'Alice');
-		bob = await h.app.join(org.joinCode, 'Bob');
-		outsider = await h.app.join(org.joinCode, 'Olga');
-		await h.app.people.assign(org.admin, alice.user.id, { teamId: platform.id });
-		await h.app.people.assign(org.admin, bob.user.id, { teamId: platform.id });
-		await h.app.people.assign(org.admin, outsider.user.id, { teamId: mobile.id });
+		[alice, bob] = await h.app.joinTeam(org, platform.id, ['Alice', 'Bob']);
+		[outsider] = await h.app.joinTeam(org, mobile.id, ['Olga']);
 		const channels = await h.app.channels.list(org.admin);
 		teamChannel = channels.find((c) => c.kind === 'team' && c.name === 'Platform')!.id;
 		otherTeamChannel = channels.find((c) => c.kind === 'team' && c.name === 'Mobile')!.id;
 		announcements = channels.find((c) => c.kind === 'announcements')!.id;
 	});
-	afterAll(() => h.close());
 
 	const doc = (id: string, shard = 0) => documentName('channel', id, shard);
 
-	async function opened(token: string, name: string): Promise<TestClient> {
-		const client = await h.connect(token, name);
-		await client.synced;
-		return client;
-	}
+	const opened = (token: string, name: string): Promise<TestClient> => h.open(token, name);
 
 	it('delivers a message between two members, stamped by the server and recorded', async () => {
 		const a = await opened(alice.token, doc(teamChannel));

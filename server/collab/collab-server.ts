@@ -6,19 +6,24 @@ import type { AppContext } from '#server/app-context.ts';
 import { DocumentRepository } from '#server/documents/document.repository.ts';
 import { MessageRepository } from '#server/messages/message.repository.ts';
 import { MessageRecordService } from '#server/messages/message-record.service.ts';
+import { SummaryPoster } from './summary-poster.ts';
 import { MAX_UPDATE_BYTES } from '#shared/chat/document-schema.ts';
 import { closeReason } from '#shared/collab/close-reasons.ts';
 import { AccessWatcher } from './access-watcher.ts';
 import { Acceptance } from './acceptance.ts';
 import { AuthExtension } from './auth.extension.ts';
 import { AwarenessExtension } from './awareness.extension.ts';
+import { LocalAwarenessOwners } from './awareness-owners.ts';
 import { isForClosedDocument } from './closed-documents.ts';
 import type { CollabContext } from './context.ts';
 import { DocumentLog } from './document-log.ts';
+import { FeedExtension } from './feed.extension.ts';
 import { frameHeader } from './frames.ts';
+import { AttachmentCheck } from './attachment-check.ts';
 import { IngestExtension } from './ingest.extension.ts';
 import { LocalPresenceStore } from './presence-store.ts';
 import { PresenceExtension } from './presence.extension.ts';
+import { AwayDeliveryListener } from './away-delivery.ts';
 import { createScaleOut } from './scale-out.ts';
 import { StampQueue } from './stamp-queue.ts';
 import { logger } from '#server/logging/logger.ts';
@@ -46,13 +51,16 @@ export const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /**
  * The collaboration server: Hocuspocus with one extension per concern (auth, awareness, the
- * ingest of updates, presence, access), served on the HTTP server's own port at /collab.
+ * ingest of updates, presence, each person's feed, access), served on the HTTP server's own port at /collab.
  */
 export function createCollabServer(app: AppContext, extra: Extension[] = []): CollabServer {
 	const scaleOut = createScaleOut(app); // null unless REDIS_URL is set
 	const documents =
 		scaleOut?.documents(app.database.sql) ?? new DocumentRepository(app.database.sql);
-	const record = new MessageRecordService(new MessageRepository(app.database.sql));
+	const record = new MessageRecordService(
+		new MessageRepository(app.database.sql),
+		app.notifications
+	);
 	// One direction only: the ingest uses acceptance, which writes through the stamp queue, which
 	// appends to the log.
 	const log = new DocumentLog(documents);
@@ -62,24 +70,30 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 		log,
 		stamps,
 		acceptance,
+		attachments: new AttachmentCheck(app.files.files),
 		loadWork: scaleOut ? (name, work) => scaleOut.loadWork(name, work) : undefined
 	});
 	const presence = new PresenceExtension(scaleOut?.presence ?? new LocalPresenceStore());
+	const away = new AwayDeliveryListener(app, presence.store);
 	const watcher = new AccessWatcher(app);
+	const feed = new FeedExtension(app.feed, app.events);
 	const hocuspocus = new Hocuspocus<CollabContext>({
 		name: 'connectflow',
 		quiet: true,
 		extensions: [
 			new AuthExtension(app),
-			new AwarenessExtension(),
+			new AwarenessExtension(scaleOut?.awarenessOwners ?? new LocalAwarenessOwners()),
 			ingest,
 			presence,
+			feed,
 			watcher,
 			...(scaleOut?.extensions ?? []),
 			...extra
 		]
 	});
 	watcher.start(hocuspocus);
+	const summaries = new SummaryPoster({ app, hocuspocus, stamps, record });
+	summaries.start();
 	const sockets = new WebSocketServer({
 		noServer: true,
 		// Yjs decoding of a crafted frame can loop or exhaust memory: cap frames before decoding.
@@ -128,18 +142,22 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 		record,
 		handleUpgrade,
 		async idle() {
+			await summaries.idle();
 			await ingest.idle();
 			await record.idle();
 		},
 		async close(deadlineMs = SHUTDOWN_DEADLINE_MS) {
 			const started = Date.now();
 			watcher.stop();
+			await summaries.close();
+			feed.close();
 			await presence.close();
 			for (const client of sockets.clients) client.terminate();
 			await ingest.close(deadlineMs);
 			// The record is repaired from the documents when they next load: it waits no longer.
 			const left = Math.max(0, deadlineMs - (Date.now() - started));
 			await Promise.race([record.idle(), new Promise((resolve) => setTimeout(resolve, left))]);
+			await away.close();
 			await scaleOut?.close();
 			sockets.close();
 		}

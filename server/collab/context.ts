@@ -49,7 +49,12 @@ export interface PresenceContext extends ConnectionBase {
 	orgId: string;
 }
 
-export type CollabContext = ChannelContext | PresenceContext;
+/** A connection to a person's own feed (feed.extension.ts). */
+export interface FeedContext extends ConnectionBase {
+	kind: 'feed';
+}
+
+export type CollabContext = ChannelContext | PresenceContext | FeedContext;
 
 /**
  * A refusal to open a document, which the client acts on by its code (close-reasons.ts). Its

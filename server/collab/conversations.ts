@@ -8,7 +8,7 @@ import type { ConversationRef } from './context.ts';
 export interface ResolvedConversation {
 	conversation: ConversationRef;
 	channelKind: ChannelKind;
-	/** When it turns read-only (ms): a project room's end; null when it does not end. */
+	/** When it turns read-only (ms): a project or breakout room's end; null when it does not end. */
 	endsAt: number | null;
 	headShard: number;
 	access: ChannelAccess;
@@ -32,10 +32,12 @@ type Resolver = (
  */
 const resolvers: Record<DocumentKind, Resolver> = {
 	channel: (app, user, id) =>
-		channelRow(app, user, { kind: 'channel', id }, (kind) => kind !== 'dm'),
+		channelRow(app, user, { kind: 'channel', id }, (kind) => kind !== 'dm' && kind !== 'breakout'),
 	dm: (app, user, id) => channelRow(app, user, { kind: 'dm', id }, (kind) => kind === 'dm'),
-	// Breakout rooms do not exist yet: no `breakout.` name resolves until they have a resolver.
-	breakout: async () => null
+	// A breakout room is a `channels` row of kind 'breakout' (src/lib/server/breakouts/): its
+	// participants and creator read it, it turns read-only at its end like a project room.
+	breakout: (app, user, id) =>
+		channelRow(app, user, { kind: 'breakout', id }, (kind) => kind === 'breakout')
 };
 
 export function resolveConversation(
@@ -48,13 +50,10 @@ export function resolveConversation(
 
 /**
  * The `channels` row that holds a conversation's message record (`messages.channel_id`), read
- * marks and head shard. Channels and direct conversations are both rows there, with ids unique
- * across the two, and only a name of the row's own kind resolves to it.
+ * marks and head shard. Channels, direct conversations and breakout rooms are all rows there,
+ * with ids unique across them, and only a name of the row's own kind resolves to it.
  */
 export function channelRowId(conversation: ConversationRef): string {
-	if (conversation.kind === 'breakout') {
-		throw new Error('breakout rooms have no message record yet');
-	}
 	return conversation.id;
 }
 

@@ -17,6 +17,7 @@ import {
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
+import { restartablePort } from './testing/test-port.ts';
 
 /**
  * Postgres drops the server's connections and goes out of reach (a proxy the test cuts) while
@@ -47,7 +48,7 @@ describe.skipIf(!hasPostgres)('database faults under load', () => {
 		database = await createTestDatabase('postgres');
 		const databaseName = new URL(database.url!).pathname.slice(1);
 		proxy = await startDatabaseProxy(database.url!);
-		const port = 20_000 + Math.floor(Math.random() * 20_000);
+		const port = await restartablePort();
 		const direct = { DATABASE_URL: database.url!, PORT: String(port), DATA_DIR: '/tmp/cf-faults' };
 		const env = { ...direct, DATABASE_URL: proxy.url };
 		const setup = runCollabProcess(['setup', String(SENDERS)], direct);

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
+import { restartablePort } from './testing/test-port.ts';
 
 /**
  * Nothing acknowledged is lost: several senders post while the server is killed with SIGKILL
@@ -29,7 +30,7 @@ describe('durability under SIGKILL', () => {
 	afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
 
 	it('keeps every acknowledged message through four kills of the server', async () => {
-		const port = 20_000 + Math.floor(Math.random() * 20_000);
+		const port = await restartablePort();
 		const env = { DATA_DIR: dataDir, PORT: String(port) };
 		const setup = runCollabProcess(['setup', '3'], env);
 		const { channelId, members } = JSON.parse(

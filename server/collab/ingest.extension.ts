@@ -13,9 +13,11 @@ import type {
 import { messageYjsSyncStep2 } from 'y-protocols/sync';
 import { initServerArea, MAX_UPDATE_BYTES, parseEntryKey } from '#shared/chat/document-schema.ts';
 import { parsePresenceDocumentName } from '#shared/chat/presence.ts';
+import { parseFeedDocumentName } from '#shared/feed/feed-event.ts';
 import { closeReason } from '#shared/collab/close-reasons.ts';
 import { logger } from '#server/logging/logger.ts';
 import type { Acceptance } from './acceptance.ts';
+import type { AttachmentCheck } from './attachment-check.ts';
 import type { CollabContext } from './context.ts';
 import type { DocumentLog } from './document-log.ts';
 import { carriesUpdate } from './frames.ts';
@@ -58,6 +60,7 @@ export class IngestExtension implements Extension {
 	readonly log: DocumentLog;
 	readonly stamps: StampQueue;
 	readonly acceptance: Acceptance;
+	readonly attachments: AttachmentCheck;
 	/** Runs a document's repair on load (in one process only, when scaled out). */
 	readonly loadWork: (documentName: string, work: () => Promise<void>) => Promise<void>;
 	/** Per connection, the message Hocuspocus is applying: resolved once it is relayed. */
@@ -69,17 +72,20 @@ export class IngestExtension implements Extension {
 		log: DocumentLog;
 		stamps: StampQueue;
 		acceptance: Acceptance;
+		attachments: AttachmentCheck;
 		loadWork?: (documentName: string, work: () => Promise<void>) => Promise<void>;
 	}) {
 		this.log = deps.log;
 		this.stamps = deps.stamps;
 		this.acceptance = deps.acceptance;
+		this.attachments = deps.attachments;
 		this.loadWork = deps.loadWork ?? ((_name, work) => work());
 	}
 
 	async onLoadDocument({ document, documentName }: onLoadDocumentPayload): Promise<void> {
-		// A presence document holds nothing: it carries stateless messages only.
+		// Presence and feed documents hold nothing: they carry stateless messages only.
 		if (parsePresenceDocumentName(documentName) !== null) return;
+		if (parseFeedDocumentName(documentName) !== null) return;
 		await this.log.load(document);
 		this.stamps.open(document);
 		this.unstamped.set(documentName, new Set());
@@ -110,6 +116,23 @@ export class IngestExtension implements Extension {
 			const guarded = guard(document, type, update, context);
 			if (guarded.ok) changes = guarded.changes;
 			else refuse(connection, context, guarded.code, guarded.text);
+		}
+		// 1b. Files: messages that carry files wait for the database's word on them (the only
+		// step that waits, and only for those). Other connections' updates may apply meanwhile,
+		// so the update is guarded again against the live document as it is then.
+		const carried = changes && context.kind === 'channel' ? this.attachments.carried(changes) : [];
+		if (carried.length > 0 && context.kind === 'channel') {
+			const problem = await this.attachments.problem(context, carried).catch(() => 'unchecked');
+			changes = null;
+			if (problem === 'unchecked') {
+				refuse(connection, context, 'resync', 'files could not be checked now');
+			} else if (problem) {
+				refuse(connection, context, 'refused', problem);
+			} else if (!context.refused) {
+				const again = guard(document, type, update, context);
+				if (again.ok) changes = again.changes;
+				else refuse(connection, context, again.code, again.text);
+			}
 		}
 		if (context.refused && type === messageYjsSyncStep2) {
 			// Hocuspocus still decodes a refused (read-only) connection's sync step 2, to answer
@@ -148,6 +171,11 @@ export class IngestExtension implements Extension {
 					if (changes.written.length > 0 || changes.moderated.length > 0) {
 						this.acceptance.accepted(document, context, changes, messages).catch((error) => {
 							logger.error({ err: error }, `accepting a change to ${document.name} failed`);
+						});
+					}
+					if (carried.length > 0) {
+						this.attachments.attach(carried).catch((error) => {
+							logger.error({ err: error }, `tying files to messages of ${document.name} failed`);
 						});
 					}
 					this.log.compactIfDue(document);
@@ -217,7 +245,8 @@ function guard(
 	context: CollabContext
 ): Guarded {
 	if (context.kind !== 'channel') {
-		// The sync handshake's empty update ([0, 0]) is all a presence document may receive.
+		// The sync handshake's empty update ([0, 0]) is all a presence or feed document may
+		// receive.
 		return update.byteLength <= 2
 			? { ok: true, changes: { written: [], moderated: [] } }
 			: { ok: false, code: 'refused', text: 'this document is read-only' };

@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { applyStored, DocumentRepository } from '#server/documents/document.repository.ts';
 import { presenceDocumentName } from '#shared/chat/presence.ts';
 import { availableDatabaseKinds } from '#server/testing/test-database.ts';
-import type { SessionUser } from '#shared/api/auth.schema.ts';
+import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
 import {
 	connectClient,
-	startCollabHarness,
+	useCollabHarness,
 	waitFor,
-	type CollabHarness,
 	type TestClient
 } from './testing/collab-harness.ts';
 
 const kinds = await availableDatabaseKinds();
-
-type Person = { user: SessionUser; token: string };
 
 /**
  * Integrity of conversations (issue 12): a document name resolves only to the object of its own
@@ -23,7 +20,7 @@ type Person = { user: SessionUser; token: string };
  * the sender's own identity and client id.
  */
 describe.each(kinds)('integrity of conversations on %s', (kind) => {
-	let h: CollabHarness;
+	const h = useCollabHarness(kind);
 	let orgId: string;
 	let admin: Person;
 	let alice: Person;
@@ -35,21 +32,11 @@ describe.each(kinds)('integrity of conversations on %s', (kind) => {
 	let project: string;
 
 	beforeAll(async () => {
-		h = await startCollabHarness(kind);
 		const org = await h.app.createOrganization('Integrity Co');
 		orgId = org.admin.orgId;
 		admin = { user: org.admin, token: org.token };
-		const department = await h.app.org.createDepartment(org.admin, { name: 'Engineering' });
-		const platform = await h.app.org.createTeam(org.admin, {
-			name: 'Platform',
-			departmentId: department.id
-		});
-		alice = await h.app.join(org.joinCode, 'Alice');
-		bob = await h.app.join(org.joinCode, 'Bob');
-		carol = await h.app.join(org.joinCode, 'Carol');
-		for (const person of [alice, bob, carol]) {
-			await h.app.people.assign(org.admin, person.user.id, { teamId: platform.id });
-		}
+		const platform = await h.app.createTeam(org.admin, 'Platform', 'Engineering');
+		[alice, bob, carol] = await h.app.joinTeam(org, platform.id, ['Alice', 'Bob', 'Carol']);
 		const channels = await h.app.channels.list(org.admin);
 		team = channels.find((c) => c.kind === 'team')!.id;
 		announcements = channels.find((c) => c.kind === 'announcements')!.id;
@@ -64,7 +51,6 @@ describe.each(kinds)('integrity of conversations on %s', (kind) => {
 			})
 		).id;
 	});
-	afterAll(() => h.close());
 
 	async function opened(person: Person, name: string, doc?: Y.Doc): Promise<TestClient> {
 		const client = connectClient(h.url, person.token, name, { doc });
@@ -298,6 +284,54 @@ describe.each(kinds)('integrity of conversations on %s', (kind) => {
 			expect(typingStates(watcher).map(([, state]) => state.user.id)).toEqual([alice.user.id]);
 			mallory.destroy();
 			honest.destroy();
+			watcher.destroy();
+		});
+
+		it('keeps a client id to its owner after everyone left and the document unloaded', async () => {
+			const name = documentName('channel', team, 0);
+			const aliceDoc = new Y.Doc();
+			const first = await opened(alice, name, aliceDoc);
+			const typeAs = (client: TestClient, person: Person, at: number) =>
+				client.provider.awareness!.setLocalState({
+					user: { id: person.user.id, name: person.user.name },
+					typing: { typing: true, at, threadId: null }
+				});
+			const firstWatcher = await opened(carol, name);
+			typeAs(first, alice, 1);
+			await waitFor(() => typingStates(firstWatcher).length === 1, 5_000, 'Alice typing');
+			first.destroy();
+			firstWatcher.destroy();
+			await waitFor(
+				() => !h.collab.hocuspocus.documents.has(name),
+				10_000,
+				'the document to unload'
+			);
+
+			// Mallory comes first, under the id Alice's tab still has, with a clock far ahead.
+			const forgedDoc = new Y.Doc();
+			forgedDoc.clientID = aliceDoc.clientID;
+			const mallory = await opened(bob, name, forgedDoc);
+			const forged = mallory.provider.awareness!;
+			forged.meta.set(forged.clientID, { clock: 5_000, lastUpdated: Date.now() });
+			typeAs(mallory, bob, 2);
+			const watcher = await opened(carol, name);
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			expect(typingStates(watcher)).toEqual([]);
+
+			// Alice's tab reconnects with its id and types: everyone sees her.
+			const back = await opened(alice, name, aliceDoc);
+			let at = 10;
+			await waitFor(
+				() => {
+					typeAs(back, alice, at++);
+					return typingStates(watcher).some(([, state]) => state.user.id === alice.user.id);
+				},
+				5_000,
+				'Alice’s typing after the unload'
+			);
+			expect(typingStates(watcher).map(([, state]) => state.user.id)).toEqual([alice.user.id]);
+			mallory.destroy();
+			back.destroy();
 			watcher.destroy();
 		});
 	});

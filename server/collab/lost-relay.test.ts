@@ -10,6 +10,7 @@ import {
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
+import { restartablePort } from './testing/test-port.ts';
 
 /**
  * The server relays a message before its log entry is durable, and stamps it (what the sender's
@@ -38,7 +39,7 @@ describe.skipIf(!hasPostgres)('a message relayed and lost in a crash', () => {
 
 	it('reaches others before it is durable, and everyone recovers after the crash', async () => {
 		database = await createTestDatabase('postgres');
-		const port = 20_000 + Math.floor(Math.random() * 20_000);
+		const port = await restartablePort();
 		const env = { DATABASE_URL: database.url!, PORT: String(port), DATA_DIR: '/tmp/cf-lost' };
 		const setup = runCollabProcess(['setup', '2'], env);
 		const { channelId, members } = JSON.parse(

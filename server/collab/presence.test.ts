@@ -3,12 +3,7 @@ import { PresenceHub } from '#client/collab/presence.svelte.ts';
 import { presenceDocumentName } from '#shared/chat/presence.ts';
 import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
 import { availableDatabaseKinds } from '#server/testing/test-database.ts';
-import {
-	startCollabHarness,
-	waitFor,
-	type CollabHarness,
-	type TestClient
-} from './testing/collab-harness.ts';
+import { useCollabHarness, waitFor, type TestClient } from './testing/collab-harness.ts';
 
 const kinds = await availableDatabaseKinds();
 
@@ -17,7 +12,7 @@ const kinds = await availableDatabaseKinds();
  * providers over real WebSockets, read by the browser's own PresenceHub.
  */
 describe.each(kinds)('presence on %s', (kind) => {
-	let h: CollabHarness;
+	const h = useCollabHarness(kind);
 	let admin: Person;
 	let alice: Person;
 	let bob: Person;
@@ -26,7 +21,6 @@ describe.each(kinds)('presence on %s', (kind) => {
 	const hubs: PresenceHub[] = [];
 
 	beforeAll(async () => {
-		h = await startCollabHarness(kind);
 		const org = await h.app.createOrganization('Presence Co');
 		admin = { user: org.admin, token: org.token };
 		alice = await h.app.join(org.joinCode, 'Alice');
@@ -37,7 +31,6 @@ describe.each(kinds)('presence on %s', (kind) => {
 	});
 	afterAll(async () => {
 		for (const hub of hubs) hub.destroy();
-		await h.close();
 	});
 
 	/** A tab of the person on the presence document, and what it knows of everybody. */

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { documentName, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor } from './testing/collab-harness.ts';
 import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
+import { restartablePort } from './testing/test-port.ts';
 
 /** A raw sync frame of the Hocuspocus protocol: document name, message type 0, sync type. */
 function syncFrame(documentName: string, syncType: number, update: number[]): Uint8Array {
@@ -28,7 +29,7 @@ describe('the log of a refused update', () => {
 	afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
 
 	it('is one warn line with the person, document, connection and reason code', async () => {
-		const port = 20_000 + Math.floor(Math.random() * 20_000);
+		const port = await restartablePort();
 		const env = { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
 		const setup = runCollabProcess(['setup', '2'], env);
 		const { channelId, members } = JSON.parse(

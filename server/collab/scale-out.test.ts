@@ -26,6 +26,7 @@ import { RedisPresenceStore } from './presence-store.ts';
 import { PresenceHub } from '#client/collab/presence.svelte.ts';
 import { presenceDocumentName } from '#shared/chat/presence.ts';
 import { isRedisReachable, testRedisUrl } from '#server/testing/require-service.ts';
+import { restartablePort } from './testing/test-port.ts';
 
 /**
  * Two ConnectFlow collaboration processes on different ports, one Redis and one Postgres: they
@@ -115,7 +116,7 @@ describe.skipIf(skipReason !== null)('two processes scaled out through Redis', (
 			(c) => c.kind === 'team' && c.name === 'Platform'
 		)!.id;
 
-		const ports = [0, 1].map(() => 20_000 + Math.floor(Math.random() * 20_000));
+		const ports = [await restartablePort(), await restartablePort()];
 		for (const port of ports) {
 			processes.push(
 				await startProcess({
@@ -199,6 +200,67 @@ describe.skipIf(skipReason !== null)('two processes scaled out through Redis', (
 			) as { user?: { id: string; name: string } } | undefined;
 		await waitFor(() => aliceState() !== undefined, 5_000, 'typing to reach process B');
 		expect(aliceState()!.user).toEqual({ id: alice.user.id, name: alice.user.name });
+	});
+
+	it('keeps an awareness client id to the person who first used it, on every process', async () => {
+		const group = await app.channels.openDm(alice.user, {
+			memberIds: [bob.user.id, carol.user.id]
+		});
+		const groupName = documentName('dm', group.id, 0);
+		const openAt = async (url: string, member: Member, doc?: Y.Doc) => {
+			const client = connectClient(url, member.token, groupName, { doc });
+			clients.push(client);
+			await client.synced;
+			return client;
+		};
+		const typeAs = (client: TestClient, member: Member, at: number) =>
+			client.provider.awareness!.setLocalState({
+				user: { id: member.user.id, name: member.user.name },
+				typing: { typing: true, at, threadId: null }
+			});
+		const typingIn = (client: TestClient) =>
+			[...client.provider.awareness!.getStates().entries()]
+				.filter(([id, state]) => id !== client.provider.awareness!.clientID && state.typing)
+				.map(([, state]) => (state as { user: { id: string } }).user.id);
+
+		// Alice reads on process A and types: her tab's id is hers from now on.
+		const aliceDoc = new Y.Doc();
+		const aliceTab = await openAt(urlA, alice, aliceDoc);
+		const watcherA = await openAt(urlA, carol);
+		typeAs(aliceTab, alice, 1);
+		await waitFor(() => typingIn(watcherA).length === 1, 5_000, 'Alice typing on A');
+		// Her connection drops for a while; process B has not seen her.
+		aliceTab.provider.awareness!.setLocalState(null);
+		aliceTab.socket.disconnect();
+		await waitFor(() => typingIn(watcherA).length === 0, 5_000, 'Alice’s state to go');
+
+		// Mallory opens the conversation on process B under Alice's id, with a clock far ahead.
+		const forgedDoc = new Y.Doc();
+		forgedDoc.clientID = aliceDoc.clientID;
+		const mallory = await openAt(urlB, bob, forgedDoc);
+		const forged = mallory.provider.awareness!;
+		forged.meta.set(forged.clientID, { clock: 5_000, lastUpdated: Date.now() });
+		typeAs(mallory, bob, 2);
+		const watcherB = await openAt(urlB, carol);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect(typingIn(watcherA)).not.toContain(bob.user.id);
+		expect(typingIn(watcherB)).not.toContain(bob.user.id);
+
+		// Alice's tab reconnects to process A and types: both processes show her.
+		void aliceTab.socket.connect();
+		await waitFor(() => aliceTab.provider.isSynced, 5_000, 'Alice to sync again');
+		let at = 10;
+		await waitFor(
+			() => {
+				typeAs(aliceTab, alice, at++);
+				return (
+					typingIn(watcherA).includes(alice.user.id) && typingIn(watcherB).includes(alice.user.id)
+				);
+			},
+			5_000,
+			'Alice’s typing on both processes'
+		);
+		expect(typingIn(watcherB)).toEqual([alice.user.id]);
 	});
 
 	it('sums up presence over both processes, and forgets a process that is gone', async () => {

@@ -8,6 +8,7 @@ import type { Sql } from '#server/db/database.ts';
 import { DocumentRepository } from '#server/documents/document.repository.ts';
 import type { DomainEventMap, DomainEvents } from '#server/events.ts';
 import { RedisPresenceStore, type PresenceStore } from './presence-store.ts';
+import { RedisAwarenessOwners, type AwarenessOwners } from './awareness-owners.ts';
 import { logger } from '#server/logging/logger.ts';
 
 /**
@@ -19,11 +20,15 @@ import { logger } from '#server/logging/logger.ts';
  *   only the client updates it received itself (the ingest extension appends in
  *   `beforeSync`, which never runs for updates arriving from Redis) and stamps only those, so
  *   every update is appended and accepted once, by the process its sender is connected to.
+ * - Awareness client ids: the first person to use one in a document owns it in every process
+ *   (a Redis hash per document, awareness-owners.ts).
  * - Presence: each process keeps its people's statuses in a Redis hash per organization and
  *   reads everybody's from it (presence-store.ts, presence.extension.ts).
  * - Domain events (`person.changed`, `structure.changed`, `channel.changed`,
- *   `sessions.ended`) are relayed to every other process, so each process's access watcher
- *   closes its own connections that lost access.
+ *   `sessions.ended`, `feed.appended`) are relayed to every other process, so each process's
+ *   access watcher closes its own connections that lost access and its feed extension sends
+ *   its own connections their new feed events (appended once, by the process that made the
+ *   change).
  * - Compaction merges with what is stored (another process may have compacted updates this
  *   process has not applied yet), see SharedDocumentRepository.
  * - Work that must happen once per cluster takes a Redis lock: the repair work done when a
@@ -40,7 +45,8 @@ export const RELAYED_EVENTS = [
 	'person.changed',
 	'structure.changed',
 	'channel.changed',
-	'sessions.ended'
+	'sessions.ended',
+	'feed.appended'
 ] as const satisfies readonly (keyof DomainEventMap)[];
 
 type RelayedEvent = (typeof RELAYED_EVENTS)[number];
@@ -79,6 +85,8 @@ export interface ScaleOut {
 	readonly extensions: Extension[];
 	/** Where presence is shared between the processes. */
 	readonly presence: PresenceStore;
+	/** Who each awareness client id belongs to, one answer for every process. */
+	readonly awarenessOwners: AwarenessOwners;
 	/** The document store to use when several processes share the database. */
 	documents(sql: Sql): DocumentRepository;
 	/**
@@ -117,6 +125,7 @@ export function createScaleOut(app: AppContext): ScaleOut | null {
 		identifier,
 		extensions: [extension],
 		presence: new RedisPresenceStore(pub, target.prefix, identifier),
+		awarenessOwners: new RedisAwarenessOwners(pub, target.prefix),
 		documents: (sql) => new SharedDocumentRepository(sql),
 		async loadWork(documentName, work) {
 			let subscribers: number;

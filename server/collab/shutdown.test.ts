@@ -17,6 +17,7 @@ import {
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
+import { restartablePort } from './testing/test-port.ts';
 
 /**
  * A graceful stop (SIGTERM, server/shutdown.ts) of the server in its own process: it ends within
@@ -68,7 +69,7 @@ describe('a graceful stop', () => {
 			cleanup.push(() => database.close());
 			const proxy: DatabaseProxy = await startDatabaseProxy(database.url!);
 			cleanup.push(() => proxy.close());
-			const port = 20_000 + Math.floor(Math.random() * 20_000);
+			const port = await restartablePort();
 			const base = { PORT: String(port), DATA_DIR: '/tmp/cf-shutdown' };
 			const { channelId, members } = await setUp({ ...base, DATABASE_URL: database.url! });
 			const env = {
@@ -120,7 +121,7 @@ describe('a graceful stop', () => {
 	it('on PGlite, compacts before the database closes and logs no failure', async () => {
 		const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cf-shutdown-pglite-'));
 		cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-		const port = 20_000 + Math.floor(Math.random() * 20_000);
+		const port = await restartablePort();
 		const env = { PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '' };
 		const { channelId, members } = await setUp(env);
 		const server = runCollabProcess(['serve'], env);

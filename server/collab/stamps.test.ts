@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
 	acceptedAt,
@@ -8,55 +8,37 @@ import {
 } from '#shared/chat/document-schema.ts';
 import { applyStored } from '#server/documents/document.repository.ts';
 import { availableDatabaseKinds } from '#server/testing/test-database.ts';
-import type { SessionUser } from '#shared/api/auth.schema.ts';
+import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
 import {
 	connectClient,
-	startCollabHarness,
+	useCollabHarness,
 	waitFor,
-	type CollabHarness,
 	type TestClient
 } from './testing/collab-harness.ts';
 import { STAMP_RIDE_MS } from './stamp-queue.ts';
 
 const kinds = await availableDatabaseKinds();
 
-type Person = { user: SessionUser; token: string };
-
 /**
  * An acceptance stamp reaches its author's screens as soon as it is logged, and everyone else's
  * with the document's next change: one frame per message for each member, not two.
  */
 describe.each(kinds)('acceptance stamps on %s', (kind) => {
-	let h: CollabHarness;
+	const h = useCollabHarness(kind);
 	let alice: Person;
 	let bob: Person;
 	let carol: Person;
 	let name: string;
 
 	beforeAll(async () => {
-		h = await startCollabHarness(kind);
 		const org = await h.app.createOrganization('Stamps Co');
-		const department = await h.app.org.createDepartment(org.admin, { name: 'Support' });
-		const team = await h.app.org.createTeam(org.admin, {
-			name: 'Tier one',
-			departmentId: department.id
-		});
-		alice = await h.app.join(org.joinCode, 'Alice');
-		bob = await h.app.join(org.joinCode, 'Bob');
-		carol = await h.app.join(org.joinCode, 'Carol');
-		for (const person of [alice, bob, carol]) {
-			await h.app.people.assign(org.admin, person.user.id, { teamId: team.id });
-		}
+		const team = await h.app.createTeam(org.admin, 'Tier one', 'Support');
+		[alice, bob, carol] = await h.app.joinTeam(org, team.id, ['Alice', 'Bob', 'Carol']);
 		const channels = await h.app.channels.list(org.admin);
 		name = documentName('channel', channels.find((c) => c.name === 'Tier one')!.id, 0);
 	});
-	afterAll(() => h.close());
 
-	async function opened(person: Person): Promise<TestClient> {
-		const client = await h.connect(person.token, name);
-		await client.synced;
-		return client;
-	}
+	const opened = (person: Person): Promise<TestClient> => h.open(person.token, name);
 
 	it("reaches the author's screens at once and the others' with the next message", async () => {
 		const [a, aOtherTab, b, c] = [

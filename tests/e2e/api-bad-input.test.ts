@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
+import { expect, test, type APIRequestContext, type APIResponse } from './support/test.ts';
 
 /**
  * Bad input of every kind gets a clear JSON error with a stable code, and changes nothing.

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test.ts';
 
 /**
  * Issue 13: the API reference at /api/docs is Scalar, served by the app, rendered from

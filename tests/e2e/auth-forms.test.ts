@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test.ts';
 
 /**
  * The sign-in, sign-up and join forms submit through script. Before the page has run it (a slow

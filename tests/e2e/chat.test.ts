@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from './support/test.ts';
 import { createOrganization, teamOf } from './support/people.ts';
 import { pickEmoji } from './support/emoji.ts';
 import { message, openChannel } from './support/chat.ts';

@@ -1,4 +1,4 @@
-import { expect, test, type APIResponse, type Page, type Response } from '@playwright/test';
+import { expect, test, type APIResponse, type Page, type Response } from './support/test.ts';
 import { PASSWORD, uniqueEmail } from './support/people.ts';
 
 /**
@@ -64,6 +64,7 @@ function expectStrictPolicy(header: string | undefined, { page }: { page: boolea
 	expect(directives.get('style-src')).not.toContain("'unsafe-inline'");
 	expect(directives.get('connect-src')).toEqual(["'self'"]);
 	expect(directives.get('img-src')).toEqual(["'self'", 'data:', 'blob:']);
+	expect(directives.get('media-src')).toEqual(["'self'", 'blob:']);
 	expect(directives.get('object-src')).toEqual(["'none'"]);
 	expect(directives.get('base-uri')).toEqual(["'none'"]);
 	expect(directives.get('form-action')).toEqual(["'self'"]);

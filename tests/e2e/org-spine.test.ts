@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test.ts';
 import { createOrganization, joinOrganization, signIn } from './support/people.ts';
 
 /**
@@ -26,6 +26,18 @@ test('an organization from sign-up to org chart, with sessions on two devices', 
 	await expect(
 		a.page.locator('[data-testid="department-card"][data-name="Engineering"]')
 	).toBeVisible();
+	// Renaming in place checks the name with the API's own schema before sending it.
+	await a.page.getByRole('button', { name: 'Rename department Engineering' }).click();
+	const newName = a.page.getByRole('textbox', { name: 'New name for department Engineering' });
+	await newName.fill('   ');
+	await newName.press('Enter');
+	await expect(
+		a.page.getByRole('alert').filter({ hasText: 'Enter a name for the department.' })
+	).toBeVisible();
+	await newName.fill('Engineering ');
+	await newName.press('Enter');
+	await expect(newName).toBeHidden();
+	await expect(a.page.getByRole('button', { name: 'Rename department Engineering' })).toBeFocused();
 	await a.page.getByTestId('create-team-name').fill('Rocket Science');
 	await a.page.getByTestId('create-team-department').selectOption({ label: 'in Engineering' });
 	await a.page.getByTestId('create-team-submit').click();

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test.ts';
 import { startDatabaseProxy } from '#server/testing/database-proxy.ts';
 import { createTestDatabase, isPostgresReachable } from '#server/testing/test-database.ts';
 import { RETRY_AFTER_SECONDS } from '#server/errors.ts';

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test.ts';
 import { createOrganization, teamOf } from './support/people.ts';
 import { message, openChannel } from './support/chat.ts';
 
@@ -111,4 +111,54 @@ test('search finds partial words, filters, and opens the message highlighted', a
 
 	await alice.context.close();
 	await bruno.context.close();
+});
+
+test('results read as text, a bare filter key is no word, suggestions leave the filter bar be', async ({
+	browser
+}) => {
+	test.setTimeout(90_000);
+	const alice = await createOrganization(browser, 'Search Reads', 'Alice Archer');
+	const page = alice.page;
+	await openChannel(page, 'Official Announcements');
+	await page
+		.getByTestId('composer-input')
+		.fill('**Deploy** from `staging` to [production](https://example.com/prod) now');
+	await page.getByTestId('composer-input').press('Enter');
+	await expect(message(page, 'Deploy from staging to production now')).toHaveAttribute(
+		'data-pending',
+		'false'
+	);
+	await page.getByTestId('search-open').click();
+
+	// The snippet is the message as read: no ** or backticks, no link target.
+	await search(page, 'deplo');
+	const result = page.getByTestId('search-result').locator('.result-text');
+	await expect(result).toHaveText('Deploy from staging to production now');
+	await expect(result.locator('mark')).toHaveText(['Deplo']);
+
+	// "from:" still being typed is not the word "from".
+	await search(page, 'deplo from:');
+	await expect(result.locator('mark')).toHaveText(['Deplo']);
+
+	// The suggestions of "from:" open over the filter bar: it steps aside until they close.
+	const options = page.getByTestId('search-filter-option');
+	await expect(options.first()).toBeVisible();
+	const listBox = (await page.getByRole('listbox', { name: 'Filters' }).boundingBox())!;
+	for (const chip of await page.getByTestId('search-filter').all()) {
+		if (!(await chip.isVisible())) continue;
+		const box = (await chip.boundingBox())!;
+		const overlaps =
+			box.x < listBox.x + listBox.width &&
+			listBox.x < box.x + box.width &&
+			box.y < listBox.y + listBox.height &&
+			listBox.y < box.y + box.height;
+		expect(overlaps, `a visible filter button at ${box.x},${box.y} is under the suggestions`).toBe(
+			false
+		);
+	}
+	await expect(page.getByTestId('search-filter').first()).toBeHidden();
+	await page.getByTestId('search-input').press('Escape');
+	await expect(options).toHaveCount(0);
+	await expect(page.getByTestId('search-filter').first()).toBeVisible();
+	await alice.context.close();
 });

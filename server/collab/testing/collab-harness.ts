@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import { createCollabServer, COLLAB_PATH, type CollabServer } from '../collab-server.ts';
 import { createTestApp, type TestApp } from '#server/testing/test-app.ts';
 import type { DatabaseKind, TestDatabase } from '#server/testing/test-database.ts';
+import { openForSuite } from '#server/testing/suite.ts';
 
 /**
  * A real collaboration server on a loopback port, over a real test database, and real providers
@@ -18,6 +19,8 @@ export interface CollabHarness {
 	collab: CollabServer;
 	url: string;
 	connect(token: string, documentName: string): Promise<TestClient>;
+	/** Connects and waits for the first sync. */
+	open(token: string, documentName: string): Promise<TestClient>;
 	close(): Promise<void>;
 }
 
@@ -51,13 +54,19 @@ export async function startCollabHarness(
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}${COLLAB_PATH}`;
 	const clients: TestClient[] = [];
+	const connect = async (token: string, documentName: string) => {
+		const client = connectClient(url, token, documentName);
+		clients.push(client);
+		return client;
+	};
 	return {
 		app,
 		collab,
 		url,
-		async connect(token, documentName) {
-			const client = connectClient(url, token, documentName);
-			clients.push(client);
+		connect,
+		async open(token, documentName) {
+			const client = await connect(token, documentName);
+			await client.synced;
 			return client;
 		},
 		async close() {
@@ -68,6 +77,11 @@ export async function startCollabHarness(
 			await app.close();
 		}
 	};
+}
+
+/** The harness of the suite this is called in (see openForSuite). */
+export function useCollabHarness(kind: DatabaseKind): CollabHarness {
+	return openForSuite(() => startCollabHarness(kind));
 }
 
 export function connectClient(
@@ -82,16 +96,7 @@ export function connectClient(
 		doc?: Y.Doc;
 	} = {}
 ): TestClient {
-	class CookieWebSocket extends WebSocket {
-		constructor(address: string) {
-			super(address, { headers: { cookie: `cf_session=${token}` } });
-		}
-	}
-	const socket = new HocuspocusProviderWebsocket({
-		url,
-		WebSocketPolyfill: CookieWebSocket,
-		delay: 100,
-		minDelay: 50,
+	const socket = sessionSocket(url, token, {
 		maxDelay: 500,
 		maxAttempts: options.maxAttempts ?? 3
 	});
@@ -178,6 +183,29 @@ export function connectClient(
 			socket.destroy();
 		}
 	};
+}
+
+/**
+ * One person's shared socket to the server (as a tab holds it), signed in with their session
+ * cookie, retrying quickly; `retry` tightens the retries further.
+ */
+export function sessionSocket(
+	url: string,
+	token: string,
+	retry: { maxDelay?: number; maxAttempts?: number } = {}
+): HocuspocusProviderWebsocket {
+	class CookieWebSocket extends WebSocket {
+		constructor(address: string) {
+			super(address, { headers: { cookie: `cf_session=${token}` } });
+		}
+	}
+	return new HocuspocusProviderWebsocket({
+		url,
+		WebSocketPolyfill: CookieWebSocket,
+		delay: 100,
+		minDelay: 50,
+		...retry
+	});
 }
 
 export async function waitFor(

@@ -12,6 +12,34 @@ import { PeopleService } from './people/people.service.ts';
 import { ChannelRepository } from './channels/channel.repository.ts';
 import { ChannelService } from './channels/channel.service.ts';
 import { SearchService } from './search/search.service.ts';
+import { FeedAudienceRepository } from './feed/feed-audience.repository.ts';
+import { FeedRepository } from './feed/feed.repository.ts';
+import { FeedService } from './feed/feed.service.ts';
+import { NotificationRepository } from './notifications/notification.repository.ts';
+import { NotificationService } from './notifications/notification.service.ts';
+import { FileRepository } from './files/file.repository.ts';
+import { FileService } from './files/file.service.ts';
+import { llmSettingsFrom, SummaryThread } from './breakouts/summary/index.ts';
+import { ImageProcess } from './files/image-process.ts';
+import { createStorage, type FileStorage } from './storage/storage.ts';
+import { registerFileJobs } from './files/abandoned-uploads.job.ts';
+import { AwayDelivery, registerDeliveryJobs } from './delivery/away-delivery.ts';
+import { AwayDeliveryRepository } from './delivery/away-delivery.repository.ts';
+import { JobQueue } from './jobs/job-queue.ts';
+import { BreakoutRepository } from './breakouts/breakout.repository.ts';
+import { BreakoutService } from './breakouts/breakout.service.ts';
+import { registerBreakoutJobs } from './breakouts/breakout.jobs.ts';
+import { JobRepository } from './jobs/job.repository.ts';
+import { JobService } from './jobs/job.service.ts';
+import { jobKinds } from './jobs/kinds.ts';
+import { logger } from './logging/logger.ts';
+import { ServerSecretsRepository } from './secrets/server-secrets.repository.ts';
+import { NotificationSettingsRepository } from './notifications/notification-settings.repository.ts';
+import { Mailer } from './mail/mailer.ts';
+import { SignedTokens } from './mail/unsubscribe-tokens.ts';
+import { EmailNotificationService } from './mail/email-notifications.service.ts';
+import { PushRepository } from './push/push.repository.ts';
+import { PushSender, PushSubscriptionService } from './push/push.service.ts';
 
 /**
  * Everything the server holds once per process: configuration, the database, the domain
@@ -27,22 +55,125 @@ export interface AppContext {
 	audit: AuditService;
 	channels: ChannelService;
 	search: SearchService;
+	feed: FeedService;
+	notifications: NotificationService;
+	files: FileService;
+	/** Breakout rooms: timed side rooms of a channel, their timers as jobs. */
+	breakouts: BreakoutService;
+	/**
+	 * The background job queue (jobs/job-queue.ts): services schedule jobs on it, handlers are
+	 * registered on it here. Not started by this function: the app process starts it.
+	 */
+	jobQueue: JobQueue;
+	/** What Super Admins see of the jobs. */
+	jobs: JobService;
+	/** Email notifications: settings, the missed-messages email, one-click unsubscribe. */
+	email: EmailNotificationService;
+	/** The browsers people receive push on, and the VAPID key. */
+	push: PushSubscriptionService;
+	/** Sends Web Push messages (show, close) to a person's browsers. */
+	pushSender: PushSender;
+	/** Email and push for people who are away (the collaboration server, which knows, calls it). */
+	awayDelivery: AwayDelivery;
 	close(): Promise<void>;
 }
 
-export function createAppContext(config: AppConfig, database: Database): AppContext {
+export function createAppContext(
+	config: AppConfig,
+	database: Database,
+	storage: FileStorage = createStorage(config)
+): AppContext {
 	const events = new DomainEvents();
 	const sessions = new SessionRepository(database.sql);
 	const peopleRepository = new PeopleRepository(database.sql);
 	const orgRepository = new OrgRepository(database.sql);
 	const auditRepository = new AuditRepository(database.sql);
 	const channelRepository = new ChannelRepository(database.sql);
-	const shared = { database, audit: auditRepository, events };
+	const feed = new FeedService({
+		feed: new FeedRepository(database.sql),
+		audience: new FeedAudienceRepository(database.sql),
+		events
+	});
+	const shared = { database, audit: auditRepository, events, feed };
+	const images = new ImageProcess();
+	const summaries = new SummaryThread();
+	const secrets = new ServerSecretsRepository(database.sql);
+	const mailer = new Mailer({
+		smtpUrl: config.SMTP_URL,
+		from: config.MAIL_FROM,
+		logger: logger.child({ module: 'mail' })
+	});
+	const pushSubscriptions = new PushRepository(database.sql);
+	const pushLogger = logger.child({ module: 'push' });
+	const push = new PushSubscriptionService({
+		subscriptions: pushSubscriptions,
+		secrets,
+		logger: pushLogger,
+		contact: config.PUSH_CONTACT,
+		allowPrivateEndpoints: config.PUSH_ALLOW_PRIVATE_ENDPOINTS
+	});
+	const pushSender = new PushSender({
+		subscriptions: pushSubscriptions,
+		service: push,
+		logger: pushLogger,
+		contact: config.PUSH_CONTACT,
+		allowPrivateEndpoints: config.PUSH_ALLOW_PRIVATE_ENDPOINTS
+	});
+	const notifications = new NotificationService({
+		database,
+		notifications: new NotificationRepository(database.sql),
+		channels: channelRepository,
+		feed,
+		events
+	});
 	const channels = new ChannelService({
 		...shared,
 		channels: channelRepository,
-		people: peopleRepository
+		people: peopleRepository,
+		notifications
 	});
+	const jobQueue = new JobQueue({
+		database,
+		connectionString: database.url,
+		kinds: jobKinds,
+		superviseIntervalSeconds: config.JOBS_SUPERVISE_SECONDS
+	});
+	const files = new FileService({
+		files: new FileRepository(database.sql),
+		storage,
+		channels,
+		images,
+		maxFileMb: config.MAX_FILE_MB
+	});
+	registerFileJobs(jobQueue, files);
+	const email = new EmailNotificationService({
+		mailer,
+		tokens: new SignedTokens(secrets),
+		settings: new NotificationSettingsRepository(database.sql),
+		publicUrl: config.publicUrl,
+		defaultBatchSeconds: config.EMAIL_BATCH_SECONDS
+	});
+	const awayDelivery = new AwayDelivery({
+		repository: new AwayDeliveryRepository(database.sql),
+		jobs: jobQueue,
+		email,
+		push: pushSender,
+		logger: logger.child({ module: 'away-delivery' })
+	});
+	registerDeliveryJobs(jobQueue, awayDelivery);
+	const breakouts = new BreakoutService({
+		...shared,
+		breakouts: new BreakoutRepository(database.sql),
+		channelRows: channelRepository,
+		channels,
+		notifications,
+		jobs: jobQueue,
+		publicUrl: config.publicUrl,
+		log: logger.child({ module: 'breakouts' }),
+		llm: llmSettingsFrom(config),
+		summaries
+	});
+	registerBreakoutJobs(jobQueue, breakouts);
 	return {
 		config,
 		database,
@@ -65,16 +196,44 @@ export function createAppContext(config: AppConfig, database: Database): AppCont
 		audit: new AuditService(auditRepository),
 		channels,
 		search: new SearchService({ database, channels }),
-		close: () => database.close()
+		feed,
+		notifications,
+		files,
+		breakouts,
+		jobQueue,
+		jobs: new JobService({ queue: jobQueue, repository: new JobRepository(database.sql) }),
+		email,
+		push,
+		pushSender,
+		awayDelivery,
+		close: async () => {
+			// Jobs first: a running handler may still need the database and the image process.
+			await jobQueue.stop();
+			mailer.close();
+			pushSender.close();
+			await images.close();
+			await summaries.close();
+			await database.close();
+		}
 	};
 }
 
-export async function openAppContext(config: AppConfig = loadConfig()): Promise<AppContext> {
+/**
+ * Opens the database and builds the context. `startJobs`: the app process (server/main.ts, the
+ * dev server) runs the background jobs; scripts and test processes that only need the services
+ * leave it off.
+ */
+export async function openAppContext(
+	config: AppConfig = loadConfig(),
+	options: { startJobs?: boolean } = {}
+): Promise<AppContext> {
 	const database = await openDatabase({
 		databaseUrl: config.DATABASE_URL,
 		pgliteDir: config.pgliteDir
 	});
-	return createAppContext(config, database);
+	const context = createAppContext(config, database);
+	if (options.startJobs) await context.jobQueue.start();
+	return context;
 }
 
 /**
@@ -87,7 +246,7 @@ type ContextHolder = { [contextKey]?: Promise<AppContext> };
 
 export function appContext(): Promise<AppContext> {
 	const holder = globalThis as ContextHolder;
-	holder[contextKey] ??= openAppContext();
+	holder[contextKey] ??= openAppContext(loadConfig(), { startJobs: true });
 	return holder[contextKey];
 }
 

@@ -10,6 +10,8 @@ export const errorStatus = {
 	INVALID_TEXT: 400,
 	MALFORMED_JSON: 400,
 	PAYLOAD_TOO_LARGE: 413,
+	/** A file whose content is not of an accepted type (whatever its name says). */
+	UNSUPPORTED_FILE_TYPE: 415,
 	UNAUTHENTICATED: 401,
 	INVALID_CREDENTIALS: 401,
 	SESSION_EXPIRED: 401,
@@ -22,6 +24,14 @@ export const errorStatus = {
 	JOIN_CODE_INVALID: 400,
 	WEAK_PASSWORD: 422,
 	RATE_LIMITED: 429,
+	/** An unsubscribe link that was not made by this server, or was changed. */
+	UNSUBSCRIBE_LINK_INVALID: 400,
+	/** An unsubscribe link past its expiry. */
+	UNSUBSCRIBE_LINK_EXPIRED: 410,
+	/** A push subscription whose endpoint is not https or points inside the network. */
+	PUSH_ENDPOINT_REFUSED: 422,
+	/** A push subscription whose keys are not a P-256 public key and a 16-byte secret. */
+	PUSH_KEYS_INVALID: 422,
 	INTERNAL: 500,
 	/** The server cannot reach its own database for now: try again after `Retry-After`. */
 	SERVICE_UNAVAILABLE: 503

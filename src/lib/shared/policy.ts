@@ -56,6 +56,10 @@ export const policy = {
 	viewOrganization: (actor: Actor, org: { id: string }) =>
 		isActive(actor) && actor.orgId === org.id,
 
+	/** Sees one person's profile card: anyone of the same organization, whatever their status. */
+	viewPerson: (actor: Actor, person: { orgId: string }) =>
+		isActive(actor) && sameOrg(actor, person),
+
 	/** Opens /admin at all: anyone who manages something. */
 	accessAdmin: (actor: Actor) => isActive(actor) && actor.role !== 'team_member',
 
@@ -63,6 +67,12 @@ export const policy = {
 		isSuperAdmin(actor) && actor.orgId === org.id,
 
 	viewAuditLog: (actor: Actor, org: { id: string }) =>
+		isSuperAdmin(actor) && actor.orgId === org.id,
+
+	/** The background job queue is the deployment's: its Super Admins see it. */
+	viewJobs: (actor: Actor) => isSuperAdmin(actor),
+
+	viewStorageUsage: (actor: Actor, org: { id: string }) =>
 		isSuperAdmin(actor) && actor.orgId === org.id,
 
 	createDepartment: (actor: Actor, org: { id: string }) =>
@@ -139,7 +149,8 @@ export const channelKinds = [
 	'team',
 	'project',
 	'private',
-	'dm'
+	'dm',
+	'breakout'
 ] as const;
 export type ChannelKind = (typeof channelKinds)[number];
 export type PostPolicy = 'members' | 'moderators';
@@ -153,7 +164,7 @@ export interface ChannelRef {
 	teamId: string | null;
 	postPolicy: PostPolicy;
 	archived: boolean;
-	/** Project rooms become read-only once this moment (ms) has passed. */
+	/** Project rooms and breakout rooms become read-only once this moment (ms) has passed. */
 	endsAt: number | null;
 	createdBy: string | null;
 }
@@ -210,6 +221,10 @@ function channelModerator(actor: Actor, channel: ChannelRef, explicitMember: boo
 			return explicitMember && (channel.createdBy === actor.id || isSuperAdmin(actor));
 		case 'dm':
 			return false;
+		case 'breakout':
+			// Its creator runs it (extends, ends, deletes others' messages) from inside; a
+			// moderator of the parent channel extends or ends it from outside (breakoutPolicy).
+			return explicitMember && channel.createdBy === actor.id;
 	}
 }
 
@@ -225,7 +240,7 @@ export function channelAccess(
 ): ChannelAccess {
 	if (!isActive(actor) || actor.orgId !== channel.orgId) return noAccess;
 	const moderate = channelModerator(actor, channel, explicitMember);
-	const invited = ['project', 'private', 'dm'].includes(channel.kind) && explicitMember;
+	const invited = ['project', 'private', 'dm', 'breakout'].includes(channel.kind) && explicitMember;
 	const read = invited || structuralMember(actor, channel) || moderate;
 	if (!read) return noAccess;
 	const ended = channel.archived || (channel.endsAt !== null && now >= channel.endsAt);
@@ -235,7 +250,7 @@ export function channelAccess(
 	const mayPost =
 		channel.kind === 'announcements' ? announcer : channel.postPolicy === 'members' || moderate;
 	const manage =
-		channel.kind === 'dm'
+		channel.kind === 'dm' || channel.kind === 'breakout'
 			? false
 			: channel.kind === 'announcements'
 				? isSuperAdmin(actor)
@@ -247,4 +262,16 @@ export const channelPolicy = {
 	createProjectRoom: (actor: Actor) => isActive(actor) && actor.role !== 'team_member',
 	createPrivateGroup: (actor: Actor) => isActive(actor),
 	startDirectMessage: (actor: Actor) => isActive(actor)
+} as const;
+
+/**
+ * Breakout rooms (src/lib/server/breakouts/): timed side rooms of a channel. `parent` is what the
+ * actor may do in the parent channel.
+ */
+export const breakoutPolicy = {
+	/** Anyone who may post in a channel may open breakouts from it. */
+	create: (actor: Actor, parent: ChannelAccess) => isActive(actor) && parent.post,
+	/** Extending or ending early: the room's creator, or a moderator of the parent channel. */
+	control: (actor: Actor, breakout: { createdBy: string | null }, parent: ChannelAccess) =>
+		isActive(actor) && (breakout.createdBy === actor.id || parent.moderate)
 } as const;

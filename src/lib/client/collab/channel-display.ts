@@ -39,3 +39,14 @@ export function channelGroups(channels: readonly ChannelSummary[]): ChannelGroup
 			.sort((a, b) => channelTitle(a).localeCompare(channelTitle(b)))
 	}));
 }
+
+/**
+ * The browser tab title's prefix, as Slack shows it: "(3) " counts what is addressed to the
+ * person (mentions, and direct messages), "* " only says that channels have unread chatter,
+ * so a busy channel does not look like someone is waiting for an answer.
+ */
+export function attentionPrefix(attention: { addressed: number; unread: boolean }): string {
+	if (attention.addressed > 0)
+		return `(${attention.addressed > 99 ? '99+' : attention.addressed}) `;
+	return attention.unread ? '* ' : '';
+}

@@ -1,7 +1,7 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- the Maps and Sets here are private caches or
    snapshots that are assigned whole to $state.raw fields; per-entry reactivity would only cost. */
 import { getContext, setContext } from 'svelte';
-import { SvelteMap, SvelteSet } from 'svelte/reactivity';
+import { SvelteMap } from 'svelte/reactivity';
 import { call, callWithHeaders } from '$lib/client/api.ts';
 import * as channelsApi from '$lib/shared/api/channels.ts';
 import type { ChannelDetail, ChannelSummary } from '$lib/shared/api/channels.schema.ts';
@@ -19,6 +19,14 @@ import { Conversation } from './conversation.svelte.ts';
 import { clearCopiesExcept, indexedDbCopies, localCopyName } from './local-copy.ts';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { presenceDocumentName } from '$lib/shared/chat/presence.ts';
+import {
+	feedDocumentName,
+	type FeedEvent,
+	type RemovalReason
+} from '$lib/shared/feed/feed-event.ts';
+import { FeedEffects } from './feed-effects.ts';
+import { NotificationStore } from '../notifications/notification-store.svelte.ts';
+import { PersonFeed } from './person-feed.svelte.ts';
 import { closeReason } from '$lib/shared/collab/close-reasons.ts';
 import { PresenceHub } from './presence.svelte.ts';
 import type { RefusedItem } from './refusal.ts';
@@ -27,8 +35,9 @@ import { relayDocument } from './tab-relay.ts';
 /**
  * The chat data of one browser tab: the channel list, one Conversation per channel (kept open
  * in the background so that unread counts, presence and typing are live everywhere), the shared
- * connection, presence, the local search index, the people known by name, and the notices the
- * person must see (refused messages, lost access). Created by the app layout per signed-in
+ * connection, presence, the person's live feed (person-feed.svelte.ts, feed-effects.ts), the
+ * local search index, the people known by name, and the notices the person must see (refused
+ * messages, lost access). Created by the app layout per signed-in
  * person and handed down by context; it opens nothing until `start()` runs in the browser.
  * What the screen shows besides is screen-state.svelte.ts's; how channels are named and
  * ordered, channel-display.ts's.
@@ -48,11 +57,15 @@ export interface ChatNotice {
 	channelName: string;
 	reason: string;
 	items: RefusedItem[];
+	/** Why access ended, when the feed said so (absent: found out otherwise, unexpectedly). */
+	why?: RemovalReason;
 }
 
 /** A person the chat store knows by name (channel members, the directory): search and filters. */
 export interface Person extends KnownPerson {
 	title?: string;
+	/** Their team, where known (channel members): who an `@team` in a department channel names. */
+	teamId?: string | null;
 }
 
 /** The last chat store teardown of this tab (sign-out waits for it before deleting copies). */
@@ -67,7 +80,14 @@ const OFFLINE_HEADER = 'x-connectflow-offline';
 
 /** Conversations kept live in the background; more than this open on demand only. */
 const MAX_WATCHED = 60;
+/**
+ * At start, the conversations in the background wait for the one on screen to load its local
+ * copy (up to this long): opened all at once, up to sixty local copies are read and listed
+ * before the one the person is looking at shows.
+ */
+const BACKGROUND_WAIT_MS = 1_500;
 const REFRESH_EVERY_MS = 30_000;
+const LEFT_NOTICE_MS = 6_000;
 
 export class ChatStore {
 	readonly user: ChatUser;
@@ -82,6 +102,15 @@ export class ChatStore {
 	/** The person is signing out here: closed connections are expected, not news. */
 	leaving = false;
 	readonly presence = new PresenceHub();
+	/** The person's feed: every change to their world, live (see feed-effects.ts). */
+	readonly feed: PersonFeed;
+	/** The person's notifications: the bell and its panel, kept live by the feed. */
+	readonly notifications = new NotificationStore();
+	/**
+	 * Reads the page's data again (set by the app layout): the feed calls it when the person's
+	 * role or place changed, so Home and the sidebar show them as they are now.
+	 */
+	reloadPage: () => Promise<void> | void = () => {};
 	readonly ordered = $derived(channelGroups(this.channels).flatMap((group) => group.channels));
 	/** People known by name: the person, channel members, DM partners, the directory. */
 	people = $state.raw<ReadonlyMap<string, Person>>(new Map());
@@ -101,18 +130,28 @@ export class ChatStore {
 	private connection = $state<CollabConnection | null>(null);
 	private readonly conversations = new SvelteMap<string, Conversation>();
 	/**
-	 * Channels whose access was lost in this tab: not opened again (which would store a new
-	 * local copy) until a list fresh from the server names them again.
+	 * Channels whose access was lost in this tab, each with the number of list requests asked
+	 * when the loss was learnt: not listed nor opened again (which would store a new local copy)
+	 * until a list fresh from the server, asked after that, names them again. Lists that are no
+	 * news (the layout's data, an answer the service worker kept, a request older than the loss)
+	 * may still name them: they stay out.
 	 */
-	private readonly lost = new SvelteSet<string>();
+	private readonly lost = new SvelteMap<string, number>();
+	/** List requests asked of the server, and the newest whose answer was applied. */
+	private listsAsked = 0;
+	private listApplied = 0;
 	private started = false;
+	/** The background conversations have not been opened yet (see BACKGROUND_WAIT_MS). */
+	private holdingBackground = false;
 	private noticeId = 0;
 	private refreshTimer: ReturnType<typeof setInterval> | null = null;
 	private cleanups: (() => void)[] = [];
 
-	constructor(user: ChatUser, channels: ChannelSummary[]) {
+	/** `feedSeq`: the feed's seq when `channels` were read (the page's load). */
+	constructor(user: ChatUser, channels: ChannelSummary[], feedSeq = 0) {
 		this.user = user;
 		this.channels = channels;
+		this.feed = new PersonFeed(feedSeq);
 		this.learnPeople([{ id: user.id, name: user.name }]);
 		this.learnPeople(channels.flatMap((channel) => channel.partners));
 	}
@@ -126,7 +165,8 @@ export class ChatStore {
 				known &&
 				known.name === person.name &&
 				(person.email === undefined || known.email === person.email) &&
-				(person.title === undefined || known.title === person.title)
+				(person.title === undefined || known.title === person.title) &&
+				(person.teamId === undefined || known.teamId === person.teamId)
 			)
 				continue;
 			next ??= new Map(this.people);
@@ -169,6 +209,10 @@ export class ChatStore {
 		});
 		this.presence.start();
 		this.followPresence(this.connection);
+		this.followFeed(this.connection);
+		this.holdingBackground = true;
+		const release = setTimeout(() => this.releaseBackground(), BACKGROUND_WAIT_MS);
+		this.cleanups.push(() => clearTimeout(release));
 		this.watchAll();
 		this.refreshTimer = setInterval(() => void this.refresh(), REFRESH_EVERY_MS);
 		// Each time the connection comes (back), the list is checked: access may have changed.
@@ -178,9 +222,13 @@ export class ChatStore {
 		};
 		socket.on('status', onStatus);
 		this.cleanups.push(() => socket.off('status', onStatus));
-		const onFocus = () => void this.refresh();
-		window.addEventListener('focus', onFocus);
-		this.cleanups.push(() => window.removeEventListener('focus', onFocus));
+		const refreshList = () => void this.refresh();
+		window.addEventListener('focus', refreshList);
+		this.cleanups.push(() => window.removeEventListener('focus', refreshList));
+		// So is the browser's return online: the socket may have outlived the outage (no new
+		// connection), while what was asked meanwhile got only the service worker's old answers.
+		window.addEventListener('online', refreshList);
+		this.cleanups.push(() => window.removeEventListener('online', refreshList));
 		// The index is saved a little after changes; leaving the page saves it at once.
 		const onHidden = () => {
 			if (document.visibilityState === 'hidden') void this.search?.flush();
@@ -207,7 +255,87 @@ export class ChatStore {
 		});
 	}
 
+	/** Opens the person's feed (no local copy: it carries only the server's events). */
+	private followFeed(connection: CollabConnection): void {
+		const provider = new HocuspocusProvider({
+			websocketProvider: connection.socket,
+			name: feedDocumentName(this.user.id),
+			token: 'cookie'
+		});
+		const unfollow = this.feed.follow(
+			provider,
+			new FeedEffects({
+				patchChannel: (change) => this.patchChannel(change),
+				forgetChannel: (channelId, why) => this.forgetChannel(channelId, why),
+				refreshChannels: () => this.refresh(),
+				reloadPage: () => this.reloadPage(),
+				notifications: this.notifications
+			})
+		);
+		provider.attach();
+		this.cleanups.push(() => {
+			unfollow();
+			provider.destroy();
+		});
+	}
+
+	/** A conversation's new settings, as the feed tells them: shown at once. */
+	patchChannel(change: Extract<FeedEvent, { kind: 'conversation.changed' }>['data']): void {
+		const { channelId, ...fields } = change;
+		if (!this.channel(channelId)) return;
+		this.channels = this.channels.map((channel) =>
+			channel.id === channelId ? { ...channel, ...fields } : channel
+		);
+	}
+
+	/** Access to a conversation is gone (the feed says so): off the screen and the device. */
+	forgetChannel(channelId: string, why: RemovalReason): void {
+		const summary = this.channel(channelId);
+		if (!summary && !this.conversations.has(channelId)) {
+			// The server's close of the connection came first: its notice learns why now.
+			this.notices = this.notices.map((notice) =>
+				notice.kind === 'access-revoked' && notice.channelId === channelId && !notice.why
+					? { ...notice, why }
+					: notice
+			);
+			return;
+		}
+		const reason = closeReason('access-revoked', 'no longer in your conversations').reason;
+		this.lose(
+			channelId,
+			reason,
+			channelTitleOf(summary),
+			(conversation) => {
+				void conversation.discard();
+			},
+			why
+		);
+	}
+
+	/**
+	 * Access to a conversation is gone (the feed said so, or the server closed it): the person
+	 * is told, and it leaves the list, the search index and this tab. `end` finishes its copy.
+	 */
+	private lose(
+		channelId: string,
+		reason: string,
+		channelName: string,
+		end: (conversation: Conversation) => void,
+		why?: RemovalReason
+	): void {
+		// Lists asked until now may have been answered before the loss.
+		this.lost.set(channelId, this.listsAsked);
+		this.push({ kind: 'access-revoked', channelId, channelName, reason, items: [], why });
+		this.search?.removeChannel(channelId);
+		const conversation = this.conversations.get(channelId);
+		if (conversation) end(conversation);
+		this.conversations.delete(channelId);
+		// The page of that channel says so itself (`lostAccess`): no reload into a "not found".
+		this.channels = this.channels.filter((channel) => channel.id !== channelId);
+	}
+
 	destroy(): void {
+		this.feed.destroy();
 		if (this.refreshTimer) clearInterval(this.refreshTimer);
 		for (const cleanup of this.cleanups.splice(0)) cleanup();
 		for (const conversation of this.conversations.values()) conversation.destroy();
@@ -248,7 +376,18 @@ export class ChatStore {
 		}
 		this.upsert(channel);
 		this.activeChannelId = channel.id;
-		return this.ensure(channel);
+		const conversation = this.ensure(channel);
+		if (this.holdingBackground) {
+			if (conversation) void conversation.shards.head.loaded.then(() => this.releaseBackground());
+			else this.releaseBackground();
+		}
+		return conversation;
+	}
+
+	private releaseBackground(): void {
+		if (!this.holdingBackground) return;
+		this.holdingBackground = false;
+		this.watchAll();
 	}
 
 	unread(channelId: string): number {
@@ -259,6 +398,32 @@ export class ChatStore {
 		}
 		return summary?.unread ?? 0;
 	}
+
+	/** Unread messages of the channel that mention the person (@name, @channel, @team). */
+	mentions(channelId: string): number {
+		const summary = this.channel(channelId);
+		const conversation = this.conversations.get(channelId);
+		if (conversation && conversation.status === 'ready' && conversation.synced) {
+			return conversation.mentions;
+		}
+		return summary?.mentions ?? 0;
+	}
+
+	/**
+	 * What the browser tab's title counts, as Slack does: a number for what is addressed to the
+	 * person (mentions, and every unread message of a direct conversation), else only a mark
+	 * that something is unread ("*"), so plain channel chatter does not shout.
+	 */
+	readonly attention = $derived.by(() => {
+		let addressed = 0;
+		let unread = false;
+		for (const channel of this.channels) {
+			const count = this.unread(channel.id);
+			if (count > 0) unread = true;
+			addressed += channel.kind === 'dm' ? count : this.mentions(channel.id);
+		}
+		return { addressed, unread };
+	});
 
 	/** The channel before or after the given one in sidebar order (wrapping). */
 	adjacent(channelId: string | null, step: 1 | -1): ChannelSummary | null {
@@ -271,21 +436,29 @@ export class ChatStore {
 
 	/**
 	 * Replaces the channel list, opening and closing conversations to match. A list fresh from
-	 * the server (`fresh`) is the truth about access: conversations it no longer names are
-	 * forgotten, their local copies deleted (those of this tab and any other stored).
+	 * the server (`freshAsOf`: the number of the request it answers) is the truth about access:
+	 * conversations it no longer names are forgotten, their local copies deleted (those of this
+	 * tab and any other stored). Channels whose access was lost stay out of any other list.
 	 */
-	setChannels(channels: ChannelSummary[], fresh = false): void {
+	setChannels(given: ChannelSummary[], freshAsOf: number | null = null): void {
+		const fresh = freshAsOf !== null;
+		if (fresh) {
+			const named = new Set(given.map((channel) => channel.id));
+			for (const [id, asked] of [...this.lost]) {
+				if (named.has(id) && freshAsOf > asked) this.lost.delete(id);
+			}
+		}
+		const channels = given.filter((channel) => !this.lost.has(channel.id));
 		const before = new Map(this.channels.map((channel) => [channel.id, channel]));
 		this.channels = channels;
 		this.learnPeople(channels.flatMap((channel) => channel.partners));
 		// Search forgets channels no longer listed (an empty list is more likely a failure).
 		if (channels.length > 0) this.search?.retainChannels(channels.map((channel) => channel.id));
 		const known = new Set(channels.map((channel) => channel.id));
-		if (fresh) for (const id of [...this.lost]) if (known.has(id)) this.lost.delete(id);
 		for (const [id, conversation] of this.conversations) {
 			if (!known.has(id)) {
 				if (fresh) {
-					this.lost.add(id);
+					this.lost.set(id, freshAsOf);
 					if (conversation.status !== 'revoked') {
 						this.push({
 							kind: 'access-revoked',
@@ -308,6 +481,7 @@ export class ChatStore {
 				conversation.setRights(channel.access);
 				conversation.setEndsAt(endOf(channel));
 				conversation.serverUnread = channel.unread;
+				conversation.serverMentions = channel.mentions;
 			}
 		}
 		this.watchAll();
@@ -322,18 +496,23 @@ export class ChatStore {
 		this.channels =
 			index === -1
 				? [...this.channels, summary]
-				: this.channels.map((c, i) => (i === index ? { ...summary, unread: c.unread } : c));
+				: this.channels.map((c, i) =>
+						i === index ? { ...summary, unread: c.unread, mentions: c.mentions } : c
+					);
 		this.conversations.get(summary.id)?.setRights(summary.access);
 		this.conversations.get(summary.id)?.setEndsAt(endOf(summary));
 	}
 
 	async refresh(): Promise<void> {
+		const asked = ++this.listsAsked;
 		try {
 			const { value, headers } = await callWithHeaders(channelsApi.listChannels);
-			const { channels } = value;
+			// Answers can overtake one another: one older than the list shown is no news.
+			if (asked < this.listApplied) return;
+			this.listApplied = asked;
 			// An answer the service worker kept (offline) is no news about access.
 			const fresh = headers.get(OFFLINE_HEADER) === null;
-			this.setChannels(channels, fresh);
+			this.setChannels(value.channels, fresh ? asked : null);
 		} catch {
 			// Offline or signed out: the list stays as it was.
 		}
@@ -366,7 +545,9 @@ export class ChatStore {
 
 	private watchAll(): void {
 		if (!this.started) return;
-		for (const channel of this.ordered.slice(0, MAX_WATCHED)) this.ensure(channel);
+		if (!this.holdingBackground) {
+			for (const channel of this.ordered.slice(0, MAX_WATCHED)) this.ensure(channel);
+		}
 		if (this.activeChannelId) {
 			const active = this.channel(this.activeChannelId);
 			if (active) this.ensure(active);
@@ -392,6 +573,12 @@ export class ChatStore {
 			relay: (name, doc, options) => relayDocument(localCopyName(this.user.id, name), doc, options),
 			onListed: (channelId, shard, messages) => this.search?.listed(channelId, shard, messages),
 			serverUnread: channel.unread,
+			serverMentions: channel.mentions,
+			teamId: this.user.teamId,
+			mentionScope: {
+				channelTeamId: channel.kind === 'team' ? channel.teamId : null,
+				teamOf: (userId) => this.people.get(userId)?.teamId
+			},
 			onNotice: (notice) => this.onNotice(notice)
 		});
 		this.conversations.set(channel.id, conversation);
@@ -407,12 +594,10 @@ export class ChatStore {
 				void this.refresh();
 				break;
 			case 'access-revoked':
-				this.lost.add(notice.channelId);
-				this.push({ ...notice, channelName, items: [] });
-				this.search?.removeChannel(notice.channelId);
-				this.conversations.get(notice.channelId)?.destroy();
-				this.conversations.delete(notice.channelId);
-				this.channels = this.channels.filter((channel) => channel.id !== notice.channelId);
+				// The conversation has already dropped its local copy.
+				this.lose(notice.channelId, notice.reason, channelName, (conversation) =>
+					conversation.destroy()
+				);
 				this.accessVersion++;
 				void this.refresh();
 				break;
@@ -429,7 +614,10 @@ export class ChatStore {
 	}
 
 	private push(notice: Omit<ChatNotice, 'id'>): void {
-		this.notices = [...this.notices, { ...notice, id: ++this.noticeId }];
+		const id = ++this.noticeId;
+		this.notices = [...this.notices, { ...notice, id }];
+		// Leaving is what the person just did: confirmed briefly, nothing to act on.
+		if (notice.why === 'left') setTimeout(() => this.dismiss(id), LEFT_NOTICE_MS);
 	}
 }
 

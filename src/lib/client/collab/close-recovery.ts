@@ -4,7 +4,8 @@ import type { ConversationTyping } from './typing.svelte.ts';
 import type { ConversationView } from './conversation-view.svelte.ts';
 import { ownEntries, refusedChanges, resendOwnChanges, type RefusedItem } from './refusal.ts';
 import type { SyncedProvider } from './synced-provider.ts';
-import { parseCloseReason } from '$lib/shared/collab/close-reasons.ts';
+import { closeReason, parseCloseReason } from '$lib/shared/collab/close-reasons.ts';
+import { parseEntryKey } from '$lib/shared/chat/document-schema.ts';
 
 /**
  * What one conversation does when the server closes (or will not open) one of its documents.
@@ -156,11 +157,37 @@ export class CloseRecovery {
 	}
 
 	/**
+	 * The person may no longer post here (the channel list or their live feed just said so) while
+	 * a copy holds messages of theirs that the server has not accepted: it never will. They are
+	 * handled as the server's refusal of them would be, at once, rather than whenever the update
+	 * reaches the server: the rights can arrive first (over HTTP, or on the feed while the
+	 * document's own sync is still on its way), and the person would see an unsent message with
+	 * no composer and no word of it. What they may still do (react, mark as read) is written
+	 * again on the fresh copy instead of being reported.
+	 */
+	withdrawPosting(mayReact: boolean): void {
+		if (this.destroyed) return;
+		const reason = closeReason('refused', 'you may no longer post here').reason;
+		for (const shard of this.shards.values()) {
+			const unsent = shard.listed.some(
+				(m) => m.authorId === this.user.id && m.acceptedAt === null && !m.deleted
+			);
+			if (unsent) void this.resetAfterRefusal(shard, reason, mayReact);
+		}
+	}
+
+	/**
 	 * The server refused something of ours in this document. Nothing of it may be kept or sent
 	 * again: the document and its local copy are dropped and fetched anew from the server, and
-	 * the person is told what did not land (with the text, to copy).
+	 * the person is told what did not land (with the text, to copy). With `keepReactions` (the
+	 * refusal came from lost posting rights, not from the server's word on one update), the
+	 * person's reactions and read mark are written again rather than reported.
 	 */
-	private async resetAfterRefusal(shard: Shard, reason: string): Promise<void> {
+	private async resetAfterRefusal(
+		shard: Shard,
+		reason: string,
+		keepReactions = false
+	): Promise<void> {
 		if (shard.resetting) return;
 		const before = ownEntries(shard.doc, this.user.id);
 		const pending = shard.listed.filter(
@@ -171,10 +198,34 @@ export class CloseRecovery {
 		const fresh = await this.shards.replace(shard, 'clear');
 		if (!fresh) return;
 		const synced = await this.shards.whenSynced(fresh, RESYNC_TIMEOUT_MS);
-		const items = synced
+		let items = synced
 			? refusedChanges(before, ownEntries(fresh.doc, this.user.id))
 			: pending.map((m): RefusedItem => ({ kind: 'message', messageId: m.id, text: m.text }));
+		if (keepReactions) {
+			items = items.filter((item) => item.kind !== 'reaction');
+			const allowed = new Map(
+				[...before].filter(([key]) => parseEntryKey(key)?.kind !== 'message')
+			);
+			this.onNotice({ kind: 'refused', channelId: this.channelId, reason, items });
+			await this.writeAgainOnceSynced(fresh, allowed);
+			return;
+		}
 		this.onNotice({ kind: 'refused', channelId: this.channelId, reason, items });
+	}
+
+	/** Writes the person's own `entries` again on a fresh copy once it has synced, however late. */
+	private async writeAgainOnceSynced(
+		fresh: Shard,
+		entries: ReadonlyMap<string, unknown>
+	): Promise<void> {
+		fresh.carried = new Map(entries);
+		while (!(await this.shards.whenSynced(fresh, RESYNC_TIMEOUT_MS))) {
+			if (this.destroyed || this.shards.get(fresh.number) !== fresh) return;
+			await new Promise((resolve) => setTimeout(resolve, 1_000));
+		}
+		if (this.shards.get(fresh.number) !== fresh) return;
+		resendOwnChanges(fresh.doc, this.user.id, entries);
+		fresh.carried = new Map();
 	}
 
 	/**
@@ -192,14 +243,7 @@ export class CloseRecovery {
 		shard.relay?.announceReset();
 		const fresh = await this.shards.replace(shard, 'clear');
 		if (!fresh) return;
-		fresh.carried = before;
-		while (!(await this.shards.whenSynced(fresh, RESYNC_TIMEOUT_MS))) {
-			if (this.destroyed || this.shards.get(fresh.number) !== fresh) return;
-			await new Promise((resolve) => setTimeout(resolve, 1_000));
-		}
-		if (this.shards.get(fresh.number) !== fresh) return;
-		resendOwnChanges(fresh.doc, this.user.id, before);
-		fresh.carried = new Map();
+		await this.writeAgainOnceSynced(fresh, before);
 	}
 
 	/** Access is gone: the local copies are deleted and nothing more is shown. */

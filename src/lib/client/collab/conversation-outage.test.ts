@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import type { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 import type { ChannelSummary } from '$lib/shared/api/channels.schema.ts';
 import { openDatabase } from '$lib/server/db/database.ts';
@@ -19,6 +18,7 @@ import type { SignedInPerson } from '$lib/server/testing/test-app.ts';
 import { documentName } from '$lib/shared/chat/document-schema.ts';
 import {
 	connectClient,
+	sessionSocket,
 	startCollabHarness,
 	waitFor,
 	type CollabHarness
@@ -54,13 +54,8 @@ describe.skipIf(!hasPostgres)('Conversation during a database outage', () => {
 		});
 		h = await startCollabHarness('postgres', proxied);
 		const org = await h.app.createOrganization('Outage Co');
-		const department = await h.app.org.createDepartment(org.admin, { name: 'Support' });
-		const crew = await h.app.org.createTeam(org.admin, {
-			name: 'Crew',
-			departmentId: department.id
-		});
-		alice = await h.app.join(org.joinCode, 'Alice Archer');
-		await h.app.people.assign(org.admin, alice.user.id, { teamId: crew.id });
+		const crew = await h.app.createTeam(org.admin, 'Crew', 'Support');
+		[alice] = await h.app.joinTeam(org, crew.id, ['Alice Archer']);
 		team = (await h.app.channels.list(org.admin)).find((c) => c.kind === 'team')!;
 	});
 
@@ -92,17 +87,7 @@ describe.skipIf(!hasPostgres)('Conversation during a database outage', () => {
 			};
 		};
 		const open = (notices: ConversationNotice[]) => {
-			class CookieWebSocket extends WebSocket {
-				constructor(address: string) {
-					super(address, { headers: { cookie: `cf_session=${alice.token}` } });
-				}
-			}
-			const socket = new HocuspocusProviderWebsocket({
-				url: h.url,
-				WebSocketPolyfill: CookieWebSocket,
-				delay: 100,
-				minDelay: 50
-			});
+			const socket = sessionSocket(h.url, alice.token);
 			sockets.push(socket);
 			return new Conversation({
 				channel: { id: team.id, kind: team.kind, headShard: 0 },

@@ -44,6 +44,11 @@ export class Shard {
 	synced = false;
 	/** The local copy has been applied (or there is none). */
 	localLoaded = false;
+	/**
+	 * The local copy held this document (it had been synced here before): what it lists is what
+	 * the conversation holds, as of then. An empty or missing copy says nothing.
+	 */
+	heldLocally = false;
 	/** Resolves once the local copy is applied and the provider attached. */
 	loaded: Promise<void> = Promise.resolve();
 	resetting = false;
@@ -158,6 +163,14 @@ export class ConversationShards {
 		return null;
 	}
 
+	/**
+	 * What the head holds is known: it synced with the server, or its local copy held it. Before
+	 * that an empty head means only "not loaded yet", never "no messages".
+	 */
+	headKnown(): boolean {
+		return this.head.synced || this.head.heldLocally;
+	}
+
 	connected(): boolean {
 		return this.socket.status === WebSocketStatus.Connected;
 	}
@@ -254,8 +267,19 @@ export class ConversationShards {
 
 	/** Stops a shard's provider (it is not opened again by itself). */
 	detach(shard: Shard): void {
-		shard.provider?.destroy();
+		if (shard.provider) this.dropProvider(shard.provider);
 		shard.provider = null;
+	}
+
+	/**
+	 * Destroys a document's provider. With the socket down the server holds no connection to the
+	 * document any more, so the provider must not queue its "close": the socket sends its queue
+	 * after the next connection has authenticated, and the server would close that connection of
+	 * the same document (its replacement's), which then takes updates that go nowhere.
+	 */
+	private dropProvider(provider: SyncedProvider): void {
+		if (this.socket.status !== WebSocketStatus.Connected) this.forget(provider);
+		provider.destroy();
 	}
 
 	/**
@@ -342,8 +366,11 @@ export class ConversationShards {
 		await shard.local?.loaded;
 		if (this.destroyed || this.shards.get(shard.number) !== shard) return;
 		shard.localLoaded = true;
+		shard.heldLocally = shard.doc.store.clients.size > 0;
 		if (shard === this.head && this.status === 'loading') this.status = 'ready';
 		this.events.changed(shard);
+		// What the person waits for: listed now, not after the coalescing delay.
+		if (shard === this.head) this.events.relist();
 		shard.relay =
 			this.relay?.(shard.name, shard.doc, {
 				isSynced: () => shard.provider?.synced ?? false,
@@ -362,7 +389,7 @@ export class ConversationShards {
 		shard.provider = null;
 		if (provider) {
 			if (provider.awareness && shard === this.head) this.events.headLeft();
-			provider.destroy();
+			this.dropProvider(provider);
 		}
 		const local = shard.local;
 		shard.local = null;

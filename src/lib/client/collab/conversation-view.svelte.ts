@@ -9,6 +9,7 @@ import {
 	type ReadMark
 } from '$lib/shared/chat/document-schema.ts';
 import type { ConversationShards, Shard } from './conversation-shards.svelte.ts';
+import { countUnread, type MentionScope } from './unread-count.ts';
 
 /**
  * What the UI shows of one conversation, derived from its shards' documents: the messages in
@@ -23,6 +24,12 @@ export interface ConversationViewOptions {
 	shards: ConversationShards;
 	/** Unread count the server reported, used until the documents tell better. */
 	serverUnread?: number;
+	/** Of those, the ones that mention the person. */
+	serverMentions?: number;
+	/** The person's team, for `@team` mentions. */
+	teamId?: string | null;
+	/** Who `@team` names here (see unread-count.ts); nobody's team is known when omitted. */
+	mentionScope?: MentionScope;
 	/** Every (re)listing of a shard, for the search index. */
 	onListed?: (channelId: string, shard: number, messages: ListedMessage[]) => void;
 	/** Milliseconds to coalesce document updates before recomputing (0 in tests is fine). */
@@ -34,6 +41,14 @@ export class ConversationView {
 	messages = $state.raw<ListedMessage[]>([]);
 	/** Unread count from the server's list, for before the documents have loaded. */
 	serverUnread = $state(0);
+	/** Mention count from the server's list, for before the documents have loaded. */
+	serverMentions = $state(0);
+	/**
+	 * `messages` says what the conversation holds: the head was loaded from the local copy or
+	 * synced with the server. Set in the same flush as the messages it speaks for, and never
+	 * unset (a resync or a new head keeps showing what was there).
+	 */
+	loaded = $state(false);
 
 	/** Each person's latest read mark, as the position of the marked message in `messages`. */
 	private readPositions = $state.raw(new Map<string, number>());
@@ -46,6 +61,8 @@ export class ConversationView {
 	private readonly shards: ConversationShards;
 	private readonly onListed: ConversationViewOptions['onListed'];
 	private readonly flushDelay: number;
+	private readonly teamId: string | null;
+	private readonly mentionScope: MentionScope;
 	private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
 	readonly pendingCount = $derived(
@@ -67,7 +84,18 @@ export class ConversationView {
 		}
 		return byRoot;
 	});
-	readonly unread = $derived.by(() => this.countUnread());
+	/** Unread, mentions among them, and the oldest unread message (unread-count.ts). */
+	readonly counts = $derived.by(() =>
+		countUnread(
+			this.messages,
+			{ position: this.readPositions.get(this.userId), at: this.myMark?.at ?? 0 },
+			{ id: this.userId, teamId: this.teamId },
+			this.mentionScope,
+			{ unread: this.serverUnread, mentions: this.serverMentions }
+		)
+	);
+	readonly unread = $derived(this.counts.unread);
+	readonly mentions = $derived(this.counts.mentions);
 
 	constructor(options: ConversationViewOptions) {
 		this.channelId = options.channelId;
@@ -76,6 +104,9 @@ export class ConversationView {
 		this.onListed = options.onListed;
 		this.flushDelay = options.flushDelay ?? 16;
 		this.serverUnread = options.serverUnread ?? 0;
+		this.serverMentions = options.serverMentions ?? 0;
+		this.teamId = options.teamId ?? null;
+		this.mentionScope = options.mentionScope ?? { channelTeamId: null, teamOf: () => undefined };
 	}
 
 	/** People (ids, not the author) whose read mark is at or after the message. */
@@ -147,7 +178,11 @@ export class ConversationView {
 			changed = true;
 		}
 		if (nextShard(this.shards.head.doc) !== null) this.shards.followSealedHead();
-		if (!changed) return;
+		const known = this.loaded || this.shards.headKnown();
+		if (!changed) {
+			this.loaded = known;
+			return;
+		}
 		const ordered = [...this.shards.values()].sort((a, b) => a.number - b.number);
 		const messages = ordered.flatMap((shard) => shard.listed);
 		const positions = new Map<string, number>();
@@ -162,6 +197,7 @@ export class ConversationView {
 		this.positions = positions;
 		this.readPositions = readPositions;
 		this.messages = messages;
+		this.loaded = known;
 		this.myMark = latestMarks.get(this.userId) ?? null;
 	}
 
@@ -172,25 +208,5 @@ export class ConversationView {
 
 	destroy(): void {
 		if (this.flushTimer) clearTimeout(this.flushTimer);
-	}
-
-	private countUnread(): number {
-		const messages = this.messages;
-		const mine = this.readPositions.get(this.userId);
-		const counts = (m: ListedMessage) =>
-			m.authorId !== this.userId && !m.deleted && m.threadId === null;
-		if (mine !== undefined) {
-			if (mine >= 0) {
-				let count = 0;
-				for (let index = mine + 1; index < messages.length; index++) {
-					if (counts(messages[index]!)) count++;
-				}
-				return count;
-			}
-			const at = this.myMark?.at ?? 0;
-			return messages.filter((m) => counts(m) && (m.acceptedAt ?? Infinity) > at).length;
-		}
-		// No mark in the loaded history: everything loaded is unread, or what the server says.
-		return Math.max(this.serverUnread, messages.filter(counts).length);
 	}
 }

@@ -1,6 +1,9 @@
+import { untrack } from 'svelte';
 import type { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type * as Y from 'yjs';
 import type { DocumentKind, ListedMessage, Mention } from '$lib/shared/chat/document-schema.ts';
+import type { Attachment } from '$lib/shared/chat/values.ts';
+import type { MentionScope } from './unread-count.ts';
 import { CloseRecovery, type ConversationNotice } from './close-recovery.ts';
 import { ConversationAccess, type ConversationRights } from './conversation-access.svelte.ts';
 import { ConversationCommands } from './conversation-commands.ts';
@@ -44,6 +47,11 @@ export interface ConversationOptions {
 	onNotice?: (notice: ConversationNotice) => void;
 	/** Unread count the server reported, used until the documents tell better. */
 	serverUnread?: number;
+	/** Of those, the ones that mention the person. */
+	serverMentions?: number;
+	/** The person's team and who `@team` names here, for counting mentions. */
+	teamId?: string | null;
+	mentionScope?: MentionScope;
 	/** Relays local changes of each document to the person's other tabs; none when omitted. */
 	relay?: (documentName: string, doc: Y.Doc, options: TabRelayOptions) => TabRelay | null;
 	/** Every (re)listing of a shard, for the search index; an empty list when a shard is dropped. */
@@ -66,7 +74,10 @@ export class Conversation {
 
 	constructor(options: ConversationOptions) {
 		this.channelId = options.channel.id;
-		this.documentKind = options.channel.kind === 'dm' ? 'dm' : 'channel';
+		this.documentKind =
+			options.channel.kind === 'dm' || options.channel.kind === 'breakout'
+				? options.channel.kind
+				: 'channel';
 		this.user = options.user;
 		this.shards = new ConversationShards({
 			channelId: this.channelId,
@@ -90,6 +101,9 @@ export class Conversation {
 			userId: this.user.id,
 			shards: this.shards,
 			serverUnread: options.serverUnread,
+			serverMentions: options.serverMentions,
+			teamId: options.teamId,
+			mentionScope: options.mentionScope,
 			onListed: options.onListed,
 			flushDelay: options.flushDelay
 		});
@@ -125,9 +139,23 @@ export class Conversation {
 	get status(): ConversationStatus {
 		return this.shards.status;
 	}
+	/**
+	 * What is unread is known: the head has synced with the server, or the server is out of
+	 * reach and the local copy is all there is.
+	 */
+	get settled(): boolean {
+		return this.shards.status === 'ready' && (this.shards.synced || !this.shards.reachable());
+	}
 	/** The head document has synced with the server (at least once since opened). */
 	get synced(): boolean {
 		return this.shards.synced;
+	}
+	/**
+	 * The messages shown are what the conversation holds (loaded from the local copy or synced):
+	 * before this, no messages means "not loaded yet", not "none".
+	 */
+	get loaded(): boolean {
+		return this.view.loaded;
 	}
 	get loadingOlder(): boolean {
 		return this.shards.loadingOlder;
@@ -168,6 +196,13 @@ export class Conversation {
 	set serverUnread(count: number) {
 		this.view.serverUnread = count;
 	}
+	/** Mention count from the server's list, for before the documents have loaded. */
+	get serverMentions(): number {
+		return this.view.serverMentions;
+	}
+	set serverMentions(count: number) {
+		this.view.serverMentions = count;
+	}
 	get pendingCount(): number {
 		return this.view.pendingCount;
 	}
@@ -182,11 +217,27 @@ export class Conversation {
 	get unread(): number {
 		return this.view.unread;
 	}
+	/** Unread messages that mention the person (by name, @channel, @team of theirs). */
+	get mentions(): number {
+		return this.view.mentions;
+	}
+	/** The oldest unread message, or null. */
+	get firstUnreadId(): string | null {
+		return this.view.counts.firstUnreadId;
+	}
+	/** Where the person's read mark stands in `messages` (-1 when none is loaded). */
+	get readPosition(): number {
+		return this.view.readPosition(this.user.id);
+	}
 
 	// ---- Reading (view) -------------------------------------------------------------------------
 
 	seenBy(messageId: string): string[] {
 		return this.view.seenBy(messageId);
+	}
+	/** Where the message stands in `messages` (-1 when it is not loaded). */
+	position(messageId: string): number {
+		return this.view.position(messageId);
 	}
 	message(messageId: string): ListedMessage | null {
 		return this.view.message(messageId);
@@ -203,11 +254,14 @@ export class Conversation {
 
 	// ---- Writing (commands, typing, access) -----------------------------------------------------
 
-	send(text: string, options: { threadId?: string | null; mentions?: Mention[] } = {}): string {
+	send(text: string, options: Parameters<ConversationCommands['send']>[1] = {}): string {
 		return this.commands.send(text, options);
 	}
 	reply(threadId: string, text: string, mentions: Mention[] = []): string {
 		return this.commands.reply(threadId, text, mentions);
+	}
+	sendVoice(attachment: Attachment, threadId: string | null = null): string {
+		return this.commands.sendVoice(attachment, threadId);
 	}
 	edit(messageId: string, text: string, mentions?: Mention[]): void {
 		this.commands.edit(messageId, text, mentions);
@@ -221,11 +275,17 @@ export class Conversation {
 	markRead(): void {
 		this.commands.markRead();
 	}
+	markReadUpTo(messageId: string): void {
+		this.commands.markReadUpTo(messageId);
+	}
 	setTyping(threadId: string | null | false): void {
 		this.typingSignals.set(threadId);
 	}
 	setRights(rights: ConversationRights): void {
+		// Untracked: callers are effects that read the rights they set, which would loop.
+		const couldPost = untrack(() => this.access.rights.post);
 		this.access.setRights(rights);
+		if (couldPost && !rights.post) this.recovery.withdrawPosting(rights.react);
 	}
 	setEndsAt(endsAt: number | null): void {
 		this.access.setEndsAt(endsAt);

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 import { documentName, postMessage, userRoot } from '$lib/shared/chat/document-schema.ts';
 import type { ChannelSummary } from '$lib/shared/api/channels.schema.ts';
-import type { SessionUser } from '$lib/shared/api/auth.schema.ts';
-import { startCollabHarness, waitFor, type CollabHarness } from '#collab/testing/collab-harness.ts';
+import type { SignedInPerson as Person } from '$lib/server/testing/test-app.ts';
+import { sessionSocket, useCollabHarness, waitFor } from '#collab/testing/collab-harness.ts';
 import type { ConversationNotice } from './close-recovery.ts';
 import type { ConversationRights } from './conversation-access.svelte.ts';
 import { Conversation } from './conversation.svelte.ts';
@@ -18,13 +17,8 @@ import { relayDocument } from './tab-relay.ts';
  * WebSockets (one shared socket per person, as in a tab), with the documents in memory.
  */
 
-interface Person {
-	user: SessionUser;
-	token: string;
-}
-
 describe('Conversation', () => {
-	let h: CollabHarness;
+	const h = useCollabHarness('pglite');
 	let admin: Person;
 	let alice: Person;
 	let bob: Person;
@@ -34,18 +28,10 @@ describe('Conversation', () => {
 	const conversations: Conversation[] = [];
 
 	beforeAll(async () => {
-		h = await startCollabHarness('pglite');
 		const org = await h.app.createOrganization('Client Co');
 		admin = { user: org.admin, token: org.token };
-		const department = await h.app.org.createDepartment(org.admin, { name: 'Engineering' });
-		const platform = await h.app.org.createTeam(org.admin, {
-			name: 'Platform',
-			departmentId: department.id
-		});
-		alice = await h.app.join(org.joinCode, 'Alice Archer');
-		bob = await h.app.join(org.joinCode, 'Bob Baker');
-		await h.app.people.assign(org.admin, alice.user.id, { teamId: platform.id });
-		await h.app.people.assign(org.admin, bob.user.id, { teamId: platform.id });
+		const platform = await h.app.createTeam(org.admin, 'Platform', 'Engineering');
+		[alice, bob] = await h.app.joinTeam(org, platform.id, ['Alice Archer', 'Bob Baker']);
 		const channels = await h.app.channels.list(org.admin);
 		team = channels.find((c) => c.kind === 'team')!;
 		announcements = channels.find((c) => c.kind === 'announcements')!;
@@ -54,21 +40,10 @@ describe('Conversation', () => {
 	afterAll(async () => {
 		for (const conversation of conversations) conversation.destroy();
 		for (const socket of sockets) socket.destroy();
-		await h.close();
 	});
 
 	function socketFor(person: Person): HocuspocusProviderWebsocket {
-		class CookieWebSocket extends WebSocket {
-			constructor(address: string) {
-				super(address, { headers: { cookie: `cf_session=${person.token}` } });
-			}
-		}
-		const socket = new HocuspocusProviderWebsocket({
-			url: h.url,
-			WebSocketPolyfill: CookieWebSocket,
-			delay: 100,
-			minDelay: 50
-		});
+		const socket = sessionSocket(h.url, person.token);
 		sockets.push(socket);
 		return socket;
 	}
@@ -141,6 +116,56 @@ describe('Conversation', () => {
 		expect(b.messages.map((m) => m.id)).toEqual(a.messages.map((m) => m.id));
 	});
 
+	it('moves the read mark only up to a message seen, and counts mentions apart', async () => {
+		const group = await h.app.channels.create(admin.user, {
+			kind: 'private',
+			name: 'Reading room',
+			topic: '',
+			memberIds: [alice.user.id, bob.user.id]
+		});
+		// Both are in the Platform team: Bob's @team in a group of no team names his, hers too.
+		const platform = team.teamId;
+		const a = open(alice, group, undefined, [], {
+			teamId: platform,
+			mentionScope: {
+				channelTeamId: null,
+				teamOf: (id) => (id === bob.user.id ? platform : undefined)
+			}
+		});
+		const b = open(bob, group);
+		await waitFor(() => a.synced && b.synced, 10_000, 'sync');
+		const ids = [
+			b.send('Plain news'),
+			b.send('@Alice Archer have a look', { mentions: [alice.user.id] }),
+			b.send('@team standup', { mentions: ['team'] }),
+			b.send('More plain news')
+		];
+		await waitFor(() => ids.every((id) => a.message(id)?.acceptedAt != null), 5_000, 'delivery');
+		expect(
+			{ unread: a.unread, mentions: a.mentions, first: a.firstUnreadId },
+			'before reading'
+		).toEqual({ unread: 4, mentions: 2, first: ids[0] });
+
+		a.markReadUpTo(ids[1]!);
+		expect(
+			{ unread: a.unread, mentions: a.mentions, first: a.firstUnreadId },
+			'after seeing the personal mention'
+		).toEqual({ unread: 2, mentions: 1, first: ids[2] });
+		a.markReadUpTo(ids[0]!);
+		expect(a.unread, 'the mark never moves back').toBe(2);
+
+		// The server's count (channels not loaded in a browser) agrees: what follows stays unread.
+		let listed: { unread: number; mentions: number } | undefined;
+		const reader = (await h.app.auth.validateToken(alice.token))!.user;
+		for (let attempt = 0; attempt < 100; attempt++) {
+			const channel = (await h.app.channels.list(reader)).find((c) => c.id === group.id)!;
+			listed = { unread: channel.unread, mentions: channel.mentions };
+			if (listed.unread === 2) break;
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+		expect(listed, 'server counts after the partial read').toEqual({ unread: 2, mentions: 1 });
+	});
+
 	it('shows typing through awareness, publishing nothing there while idle', async () => {
 		const a = open(alice, team);
 		const b = open(bob, team);
@@ -182,6 +207,35 @@ describe('Conversation', () => {
 		// Reacting still works after the reset.
 		a.toggleReaction(news, '🎉');
 		await waitFor(() => boss.message(news)?.reactions.length === 1, 5_000, 'reaction after reset');
+	});
+
+	it('drops unsent messages at once when the right to post goes, keeping reactions', async () => {
+		const notices: ConversationNotice[] = [];
+		const a = open(alice, team, undefined, notices);
+		const b = open(bob, team);
+		await waitFor(() => a.synced && b.synced, 10_000, 'sync');
+		const hello = b.send('Anyone around?');
+		await waitFor(() => a.message(hello)?.acceptedAt != null, 5_000, 'hello');
+		// Alice is away from the server; she writes and reacts.
+		const socket = a.shards.socket;
+		socket.disconnect();
+		await waitFor(() => socket.status === 'disconnected', 5_000, 'disconnected');
+		a.send('Written while away');
+		a.toggleReaction(hello, '👀');
+		// Her list learns she may no longer post here (the server's word on it may come later,
+		// or never: here it would still accept it).
+		a.setRights({ post: false, react: true, moderate: false });
+		await waitFor(() => notices.length > 0, 5_000, 'told at once, while still away');
+		expect(notices).toMatchObject([
+			{ kind: 'refused', items: [{ kind: 'message', text: 'Written while away' }] }
+		]);
+		expect(a.messages.map((m) => m.text)).not.toContain('Written while away');
+		// Back in reach: the reaction she still may make lands; the message never does.
+		void socket.connect();
+		await waitFor(() => b.message(hello)?.reactions.length === 1, 10_000, 'the reaction lands');
+		expect(b.messages.map((m) => m.text)).not.toContain('Written while away');
+		expect(a.messages.map((m) => m.text)).not.toContain('Written while away');
+		expect(notices).toHaveLength(1);
 	});
 
 	it('refuses to write what the person may not, before the server has to', () => {
@@ -286,6 +340,51 @@ describe('Conversation', () => {
 		expect(conversation.oldestShard).toBe(0);
 		expect(listed).toContainEqual([0, 1]);
 		expect(older.getMap(userRoot(alice.user.id)).size).toBe(1);
+	});
+
+	it('is loaded only once the local copy held the document or the server synced it', async () => {
+		const channels = await h.app.channels.list(admin.user);
+		const project = channels.find((c) => c.kind === 'team')!;
+		const held = new Y.Doc();
+		postMessage(held, alice.user.id, { text: 'kept on this device' });
+		const stored = new Map([[documentName('channel', project.id, 0), Y.encodeStateAsUpdate(held)]]);
+		const offline = () =>
+			new HocuspocusProviderWebsocket({ url: 'ws://127.0.0.1:9/none', autoConnect: false });
+		const copies =
+			(store: Map<string, Uint8Array>): LocalCopyFactory =>
+			(name, doc) => {
+				const update = store.get(name);
+				if (update) Y.applyUpdate(doc, update, 'local');
+				return { loaded: Promise.resolve(), destroy: async () => {}, clear: async () => {} };
+			};
+		const make = (store: Map<string, Uint8Array>, socket: HocuspocusProviderWebsocket) => {
+			const conversation = new Conversation({
+				channel: { id: project.id, kind: project.kind, headShard: 0 },
+				user: { id: alice.user.id, name: alice.user.name },
+				socket,
+				rights: { post: true, react: true, moderate: false },
+				localCopy: copies(store),
+				flushDelay: 0
+			});
+			conversations.push(conversation);
+			return conversation;
+		};
+
+		// A copy that holds the document: loaded at once, with its messages, before any network.
+		const fromCopy = make(stored, offline());
+		await waitFor(() => fromCopy.loaded, 2_000, 'loaded from the copy');
+		expect(fromCopy.messages.map((m) => m.text)).toEqual(['kept on this device']);
+
+		// No copy and no server: the empty list is "not loaded", never "no messages".
+		const nothing = make(new Map(), offline());
+		await waitFor(() => nothing.status === 'ready', 2_000, 'local copy applied');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(nothing.loaded, 'an empty copy and no sync must not count as loaded').toBe(false);
+
+		// No copy, then the server's sync: loaded, with what the server holds.
+		const synced = make(new Map(), socketFor(alice));
+		await waitFor(() => synced.synced, 10_000, 'sync');
+		await waitFor(() => synced.loaded, 2_000, 'loaded after the sync');
 	});
 
 	it('turns read-only at the end’s moment, without waiting for the server', async () => {

@@ -14,7 +14,8 @@ const ALLOWED_TAGS = new Set([
 	'ul',
 	'ol',
 	'li',
-	'span'
+	'span',
+	'button'
 ]);
 
 function tagsOf(html: string): string[] {
@@ -93,6 +94,33 @@ describe('renderMarkdown', () => {
 		);
 		expect(renderMarkdown('**@Bob**', { mentionNames: ['Bob'] })).toBe(
 			'<p><strong><span class="mention">@Bob</span></strong></p>'
+		);
+	});
+
+	it('makes a mention of a known person a button to their profile card', () => {
+		const id = '6f1c2d9e-0000-4000-8000-000000000001';
+		expect(
+			renderMarkdown('hi @Bob Baker and @channel', {
+				mentionPeople: [{ id, name: 'Bob Baker' }],
+				selfName: 'Ada'
+			})
+		).toBe(
+			`<p>hi <button type="button" class="mention" data-person-id="${id}" aria-haspopup="dialog">@Bob Baker</button> and <span class="mention group me">@channel</span></p>`
+		);
+		// The id is an attribute value: whatever it holds stays inside its quotes.
+		const html = renderMarkdown('@Eve', {
+			mentionPeople: [{ id: '"><img src=x onerror=alert(1)>', name: 'Eve' }]
+		});
+		expect(tagsOf(html)).toEqual(['p', 'button', 'button', 'p']);
+		expect(html).toContain('data-person-id="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"');
+	});
+
+	it("highlights @team as the reader's own only for members of that team", () => {
+		expect(renderMarkdown('@team standup', { teamIncludesSelf: true })).toBe(
+			'<p><span class="mention group me">@team</span> standup</p>'
+		);
+		expect(renderMarkdown('@team standup and @channel', { teamIncludesSelf: false })).toBe(
+			'<p><span class="mention group">@team</span> standup and <span class="mention group me">@channel</span></p>'
 		);
 	});
 

@@ -4,7 +4,8 @@
  * Safety: raw HTML is off (markdown-it escapes every `<`, `>`, `&` and `"` of the text), entities
  * are not decoded (`&lt;` shows as typed), and link targets pass `safeUrl` (http, https and
  * mailto only). Every tag in the output comes from the rules enabled below or the renderer rules
- * written here: p, br, strong, em, del, code, pre, a, ul, ol, li, blockquote, span.mention.
+ * written here: p, br, strong, em, del, code, pre, a, ul, ol, li, blockquote, span.mention, and button.mention for a mention of a known
+ * person (it opens their profile card; its only attribute value is the person's id, escaped).
  *
  * Supported, as Slack does: **bold**, _italic_ / *italic*, ~~strike~~, `inline code`, ``` fenced
  * code ```, [text](url), bare http(s) and mailto links, bullet and numbered lists (nested by
@@ -19,6 +20,13 @@ export interface MarkdownOptions {
 	mentionNames?: readonly string[];
 	/** The reader's own name: a mention of them gets the extra class `me`. */
 	selfName?: string;
+	/**
+	 * People whose mentions open their profile card: each `@Name` of theirs is a button carrying
+	 * their id (`data-person-id`). Their names are mentionable, as `mentionNames` are.
+	 */
+	mentionPeople?: readonly { id: string; name: string }[];
+	/** Whether the `@team` of this message names the reader's team (it is `me` then); yes if omitted. */
+	teamIncludesSelf?: boolean;
 }
 
 const ESCAPES: Record<string, string> = {
@@ -63,6 +71,9 @@ interface RenderEnv extends Env {
 	/** Lowercased names, longest first, so `@Ada Lovelace` wins over `@Ada`. */
 	names: string[];
 	self: string | null;
+	/** Lowercased name → id of the people whose mentions open their card. */
+	ids: Map<string, string>;
+	teamIncludesSelf: boolean;
 }
 
 /** `@Name` of a given name or group, not inside a word or a link. */
@@ -151,8 +162,14 @@ rules.mention = (tokens, index, _options, env) => {
 	const typed = tokens[index]!.content;
 	const lowered = typed.toLowerCase();
 	const group = GROUPS.includes(lowered);
-	const mine = group || lowered === (env as RenderEnv).self;
-	return `<span class="mention${group ? ' group' : ''}${mine ? ' me' : ''}">@${escapeHtml(typed)}</span>`;
+	const { self, ids, teamIncludesSelf } = env as RenderEnv;
+	const mine = group ? lowered !== 'team' || teamIncludesSelf : lowered === self;
+	const classes = `mention${group ? ' group' : ''}${mine ? ' me' : ''}`;
+	const id = group ? undefined : ids.get(lowered);
+	if (id) {
+		return `<button type="button" class="${classes}" data-person-id="${escapeHtml(id)}" aria-haspopup="dialog">@${escapeHtml(typed)}</button>`;
+	}
+	return `<span class="${classes}">@${escapeHtml(typed)}</span>`;
 };
 
 function envOf(options: MarkdownOptions): RenderEnv {
@@ -161,9 +178,19 @@ function envOf(options: MarkdownOptions): RenderEnv {
 		const trimmed = name.trim().toLowerCase();
 		if (trimmed) names.add(trimmed);
 	}
+	const ids = new Map<string, string>();
+	for (const person of options.mentionPeople ?? []) {
+		const trimmed = person.name.trim().toLowerCase();
+		if (!trimmed) continue;
+		names.add(trimmed);
+		// Two people of the same name: the first one's card (as the list gives them).
+		if (!ids.has(trimmed)) ids.set(trimmed, person.id);
+	}
 	return {
 		names: [...names].sort((a, b) => b.length - a.length),
-		self: options.selfName?.trim().toLowerCase() || null
+		self: options.selfName?.trim().toLowerCase() || null,
+		ids,
+		teamIncludesSelf: options.teamIncludesSelf ?? true
 	};
 }
 

@@ -9,6 +9,8 @@ import { getContext, setContext } from 'svelte';
 export class ScreenState {
 	/** The message search panel is open. */
 	searchOpen = $state(false);
+	/** The notifications panel is open (the bell). */
+	notificationsOpen = $state(false);
 	/** A message to bring into view (a search result), picked up by its channel's page. */
 	revealRequest = $state.raw<{ channelId: string; messageId: string } | null>(null);
 	/** Bumped to ask the shell to show the navigation (the back button on phones). */

@@ -1,5 +1,12 @@
-import { foldText } from '#shared/search/query.ts';
+import { foldText, HAS_FILTERS, type HasFilter } from '#shared/search/query.ts';
 import type { KnownChannel, KnownPerson } from './results.ts';
+
+const HAS_DETAIL: Record<HasFilter, string> = {
+	file: 'Any attached file',
+	image: 'Images',
+	voice: 'Voice messages',
+	link: 'Links'
+};
 
 /**
  * Autocomplete of the search box: the word under the caret completes to a filter key
@@ -28,7 +35,12 @@ export interface Completion {
 export const FILTER_HINTS: { key: string; insert: string; label: string; detail: string }[] = [
 	{ key: 'from', insert: 'from:', label: 'from:', detail: 'Messages by a person' },
 	{ key: 'in', insert: 'in:', label: 'in:', detail: 'Messages in a channel or conversation' },
-	{ key: 'has', insert: 'has:', label: 'has:', detail: 'With a file, an image or a link' },
+	{
+		key: 'has',
+		insert: 'has:',
+		label: 'has:',
+		detail: 'With a file, an image, a voice message or a link'
+	},
 	{
 		key: 'mentions',
 		insert: 'mentions:me',
@@ -133,14 +145,12 @@ export function complete(value: string, caret: number, sources: CompletionSource
 				}));
 			break;
 		case 'has':
-			options = (['file', 'image', 'link'] as const)
-				.filter((kind) => kind.startsWith(typed))
-				.map((kind) => ({
-					label: `has:${kind}`,
-					detail: kind === 'file' ? 'Any attached file' : kind === 'image' ? 'Images' : 'Links',
-					insert: `has:${kind}`,
-					complete: true
-				}));
+			options = HAS_FILTERS.filter((kind) => kind.startsWith(typed)).map((kind) => ({
+				label: `has:${kind}`,
+				detail: HAS_DETAIL[kind],
+				insert: `has:${kind}`,
+				complete: true
+			}));
 			break;
 		case 'mentions':
 			options = 'me'.startsWith(typed)

@@ -4,6 +4,7 @@ import {
 	FLAG_FILE,
 	FLAG_IMAGE,
 	FLAG_LINK,
+	FLAG_VOICE,
 	LocalSearchIndex,
 	toIndexed,
 	type IndexedMessage,
@@ -25,6 +26,8 @@ function message(text: string, extra: Partial<IndexedMessage> = {}): IndexedMess
 		authorId: ME,
 		threadId: null,
 		text,
+		files: '',
+		attached: '',
 		time: Date.UTC(2026, 9, 1) + counter * 60_000,
 		pending: false,
 		mentions: [],
@@ -154,6 +157,26 @@ describe('LocalSearchIndex', () => {
 		expect(index.size).toBe(0);
 	});
 
+	it('finds voice messages by has:voice and files by their names', () => {
+		const index = new LocalSearchIndex();
+		const voice = message('', { flags: FLAG_FILE | FLAG_VOICE });
+		const sheet = message('numbers attached', {
+			flags: FLAG_FILE,
+			files: 'quarterly budget 2026 xlsx'
+		});
+		const plain = message('budget talk without files');
+		for (const m of [voice, sheet, plain]) index.upsert(m);
+		expect(ids(index, 'has:voice')).toEqual([voice.id]);
+		expect(ids(index, 'has:file').sort()).toEqual([voice.id, sheet.id].sort());
+		expect(ids(index, 'quarterl')).toEqual([sheet.id]);
+		expect(ids(index, 'budget has:file')).toEqual([sheet.id]);
+		expect(ids(index, '"budget 2026"')).toEqual([sheet.id]);
+		expect(ids(index, 'numbers quarterly')).toEqual([sheet.id]);
+		expect(parseSearchQuery('has:voice has:sound').problems).toEqual([
+			'Unknown filter has:sound: use has:file, has:image, has:voice or has:link.'
+		]);
+	});
+
 	it('turns a listed message into its indexed form (deleted ones are not searchable)', () => {
 		const listed = {
 			id: '10000000-0000-4000-8000-00000000ffff',
@@ -163,13 +186,18 @@ describe('LocalSearchIndex', () => {
 			createdAt: 10,
 			acceptedAt: null,
 			mentions: [ME],
-			attachments: [{ kind: 'image' }],
+			attachments: [
+				{ kind: 'image', name: 'Site-Photo.JPG' },
+				{ kind: 'voice', name: 'Voice message.webm' }
+			],
 			deleted: false,
 			version: 3
 		};
 		const indexed = toIndexed(listed, GENERAL, 2)!;
 		expect(indexed).toMatchObject({ time: 10, pending: true, shard: 2, version: 3 });
-		expect(indexed.flags).toBe(FLAG_FILE | FLAG_IMAGE | FLAG_LINK);
+		expect(indexed.flags).toBe(FLAG_FILE | FLAG_IMAGE | FLAG_LINK | FLAG_VOICE);
+		// The person's file name is searchable; the app's own name of a voice message is not.
+		expect(indexed.files).toBe('site photo jpg');
 		expect(toIndexed({ ...listed, deleted: true }, GENERAL, 2)).toBeNull();
 	});
 

@@ -1,5 +1,11 @@
 import { Index } from 'flexsearch';
-import { wordsOf, type SearchQuery } from '#shared/search/query.ts';
+import {
+	attachedLabel,
+	fileNameWords,
+	wordsOf,
+	type HasFilter,
+	type SearchQuery
+} from '#shared/search/query.ts';
 
 /**
  * The browser's search index over every message it holds (all loaded shards of all open
@@ -26,11 +32,15 @@ export interface IndexedMessage {
 	authorId: string;
 	threadId: string | null;
 	text: string;
+	/** The words of its files' names (fileNameWords), searched as part of its text. */
+	files: string;
+	/** Its files as a result shows them (attachedLabel). */
+	attached: string;
 	/** Server acceptance time, or the sender's clock while pending (ms). */
 	time: number;
 	pending: boolean;
 	mentions: string[];
-	/** FLAG_* bits: files, images, links. */
+	/** FLAG_* bits: files, images, voice messages, links. */
 	flags: number;
 	/** Changes whenever anything searchable changes (edit, acceptance). */
 	version: number;
@@ -39,6 +49,7 @@ export interface IndexedMessage {
 export const FLAG_FILE = 1;
 export const FLAG_IMAGE = 2;
 export const FLAG_LINK = 4;
+export const FLAG_VOICE = 8;
 
 const LINK = /https?:\/\/\S/i;
 
@@ -51,7 +62,7 @@ export interface ListedLike {
 	createdAt: number;
 	acceptedAt: number | null;
 	mentions: string[];
-	attachments: { kind: string }[];
+	attachments: { kind: string; name: string }[];
 	deleted: boolean;
 	version: number;
 }
@@ -66,6 +77,7 @@ export function toIndexed(
 	let flags = 0;
 	if (message.attachments.length > 0) flags |= FLAG_FILE;
 	if (message.attachments.some((file) => file.kind === 'image')) flags |= FLAG_IMAGE;
+	if (message.attachments.some((file) => file.kind === 'voice')) flags |= FLAG_VOICE;
 	if (LINK.test(message.text)) flags |= FLAG_LINK;
 	return {
 		id: message.id,
@@ -74,6 +86,8 @@ export function toIndexed(
 		authorId: message.authorId,
 		threadId: message.threadId,
 		text: message.text,
+		files: fileNameWords(message.attachments),
+		attached: attachedLabel(message.attachments),
 		time: message.acceptedAt ?? message.createdAt,
 		pending: message.acceptedAt === null,
 		mentions: [...message.mentions],
@@ -128,7 +142,8 @@ export interface IndexSnapshot {
 	exact: Record<string, string>;
 }
 
-export const SNAPSHOT_FORMAT = 1;
+// 2: documents carry their files' names (a snapshot of format 1 is indexed anew).
+export const SNAPSHOT_FORMAT = 2;
 
 /** Words of a query beyond these are ignored (the counters are bytes). */
 const MAX_TERMS = 16;
@@ -187,7 +202,12 @@ export class LocalSearchIndex {
 		const ordinal = this.ordinalOf.get(message.id);
 		const current = ordinal === undefined ? undefined : this.docs[ordinal];
 		if (current && sameDoc(current, message)) return false;
-		if (current && current.version === message.version && current.text === message.text) {
+		if (
+			current &&
+			current.version === message.version &&
+			current.text === message.text &&
+			current.files === message.files
+		) {
 			// Only its state changed (accepted, moved): no need to index the words again.
 			this.docs[ordinal!] = message;
 			this.moveShard(current, message);
@@ -326,7 +346,7 @@ export class LocalSearchIndex {
 		this.docs.push(message);
 		this.ordinalOf.set(message.id, ordinal);
 		this.shardSet(message).add(message.id);
-		const content = wordsOf(message.text).join(' ');
+		const content = searchedWords(message);
 		if (content) {
 			this.words.add(ordinal, content);
 			this.exact.add(ordinal, content);
@@ -428,6 +448,20 @@ function hasFilter(query: SearchQuery): boolean {
 }
 
 /** The filters of the search language, with the same meaning as the server's. */
+const HAS_FLAG: Record<HasFilter, number> = {
+	file: FLAG_FILE,
+	image: FLAG_IMAGE,
+	voice: FLAG_VOICE,
+	link: FLAG_LINK
+};
+
+/** A message's folded words as search matches them: its text, then its files' names. */
+function searchedWords(message: IndexedMessage): string {
+	const words = wordsOf(message.text).join(' ');
+	const files = message.files;
+	return words && files ? `${words} ${files}` : words || files;
+}
+
 export function passes(
 	message: IndexedMessage,
 	query: SearchQuery,
@@ -437,8 +471,7 @@ export function passes(
 	if (filters.channelIds && !filters.channelIds.has(message.channelId)) return false;
 	if (filters.authorIds && !filters.authorIds.has(message.authorId)) return false;
 	for (const has of query.has) {
-		const flag = has === 'file' ? FLAG_FILE : has === 'image' ? FLAG_IMAGE : FLAG_LINK;
-		if ((message.flags & flag) === 0) return false;
+		if ((message.flags & HAS_FLAG[has]) === 0) return false;
 	}
 	if (
 		query.mentionsMe &&
@@ -451,7 +484,7 @@ export function passes(
 	if (query.before && message.time >= query.before.getTime()) return false;
 	if (query.after && message.time < query.after.getTime()) return false;
 	if (query.phrases.length > 0) {
-		const folded = ` ${wordsOf(message.text).join(' ')} `;
+		const folded = ` ${searchedWords(message)} `;
 		if (!query.phrases.every((phrase) => folded.includes(` ${phrase}`))) return false;
 	}
 	return true;

@@ -1,5 +1,5 @@
 import { foldText, wordsOf, type SearchQuery } from '#shared/search/query.ts';
-import type { IndexedMessage, LocalHit } from './local-index.ts';
+import { FLAG_VOICE, type IndexedMessage, type LocalHit } from './local-index.ts';
 import type { SearchHit } from '#shared/api/search.schema.ts';
 
 /**
@@ -25,10 +25,12 @@ export type ServerHit = SearchHit;
 
 export interface SearchItem extends Pick<
 	IndexedMessage,
-	'id' | 'channelId' | 'shard' | 'authorId' | 'threadId' | 'text' | 'time' | 'pending'
+	'id' | 'channelId' | 'shard' | 'authorId' | 'threadId' | 'text' | 'time' | 'pending' | 'attached'
 > {
 	/** Whole-word matches of the query's words (ranking). */
 	exact: number;
+	/** It carries a voice message (the files line shows a microphone). */
+	voice: boolean;
 	/** Where it was found: this browser, or only the server (history not held here). */
 	source: 'local' | 'server';
 	/** From the server, for people and channels this browser does not know. */
@@ -89,6 +91,9 @@ export function fromLocal(hit: LocalHit): SearchItem {
 		authorId: message.authorId,
 		threadId: message.threadId,
 		text: message.text,
+		// An index written before results showed files has none.
+		attached: message.attached ?? '',
+		voice: (message.flags & FLAG_VOICE) !== 0,
 		time: message.time,
 		pending: message.pending,
 		exact: hit.exact,
@@ -105,6 +110,8 @@ export function fromServer(hit: ServerHit, terms: readonly string[]): SearchItem
 		authorId: hit.authorId,
 		threadId: hit.threadId,
 		text: hit.text,
+		attached: hit.attached,
+		voice: hit.voice,
 		time: Date.parse(hit.acceptedAt),
 		pending: false,
 		exact: new Set(terms).size === 0 ? 0 : [...new Set(terms)].filter((t) => words.has(t)).length,

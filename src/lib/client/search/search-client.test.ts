@@ -1,27 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { ListedMessage } from '$lib/shared/chat/document-schema.ts';
+import { listedMessage, numberedId } from '$lib/shared/chat/listing.testing.ts';
 import { SearchClient } from './search-client.ts';
 
 const ME = '00000000-0000-4000-8000-000000000001';
 const CHANNEL = '00000000-0000-4000-8000-0000000000c1';
 
 function listed(id: number, text: string, extra: Partial<ListedMessage> = {}): ListedMessage {
-	return {
+	return listedMessage({
 		authorId: ME,
-		id: `10000000-0000-4000-8000-${String(id).padStart(12, '0')}`,
+		id: numberedId(id, '10000000'),
 		text,
 		createdAt: 1_000 + id,
 		acceptedAt: 2_000 + id,
-		threadId: null,
-		mentions: [],
-		attachments: [],
-		editedAt: null,
-		deleted: false,
-		moderation: null,
-		version: 1,
-		reactions: [],
 		...extra
-	};
+	});
 }
 
 async function find(client: SearchClient, q: string): Promise<string[]> {

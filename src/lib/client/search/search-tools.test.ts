@@ -76,6 +76,8 @@ describe('merging local and server results', () => {
 			authorId: 'p1',
 			threadId: null,
 			text: 'deployment today',
+			files: '',
+			attached: '',
 			time: 3_000,
 			pending: false,
 			mentions: [],
@@ -93,6 +95,8 @@ describe('merging local and server results', () => {
 		authorName: 'Bruno Baker',
 		threadId: null,
 		text,
+		attached: '',
+		voice: false,
 		acceptedAt: new Date(at).toISOString(),
 		editedAt: null
 	});

@@ -1,26 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { ListedMessage } from '$lib/shared/chat/document-schema.ts';
+import { listedMessage, numberedId } from '$lib/shared/chat/listing.testing.ts';
 import { buildRows, dayLabel } from './chat-format.ts';
 
 const alice = '00000000-0000-4000-8000-00000000000a';
 const bob = '00000000-0000-4000-8000-00000000000b';
 
 function message(id: number, authorId: string, at: number): ListedMessage {
-	return {
+	return listedMessage({
 		authorId,
-		id: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`,
+		id: numberedId(id),
 		text: `message ${id}`,
 		createdAt: at,
-		acceptedAt: at,
-		threadId: null,
-		mentions: [],
-		attachments: [],
-		editedAt: null,
-		deleted: false,
-		moderation: null,
-		version: 1,
-		reactions: []
-	};
+		acceptedAt: at
+	});
 }
 
 describe('buildRows', () => {

@@ -44,6 +44,13 @@ export class RetryCountdown {
 			: `${this.seconds} second${this.seconds === 1 ? '' : 's'}`
 	);
 
+	private readonly onOver: () => void;
+
+	/** `onOver` runs when a wait is over (to take down the message that told of it). */
+	constructor(onOver: () => void = () => {}) {
+		this.onOver = onOver;
+	}
+
 	/** Starts from the answer's details (30 s when it names none); ticks until the wait is over. */
 	start(details: unknown): void {
 		this.now = Date.now();
@@ -51,13 +58,13 @@ export class RetryCountdown {
 	}
 
 	/** For a component's $effect: ticks while a wait runs; returns the cleanup. */
-	tick(onOver: () => void): (() => void) | undefined {
+	tick(): (() => void) | undefined {
 		if (!this.retryAt) return undefined;
 		const interval = setInterval(() => {
 			this.now = Date.now();
 			if (this.retryAt && this.now >= this.retryAt) {
 				this.retryAt = null;
-				onOver();
+				this.onOver();
 			}
 		}, 500);
 		return () => clearInterval(interval);

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { createTestApp, testClient, type TestApp } from '../testing/test-app.ts';
+import { useTestApp, testClient, type TestApp } from '../testing/test-app.ts';
 import { errorCode } from '../testing/error-code.ts';
 import { sessionIdFromToken } from './session-token.ts';
 
 const kinds = await availableDatabaseKinds();
 
 describe.each(kinds)('auth on %s', (kind) => {
-	let app: TestApp;
-	beforeAll(async () => {
-		app = await createTestApp(kind);
-	});
-	afterAll(() => app.close());
+	const app = useTestApp(kind);
 
 	it('makes the creator of an organization its Super Admin with a join code', async () => {
 		const { admin, joinCode } = await app.createOrganization('Initech');

@@ -1,7 +1,6 @@
-import type { Database, Sql } from '../db/database.ts';
+import type { Sql } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import type { DomainEvents } from '../events.ts';
-import type { AuditRepository } from '../audit/audit.repository.ts';
+import { DomainService, type DomainParts } from '../domain-service.ts';
 import type { OrgRepository } from '../org/org.repository.ts';
 import type { ChannelRepository } from '../channels/channel.repository.ts';
 import type { PeopleRepository } from '../people/people.repository.ts';
@@ -42,35 +41,29 @@ export interface ValidatedSession {
 	renewedExpiresAt: Date | null;
 }
 
-export class AuthService {
-	readonly database: Database;
+export class AuthService extends DomainService {
 	readonly sessions: SessionRepository;
 	readonly people: PeopleRepository;
 	readonly org: OrgRepository;
 	readonly channels: ChannelRepository;
-	readonly audit: AuditRepository;
-	readonly events: DomainEvents;
 	readonly throttle: SignInThrottle;
 	readonly joinThrottle: JoinCodeThrottle;
 	readonly sessionDays: number;
 
-	constructor(deps: {
-		database: Database;
-		sessions: SessionRepository;
-		people: PeopleRepository;
-		org: OrgRepository;
-		channels: ChannelRepository;
-		audit: AuditRepository;
-		events: DomainEvents;
-		sessionDays: number;
-	}) {
-		this.channels = deps.channels;
-		this.database = deps.database;
+	constructor(
+		deps: DomainParts & {
+			sessions: SessionRepository;
+			people: PeopleRepository;
+			org: OrgRepository;
+			channels: ChannelRepository;
+			sessionDays: number;
+		}
+	) {
+		super(deps);
 		this.sessions = deps.sessions;
 		this.people = deps.people;
 		this.org = deps.org;
-		this.audit = deps.audit;
-		this.events = deps.events;
+		this.channels = deps.channels;
 		this.sessionDays = deps.sessionDays;
 		this.throttle = new SignInThrottle(deps.database.sql);
 		this.joinThrottle = new JoinCodeThrottle(deps.database.sql);

@@ -1,5 +1,6 @@
 import type { Sql } from '../db/database.ts';
 import type { Role, UserStatus } from '#shared/roles.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
 
 export interface SessionRow {
 	id: string;
@@ -12,18 +13,7 @@ export interface SessionRow {
 }
 
 export interface SessionWithUserRow extends SessionRow {
-	user: {
-		id: string;
-		orgId: string;
-		orgName: string;
-		email: string;
-		name: string;
-		title: string;
-		role: Role;
-		status: UserStatus;
-		departmentId: string | null;
-		teamId: string | null;
-	};
+	user: SessionUser;
 }
 
 export class SessionRepository {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { useTestApp } from '../testing/test-app.ts';
 import { errorCode } from '../testing/error-code.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 import { createChannelSchema } from '#shared/api/channels.schema.ts';
@@ -8,11 +8,7 @@ import { createChannelSchema } from '#shared/api/channels.schema.ts';
 const kinds = await availableDatabaseKinds();
 
 describe.each(kinds)('channels on %s', (kind) => {
-	let app: TestApp;
-	beforeAll(async () => {
-		app = await createTestApp(kind);
-	});
-	afterAll(() => app.close());
+	const app = useTestApp(kind);
 
 	async function organization() {
 		const { admin, joinCode } = await app.createOrganization();

@@ -1,8 +1,10 @@
-import type { Database, Sql } from '../db/database.ts';
+import type { Sql } from '../db/database.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
-import type { DomainEvents } from '../events.ts';
-import type { AuditRepository } from '../audit/audit.repository.ts';
+import { DomainService, type DomainParts } from '../domain-service.ts';
 import type { PeopleRepository } from '../people/people.repository.ts';
+import type { FeedService } from '../feed/feed.service.ts';
+import type { NotificationService } from '../notifications/notification.service.ts';
+import type { StoredNotification } from '../notifications/notification.repository.ts';
 import {
 	channelAccess,
 	channelPolicy,
@@ -35,6 +37,9 @@ export function toChannelRef(row: ChannelRow): ChannelRef {
 	};
 }
 
+/** A channel with nothing unread (no row in the count). */
+const NONE_UNREAD = { unread: 0, mentions: 0 };
+
 const toMember = (row: MemberRow): ChannelMember => ({
 	id: row.id,
 	name: row.name,
@@ -44,25 +49,25 @@ const toMember = (row: MemberRow): ChannelMember => ({
 });
 
 /** Channels of every kind: who sees them, who may do what in them, and their settings. */
-export class ChannelService {
-	readonly database: Database;
+export class ChannelService extends DomainService {
 	readonly channels: ChannelRepository;
 	readonly people: PeopleRepository;
-	readonly audit: AuditRepository;
-	readonly events: DomainEvents;
+	readonly feed: FeedService;
+	readonly notifications: NotificationService;
 
-	constructor(deps: {
-		database: Database;
-		channels: ChannelRepository;
-		people: PeopleRepository;
-		audit: AuditRepository;
-		events: DomainEvents;
-	}) {
-		this.database = deps.database;
+	constructor(
+		deps: DomainParts & {
+			channels: ChannelRepository;
+			people: PeopleRepository;
+			feed: FeedService;
+			notifications: NotificationService;
+		}
+	) {
+		super(deps);
 		this.channels = deps.channels;
 		this.people = deps.people;
-		this.audit = deps.audit;
-		this.events = deps.events;
+		this.feed = deps.feed;
+		this.notifications = deps.notifications;
 	}
 
 	/**
@@ -94,7 +99,7 @@ export class ChannelService {
 			.map((row) => ({ row, access: channelAccess(actor, toChannelRef(row), row.explicitMember) }))
 			.filter(({ access }) => access.read);
 		const unread = await this.unreadCounts(
-			actor.id,
+			actor,
 			visible.map(({ row }) => row.id)
 		);
 		const dmPartners = await this.dmPartners(
@@ -103,7 +108,7 @@ export class ChannelService {
 		);
 		return visible.map(({ row, access }) => ({
 			...this.summary(row, access),
-			unread: unread.get(row.id) ?? 0,
+			...(unread.get(row.id) ?? NONE_UNREAD),
 			partners: dmPartners.get(row.id) ?? []
 		}));
 	}
@@ -111,10 +116,10 @@ export class ChannelService {
 	async detail(actor: Actor, channelId: string): Promise<ChannelDetail> {
 		const { channel, access } = await this.access(actor, channelId);
 		const members = (await this.channels.members(channel)).map(toMember);
-		const unread = await this.unreadCounts(actor.id, [channel.id]);
+		const unread = await this.unreadCounts(actor, [channel.id]);
 		return {
 			...this.summary(channel, access),
-			unread: unread.get(channel.id) ?? 0,
+			...(unread.get(channel.id) ?? NONE_UNREAD),
 			partners: channel.kind === 'dm' ? members.filter((m) => m.id !== actor.id) : [],
 			members
 		};
@@ -135,6 +140,8 @@ export class ChannelService {
 		const memberIds = await this.requireColleagues(actor, [
 			...new Set([actor.id, ...input.memberIds])
 		]);
+		let notified: string[] = [];
+		let invitations: StoredNotification[] = [];
 		const channel = await this.database.sql.begin(async (tx) => {
 			const sql = tx as unknown as Sql;
 			const row = await this.channels.insert(
@@ -155,8 +162,12 @@ export class ChannelService {
 				kind: row.kind,
 				memberIds
 			});
+			notified = await this.feed.conversationAdded(sql, row.id, memberIds);
+			invitations = await this.notifications.invited(sql, row, actor.id, memberIds);
 			return row;
 		});
+		this.feed.notify(notified);
+		this.notifications.announce(invitations);
 		return this.detail(actor, channel.id);
 	}
 
@@ -172,6 +183,7 @@ export class ChannelService {
 		const dmKey = [...memberIds].sort().join(',');
 		const existing = await this.channels.findDm(actor.orgId, dmKey);
 		if (existing) return this.detail(actor, existing.id);
+		let notified: string[] = [];
 		const channel = await this.database.sql.begin(async (tx) => {
 			const sql = tx as unknown as Sql;
 			const found = await this.channels.findDm(actor.orgId, dmKey, sql);
@@ -181,8 +193,10 @@ export class ChannelService {
 				sql
 			);
 			await this.channels.addMembers(row.id, memberIds, actor.id, sql);
+			notified = await this.feed.conversationAdded(sql, row.id, memberIds);
 			return row;
 		});
+		this.feed.notify(notified);
 		return this.detail(actor, channel.id);
 	}
 
@@ -198,12 +212,14 @@ export class ChannelService {
 		if (input.postPolicy !== undefined && channel.kind === 'announcements') {
 			throw new AppError('CONFLICT', 'Only Super Admins and Department Heads post announcements.');
 		}
-		await this.database.sql.begin(async (tx) => {
+		const notified = await this.database.sql.begin(async (tx) => {
 			const sql = tx as unknown as Sql;
 			const after = await this.channels.update(channelId, input, sql);
 			await this.record(sql, actor, 'channel.update', channelId, pick(channel), pick(after));
+			return this.feed.conversationChanged(sql, channel, after);
 		});
 		this.events.emit('channel.changed', { orgId: actor.orgId, channelId });
+		this.feed.notify(notified);
 		return this.detail(actor, channelId);
 	}
 
@@ -215,12 +231,17 @@ export class ChannelService {
 		const { channel, access } = await this.requireInvitationChannel(actor, channelId);
 		if (!access.manage) throw forbidden('You may not add members to this channel.');
 		const userIds = await this.requireColleagues(actor, input.userIds);
-		await this.database.sql.begin(async (tx) => {
+		let invitations: StoredNotification[] = [];
+		const notified = await this.database.sql.begin(async (tx) => {
 			const sql = tx as unknown as Sql;
 			await this.channels.addMembers(channel.id, userIds, actor.id, sql);
 			await this.record(sql, actor, 'channel.members.add', channel.id, undefined, { userIds });
+			invitations = await this.notifications.invited(sql, channel, actor.id, userIds);
+			return this.feed.conversationAdded(sql, channel.id, userIds);
 		});
 		this.events.emit('channel.changed', { orgId: actor.orgId, channelId });
+		this.feed.notify(notified);
+		this.notifications.announce(invitations);
 		return this.detail(actor, channelId);
 	}
 
@@ -230,13 +251,16 @@ export class ChannelService {
 		if (!access.manage && userId !== actor.id) {
 			throw forbidden('You may not remove members from this channel.');
 		}
-		await this.database.sql.begin(async (tx) => {
+		const notified = await this.database.sql.begin(async (tx) => {
 			const sql = tx as unknown as Sql;
 			const removed = await this.channels.removeMember(channel.id, userId, sql);
 			if (!removed) throw notFound('That member');
 			await this.record(sql, actor, 'channel.members.remove', channel.id, { userId }, undefined);
+			const why = userId === actor.id ? 'left' : 'removed';
+			return this.feed.conversationRemoved(sql, channel.id, [userId], why);
 		});
 		this.events.emit('channel.changed', { orgId: actor.orgId, channelId });
+		this.feed.notify(notified);
 	}
 
 	private async requireInvitationChannel(actor: Actor, channelId: string) {
@@ -264,7 +288,7 @@ export class ChannelService {
 	private summary(
 		row: ChannelRow,
 		access: ChannelAccess
-	): Omit<ChannelSummary, 'unread' | 'partners'> {
+	): Omit<ChannelSummary, 'unread' | 'mentions' | 'partners'> {
 		return {
 			id: row.id,
 			kind: row.kind,
@@ -281,18 +305,43 @@ export class ChannelService {
 		};
 	}
 
-	private async unreadCounts(userId: string, channelIds: string[]): Promise<Map<string, number>> {
+	/**
+	 * Unread top-level messages of others after the person's read mark, and how many of them
+	 * mention the person: by name, `@channel`, or `@team` when the person is in the team it
+	 * names. `@team` names the channel's team, or in a channel of no team of its own (a
+	 * department's) the author's team, as the client counts it (unread-count.ts).
+	 */
+	private async unreadCounts(
+		actor: Pick<Actor, 'id' | 'teamId'>,
+		channelIds: string[]
+	): Promise<Map<string, { unread: number; mentions: number }>> {
 		if (channelIds.length === 0) return new Map();
 		const sql = this.database.sql;
-		const rows = await sql<{ channelId: string; count: number }[]>`
-			select m.channel_id as "channelId", count(*)::int as count
+		const teamMention =
+			actor.teamId === null
+				? sql`false`
+				: sql`(m.mentions @> '["team"]'::jsonb
+					and coalesce(c.team_id, a.team_id) = ${actor.teamId})`;
+		const rows = await sql<{ channelId: string; unread: number; mentions: number }[]>`
+			select m.channel_id as "channelId", count(*)::int as unread,
+				(count(*) filter (where m.mentions @> ${sql.json([actor.id])}
+					or m.mentions @> '["channel"]'::jsonb or ${teamMention}))::int as mentions
 			from messages m
-			left join channel_reads r on r.channel_id = m.channel_id and r.user_id = ${userId}
-			where m.channel_id in ${sql(channelIds)} and m.author_id <> ${userId}
+			join channels c on c.id = m.channel_id
+			left join users a on a.id = m.author_id
+			left join channel_reads r on r.channel_id = m.channel_id and r.user_id = ${actor.id}
+			left join messages rm on rm.id = r.last_read_message_id
+			where m.channel_id in ${sql(channelIds)} and m.author_id <> ${actor.id}
 				and m.deleted_at is null and m.thread_id is null
-				and (r.last_read_at is null or m.accepted_at > r.last_read_at)
+				-- After the message read, in the order everyone sees (accepted, written, id):
+				-- messages accepted in the same millisecond are told apart as the list does.
+				and (r.last_read_at is null or m.accepted_at > r.last_read_at
+					or (m.accepted_at = r.last_read_at and rm.id is not null
+						and (m.created_at, m.id) > (rm.created_at, rm.id)))
 			group by m.channel_id`;
-		return new Map(rows.map((row) => [row.channelId, row.count]));
+		return new Map(
+			rows.map((row) => [row.channelId, { unread: row.unread, mentions: row.mentions }])
+		);
 	}
 
 	private async dmPartners(
@@ -324,18 +373,13 @@ export class ChannelService {
 		before: unknown,
 		after: unknown
 	) {
-		return this.audit.record(
-			{
-				orgId: actor.orgId,
-				actorId: actor.id,
-				action,
-				targetType: 'channel',
-				targetId: channelId,
-				before,
-				after
-			},
-			sql
-		);
+		return this.audited(sql, actor, {
+			action,
+			targetType: 'channel',
+			targetId: channelId,
+			before,
+			after
+		});
 	}
 }
 

@@ -9,6 +9,8 @@ export type Sql = postgres.Sql;
 export interface Database {
 	sql: Sql;
 	kind: 'pglite' | 'postgres';
+	/** Real Postgres: its connection string, for what needs connections of its own (pg-boss). */
+	url?: string;
 	close(): Promise<void>;
 }
 
@@ -17,6 +19,11 @@ export interface DatabaseOptions {
 	databaseUrl?: string;
 	/** Folder of the embedded database; `memory://` keeps it in memory (tests). */
 	pgliteDir?: string;
+	/**
+	 * An image of an embedded database (PgliteThread.image) that a new one starts as, instead
+	 * of empty; only for a folder that holds no database yet.
+	 */
+	pgliteImage?: Uint8Array;
 	/** Connections to real Postgres. PGlite is single-session, so it always gets one. */
 	maxConnections?: number;
 	migrate?: boolean;
@@ -41,7 +48,7 @@ const sqlOptions = {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
 	const database = options.databaseUrl
 		? openPostgres(options.databaseUrl, options.maxConnections ?? 10)
-		: await openPglite(options.pgliteDir ?? 'memory://');
+		: await openPglite(options.pgliteDir ?? 'memory://', options.pgliteImage);
 	if (options.migrate !== false) await runMigrations(database.sql);
 	return database;
 }
@@ -54,12 +61,12 @@ function openPostgres(url: string, max: number): Database {
 		// Not in the client's types, but its documented way to supply the connection's socket.
 		...({ socket: openDatabaseSocket } as object)
 	});
-	return { sql, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
+	return { sql, kind: 'postgres', url, close: () => sql.end({ timeout: 5 }) };
 }
 
-async function openPglite(dir: string): Promise<Database> {
+async function openPglite(dir: string, image?: Uint8Array): Promise<Database> {
 	if (dir !== 'memory://') await fs.mkdir(dir, { recursive: true });
-	const thread = await startPgliteThread(dir === 'memory://' ? null : dir);
+	const thread = await startPgliteThread(dir === 'memory://' ? null : dir, image);
 	const sql = postgres({
 		...sqlOptions,
 		host: thread.host,

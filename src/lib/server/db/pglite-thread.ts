@@ -11,12 +11,15 @@ import { Worker } from 'node:worker_threads';
 export interface PgliteThread {
 	host: string;
 	port: number;
+	/** The data folder as an image (a tar file) another database can start from. */
+	image(): Promise<Uint8Array>;
 	stop(): Promise<void>;
 }
 
 type ThreadMessage =
 	| { type: 'ready'; host: string; port: number }
 	| { type: 'stopped' }
+	| { type: 'image'; image: ArrayBuffer }
 	| { type: 'failed'; error: string };
 
 /**
@@ -29,27 +32,40 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { PGlite } = require(workerData.pglite);
 const { PGLiteSocketServer } = require(workerData.socket);
 (async () => {
-	const db = await PGlite.create(workerData.dir ?? undefined);
+	const image = workerData.image ? { loadDataDir: new Blob([workerData.image]) } : {};
+	const db = await PGlite.create(workerData.dir ?? undefined, image);
 	const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1' });
 	await server.start();
 	const [host, port] = server.getServerConn().split(':');
 	parentPort.on('message', async (message) => {
-		if (message !== 'stop') return;
-		await server.stop();
-		await db.close();
-		parentPort.postMessage({ type: 'stopped' });
+		if (message === 'image') {
+			const dump = await (await db.dumpDataDir('none')).arrayBuffer();
+			parentPort.postMessage({ type: 'image', image: dump }, [dump]);
+		} else if (message === 'stop') {
+			await server.stop();
+			await db.close();
+			parentPort.postMessage({ type: 'stopped' });
+		}
 	});
 	parentPort.postMessage({ type: 'ready', host, port: Number(port) });
 })().catch((error) => parentPort.postMessage({ type: 'failed', error: String(error && error.stack || error) }));
 `;
 
-/** Starts PGlite on a worker thread; `dir` null keeps the database in memory. */
-export async function startPgliteThread(dir: string | null): Promise<PgliteThread> {
+/**
+ * Starts PGlite on a worker thread; `dir` null keeps the database in memory. With `image` (what
+ * `image()` gave) the database starts as that one was instead of empty: this skips initdb, most
+ * of an embedded database's start-up.
+ */
+export async function startPgliteThread(
+	dir: string | null,
+	image?: Uint8Array
+): Promise<PgliteThread> {
 	const require = createRequire(import.meta.url);
 	const worker = new Worker(THREAD_SOURCE, {
 		eval: true,
 		workerData: {
 			dir,
+			image,
 			pglite: require.resolve('@electric-sql/pglite'),
 			socket: require.resolve('@electric-sql/pglite-socket')
 		}
@@ -79,6 +95,13 @@ export async function startPgliteThread(dir: string | null): Promise<PgliteThrea
 	return {
 		host: started.host,
 		port: started.port,
+		async image() {
+			const answer = next();
+			worker.postMessage('image');
+			const dumped = await answer;
+			if (dumped.type !== 'image') throw new Error('the embedded database gave no image');
+			return new Uint8Array(dumped.image);
+		},
 		async stop() {
 			const stopped = next();
 			worker.postMessage('stop');

@@ -19,13 +19,23 @@ export class DocumentRepository {
 		this.sql = sql;
 	}
 
+	/**
+	 * One statement, so one snapshot: read as two queries, a compaction committed between them
+	 * (another process unloading the document) would show neither the state nor the log.
+	 */
 	async load(name: string): Promise<StoredDocument> {
-		const [doc] = await this.sql<
-			{ state: Uint8Array }[]
-		>`select state from documents where name = ${name}`;
-		const updates = await this.sql<{ seq: number; update: Uint8Array }[]>`
-			select seq, update from document_updates where name = ${name} order by seq`;
-		return { state: doc?.state ?? null, updates: [...updates] };
+		const rows = await this.sql<
+			{ state: Uint8Array | null; seq: number | null; update: Uint8Array | null }[]
+		>`
+			select state, null::bigint as seq, null::bytea as update from documents where name = ${name}
+			union all
+			select null, seq, update from document_updates where name = ${name}
+			order by seq nulls first`;
+		const compacted = rows.find((row) => row.seq === null);
+		const updates = rows
+			.filter((row) => row.seq !== null)
+			.map((row) => ({ seq: Number(row.seq), update: row.update! }));
+		return { state: compacted?.state ?? null, updates };
 	}
 
 	/** One round trip for many updates: the group commit of the update log. */

@@ -3,6 +3,12 @@ import * as org from '../org/org.endpoints.ts';
 import * as people from '../people/people.endpoints.ts';
 import * as channels from '../channels/channel.endpoints.ts';
 import * as search from '../search/search.endpoints.ts';
+import * as files from '../files/file.endpoints.ts';
+import * as jobs from '../jobs/job.endpoints.ts';
+import * as mail from '../mail/mail.endpoints.ts';
+import * as push from '../push/push.endpoints.ts';
+import * as notifications from '../notifications/notification.endpoints.ts';
+import * as breakouts from '../breakouts/breakout.endpoints.ts';
 import type { apiContracts, OperationName } from '#shared/api/catalog.ts';
 import type { Operation } from './endpoint.ts';
 
@@ -16,5 +22,11 @@ export const apiOperations: { [K in OperationName]: Operation<(typeof apiContrac
 	...org,
 	...people,
 	...channels,
-	...search
+	...breakouts,
+	...files,
+	...search,
+	...jobs,
+	...mail,
+	...push,
+	...notifications
 };

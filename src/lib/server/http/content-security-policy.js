@@ -75,6 +75,8 @@ export const cspDirectives = {
 	],
 	'style-src-attr': ['unsafe-inline'],
 	'img-src': ['self', 'data:', 'blob:'],
+	// Voice messages play from memory (VoicePlayer.svelte: a recorded WebM seeks only there).
+	'media-src': ['self', 'blob:'],
 	'font-src': ['self'],
 	'connect-src': ['self'],
 	'worker-src': ['self'],

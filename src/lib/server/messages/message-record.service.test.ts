@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { markAccepted, postMessage } from '#shared/chat/document-schema.ts';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { useTestApp } from '../testing/test-app.ts';
 import { MessageRecordService } from './message-record.service.ts';
 import { MessageRepository } from './message.repository.ts';
 
@@ -14,19 +14,17 @@ const kinds = await availableDatabaseKinds();
  * another time (a stamp a crash lost, a row written before the stamp) follows the document.
  */
 describe.each(kinds)('message record repair on %s', (kind) => {
-	let app: TestApp;
+	const app = useTestApp(kind);
 	let record: MessageRecordService;
 	let channelId: string;
 	let authorId: string;
 
 	beforeAll(async () => {
-		app = await createTestApp(kind);
 		const org = await app.createOrganization('Repaired');
 		authorId = org.admin.id;
 		channelId = (await app.channels.list(org.admin)).find((c) => c.kind === 'announcements')!.id;
 		record = new MessageRecordService(new MessageRepository(app.database.sql));
 	});
-	afterAll(() => app.close());
 
 	const acceptedAt = async (id: string) =>
 		(

@@ -16,6 +16,16 @@ import { logger } from '../logging/logger.ts';
 const GATHER_MS = 20;
 
 /**
+ * What follows the record (the notifications): told of each batch of messages and each read
+ * mark once written, so that it reads committed rows. It queues its own work: the record's
+ * chain does not wait for it.
+ */
+export interface RecordFollower {
+	messagesRecorded(records: readonly MessageRecord[]): Promise<void>;
+	readRecorded(channelId: string, userId: string, messageId: string): Promise<void>;
+}
+
+/**
  * Keeps the relational record in step with the documents. Fed with each accepted change as it
  * happens, and with a whole document when it is loaded, which repairs anything a crash between
  * the document write and the record write left out (every write here is idempotent).
@@ -26,8 +36,11 @@ export class MessageRecordService {
 	/** Messages waiting for the next batch write, and that write (queued in the chain). */
 	private gathering: { records: MessageRecord[]; written: Promise<void> } | null = null;
 
-	constructor(messages: MessageRepository) {
+	readonly follower: RecordFollower | null;
+
+	constructor(messages: MessageRepository, follower: RecordFollower | null = null) {
 		this.messages = messages;
+		this.follower = follower;
 	}
 
 	/** Runs record writes one after another, off the path of the acknowledgement. */
@@ -66,6 +79,7 @@ export class MessageRecordService {
 			await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
 			if (this.gathering === batch) this.gathering = null;
 			await this.messages.upsertMany(batch.records);
+			void this.follower?.messagesRecorded(batch.records);
 		});
 		return batch.written;
 	}
@@ -75,7 +89,10 @@ export class MessageRecordService {
 	}
 
 	recordRead(channelId: string, userId: string, messageId: string, at: number): Promise<void> {
-		return this.enqueue(() => this.messages.recordRead(channelId, userId, messageId, new Date(at)));
+		return this.enqueue(async () => {
+			await this.messages.recordRead(channelId, userId, messageId, new Date(at));
+			void this.follower?.readRecorded(channelId, userId, messageId);
+		});
 	}
 
 	/**
@@ -91,17 +108,12 @@ export class MessageRecordService {
 			const missing = messages.filter(
 				(message) => (known.get(message.id)?.version ?? 0) < message.version
 			);
-			await this.messages.upsertMany(
-				missing.map((message) =>
-					messageRecord(
-						channelId,
-						shard,
-						message.authorId,
-						message,
-						message.acceptedAt ?? Date.now()
-					)
-				)
+			const records = missing.map((message) =>
+				messageRecord(channelId, shard, message.authorId, message, message.acceptedAt ?? Date.now())
 			);
+			await this.messages.upsertMany(records);
+			// What a crash kept from the record is notified now (idempotent: nothing twice).
+			void this.follower?.messagesRecorded(records);
 			// A row may carry another accepted time than the document's stamp (written before a
 			// crash lost that stamp, or for a message recorded before it was stamped): the stamp
 			// is what its author saw and the order everyone sees, so the row follows it.

@@ -1,27 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { useTestApp } from '../testing/test-app.ts';
 import { MessageRepository, type MessageRecord } from './message.repository.ts';
 
 const kinds = await availableDatabaseKinds();
 
 describe.each(kinds)('message record on %s', (kind) => {
-	let app: TestApp;
+	const app = useTestApp(kind);
 	let repository: MessageRepository;
 	let channelId: string;
 	let authorId: string;
 	let otherId: string;
 
 	beforeAll(async () => {
-		app = await createTestApp(kind);
 		const org = await app.createOrganization('Recorded');
 		authorId = org.admin.id;
 		otherId = (await app.join(org.joinCode, 'Other Person')).user.id;
 		channelId = (await app.channels.list(org.admin)).find((c) => c.kind === 'announcements')!.id;
 		repository = new MessageRepository(app.database.sql);
 	});
-	afterAll(() => app.close());
 
 	const at = new Date('2026-11-20T10:00:00Z');
 	function version(id: string, n: number, text: string, by = authorId): MessageRecord {

@@ -1,5 +1,5 @@
 import type { Sql } from '../db/database.ts';
-import { foldText } from '#shared/search/query.ts';
+import { fileNameWords, foldText } from '#shared/search/query.ts';
 
 export interface MessageRecord {
 	id: string;
@@ -44,7 +44,10 @@ export class MessageRepository {
 			author_id: record.authorId,
 			thread_id: record.threadId,
 			text: record.text,
-			folded: foldText(record.text),
+			// Files' names are searched as part of the text (fileNameWords).
+			folded: [foldText(record.text), fileNameWords(namedFiles(record.attachments))]
+				.filter(Boolean)
+				.join(' '),
 			mentions: record.mentions,
 			attachments: record.attachments,
 			version: record.version,
@@ -100,7 +103,14 @@ export class MessageRepository {
 			on conflict (channel_id, user_id) do update set
 				last_read_message_id = excluded.last_read_message_id,
 				last_read_at = excluded.last_read_at
-			where channel_reads.last_read_at < excluded.last_read_at`;
+			where channel_reads.last_read_at < excluded.last_read_at
+				-- A later message accepted in the same millisecond moves the mark too (the order
+				-- everyone sees: accepted, written, id).
+				or (channel_reads.last_read_at = excluded.last_read_at
+					and (select row(created_at, id) from messages
+						where id = excluded.last_read_message_id)
+					> (select row(created_at, id) from messages
+						where id = channel_reads.last_read_message_id))`;
 	}
 
 	/**
@@ -155,4 +165,14 @@ export class MessageRepository {
 			select count(*)::int as count from messages where channel_id = ${channelId} and shard = ${shard}`;
 		return row!.count;
 	}
+}
+
+/** The attachments that have a name (all do, as the message schema has them; unknown[] here). */
+function namedFiles(attachments: readonly unknown[]): { name: string; kind?: string }[] {
+	return attachments.filter(
+		(file): file is { name: string; kind?: string } =>
+			typeof file === 'object' &&
+			file !== null &&
+			typeof (file as { name?: unknown }).name === 'string'
+	);
 }

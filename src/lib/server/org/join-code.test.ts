@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { createTestApp, testClient, type TestApp } from '../testing/test-app.ts';
+import { useTestApp, testClient } from '../testing/test-app.ts';
 import { errorCode } from '../testing/error-code.ts';
 import { isAppError } from '../errors.ts';
 import { generateJoinCode } from './join-code.ts';
@@ -42,11 +42,7 @@ describe('join codes', () => {
 });
 
 describe.each(kinds)('join codes on %s', (kind) => {
-	let app: TestApp;
-	beforeAll(async () => {
-		app = await createTestApp(kind);
-	});
-	afterAll(() => app.close());
+	const app = useTestApp(kind);
 
 	it('accept a code typed in lower case, with spaces or without dashes, old codes included', async () => {
 		const { joinCode, admin } = await app.createOrganization('Typing Co');
@@ -85,11 +81,7 @@ describe.each(kinds)('join codes on %s', (kind) => {
 });
 
 describe.each(kinds)('join-code guessing from many addresses on %s', (kind) => {
-	let app: TestApp;
-	beforeAll(async () => {
-		app = await createTestApp(kind);
-	});
-	afterAll(() => app.close());
+	const app = useTestApp(kind);
 
 	it('gives each address one guess per window once all wrong codes exceed the shared budget', async () => {
 		const { joinCode, admin } = await app.createOrganization('Botnet Target');

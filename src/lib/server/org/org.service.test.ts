@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { useTestApp } from '../testing/test-app.ts';
 import { errorCode } from '../testing/error-code.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 
 const kinds = await availableDatabaseKinds();
 
 describe.each(kinds)('organization structure and people on %s', (kind) => {
-	let app: TestApp;
-	beforeAll(async () => {
-		app = await createTestApp(kind);
-	});
-	afterAll(() => app.close());
+	const app = useTestApp(kind);
 
 	/** A fresh organization: Engineering (Platform, Mobile) and Sales (Field) with people placed. */
 	async function organization() {

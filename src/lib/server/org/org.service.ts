@@ -1,11 +1,11 @@
-import type { Database, Sql } from '../db/database.ts';
+import type { Sql } from '../db/database.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
-import type { DomainEvents } from '../events.ts';
-import type { AuditRepository } from '../audit/audit.repository.ts';
+import { DomainService, type DomainParts } from '../domain-service.ts';
 import { policy, type Actor } from '#shared/policy.ts';
 import { generateJoinCode } from './join-code.ts';
 import type { DepartmentRow, OrgRepository, TeamRow } from './org.repository.ts';
 import type { ChannelRepository } from '../channels/channel.repository.ts';
+import type { FeedService } from '../feed/feed.service.ts';
 import type {
 	CreateDepartmentInput,
 	CreateTeamInput,
@@ -33,25 +33,18 @@ export const toTeam = (row: TeamRow): Team => ({
 });
 
 /** Departments, teams and the join code: checks policy, changes, audits, in one transaction. */
-export class OrgService {
-	readonly database: Database;
+export class OrgService extends DomainService {
 	readonly org: OrgRepository;
 	readonly channels: ChannelRepository;
-	readonly audit: AuditRepository;
-	readonly events: DomainEvents;
+	readonly feed: FeedService;
 
-	constructor(deps: {
-		database: Database;
-		org: OrgRepository;
-		channels: ChannelRepository;
-		audit: AuditRepository;
-		events: DomainEvents;
-	}) {
-		this.database = deps.database;
-		this.channels = deps.channels;
+	constructor(
+		deps: DomainParts & { org: OrgRepository; channels: ChannelRepository; feed: FeedService }
+	) {
+		super(deps);
 		this.org = deps.org;
-		this.audit = deps.audit;
-		this.events = deps.events;
+		this.channels = deps.channels;
+		this.feed = deps.feed;
 	}
 
 	async listStructure(actor: Actor) {
@@ -69,17 +62,7 @@ export class OrgService {
 		}
 		return this.change(actor, async (sql) => {
 			const row = await this.org.insertDepartment(actor.orgId, input.name, sql);
-			await this.channels.insert(
-				{
-					orgId: actor.orgId,
-					kind: 'department',
-					name: row.name,
-					departmentId: row.id,
-					createdBy: actor.id
-				},
-				sql
-			);
-			await this.record(sql, actor, 'department.create', 'department', row.id, undefined, row);
+			await this.created(sql, actor, 'department', row, { departmentId: row.id });
 			return toDepartment(row);
 		});
 	}
@@ -133,18 +116,7 @@ export class OrgService {
 		if (department.archivedAt) throw new AppError('CONFLICT', 'That department is archived.');
 		return this.change(actor, async (sql) => {
 			const row = await this.org.insertTeam(actor.orgId, department.id, input.name, sql);
-			await this.channels.insert(
-				{
-					orgId: actor.orgId,
-					kind: 'team',
-					name: row.name,
-					teamId: row.id,
-					departmentId: department.id,
-					createdBy: actor.id
-				},
-				sql
-			);
-			await this.record(sql, actor, 'team.create', 'team', row.id, undefined, row);
+			await this.created(sql, actor, 'team', row, { departmentId: department.id, teamId: row.id });
 			return toTeam(row);
 		});
 	}
@@ -249,9 +221,34 @@ export class OrgService {
 		return team;
 	}
 
+	/** A new department or team comes with its own channel, and its creation is recorded. */
+	private async created(
+		sql: Sql,
+		actor: Actor,
+		kind: 'department' | 'team',
+		row: DepartmentRow | TeamRow,
+		placement: { departmentId: string; teamId?: string }
+	): Promise<void> {
+		await this.channels.insert(
+			{ orgId: actor.orgId, kind, name: row.name, ...placement, createdBy: actor.id },
+			sql
+		);
+		await this.record(sql, actor, `${kind}.create`, kind, row.id, undefined, row);
+	}
+
+	/**
+	 * Runs a structure change in one transaction; everybody whose world it changes (their place,
+	 * the department and team channels they see, their names) is told in their feed.
+	 */
 	private async change<T>(actor: Actor, work: (sql: Sql) => Promise<T>): Promise<T> {
-		const result = await this.database.sql.begin((tx) => work(tx as unknown as Sql));
+		const [result, notified] = await this.database.sql.begin(async (tx) => {
+			const sql = tx as unknown as Sql;
+			const world = await this.feed.world(sql, actor.orgId);
+			const result = await work(sql);
+			return [result, await this.feed.worldChanged(sql, actor.orgId, world)] as const;
+		});
 		this.events.emit('structure.changed', { orgId: actor.orgId });
+		this.feed.notify(notified);
 		return result as T;
 	}
 
@@ -264,10 +261,7 @@ export class OrgService {
 		before: unknown,
 		after: unknown
 	) {
-		return this.audit.record(
-			{ orgId: actor.orgId, actorId: actor.id, action, targetType, targetId, before, after },
-			sql
-		);
+		return this.audited(sql, actor, { action, targetType, targetId, before, after });
 	}
 }
 

@@ -7,6 +7,10 @@ export const directory = handle(people.directory, ({ ctx, user, query }) =>
 
 export const orgChart = handle(people.orgChart, ({ ctx, user }) => ctx.people.orgChart(user));
 
+export const profile = handle(people.profile, ({ ctx, user, params }) =>
+	ctx.people.profile(user, params.id)
+);
+
 export const assignPerson = handle(people.assignPerson, ({ ctx, user, params, body }) =>
 	ctx.people.assign(user, params.id, body)
 );

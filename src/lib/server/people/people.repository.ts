@@ -68,6 +68,37 @@ export class PeopleRepository {
 		return row ?? null;
 	}
 
+	/** One person with the names of their department and team, as the directory lists them. */
+	async findListed(id: string): Promise<DirectoryRow | null> {
+		const [row] = await this.sql<DirectoryRow[]>`
+			select ${personColumns(this.sql)}, d.name as "departmentName", t.name as "teamName"
+			from users u
+			left join departments d on d.id = u.department_id
+			left join teams t on t.id = u.team_id
+			where u.id = ${id}`;
+		return row ?? null;
+	}
+
+	/**
+	 * Who may manage someone placed there: the active managers of the team and heads of the
+	 * department, by name.
+	 */
+	async leadersOf(
+		orgId: string,
+		place: { departmentId: string | null; teamId: string | null }
+	): Promise<DirectoryRow[]> {
+		if (!place.departmentId && !place.teamId) return [];
+		return this.sql<DirectoryRow[]>`
+			select ${personColumns(this.sql)}, d.name as "departmentName", t.name as "teamName"
+			from users u
+			left join departments d on d.id = u.department_id
+			left join teams t on t.id = u.team_id
+			where u.org_id = ${orgId} and u.status = 'active'
+				and ((u.role = 'team_manager' and u.team_id = ${place.teamId})
+					or (u.role = 'department_head' and u.department_id = ${place.departmentId}))
+			order by lower(u.name), u.id`;
+	}
+
 	async update(
 		id: string,
 		change: Partial<

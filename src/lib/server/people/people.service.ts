@@ -1,42 +1,40 @@
-import type { Database, Sql } from '../db/database.ts';
+import type { Sql } from '../db/database.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
-import type { DomainEvents } from '../events.ts';
-import type { AuditRepository } from '../audit/audit.repository.ts';
+import { DomainService, type DomainParts } from '../domain-service.ts';
 import type { SessionRepository } from '../auth/session.repository.ts';
 import type { OrgRepository } from '../org/org.repository.ts';
+import type { FeedService } from '../feed/feed.service.ts';
 import type {
 	AssignPersonInput,
 	DirectoryQuery,
 	OrgChart,
-	Person
+	Person,
+	Profile
 } from '#shared/api/org.schema.ts';
 import { toDepartment, toTeam } from '../org/org.service.ts';
 import { policy, type Actor, type Placement } from '#shared/policy.ts';
 import type { DirectoryRow, PeopleRepository, PersonRow } from './people.repository.ts';
 
 /** People: the directory, the org chart, placing people and (de)activating them. */
-export class PeopleService {
-	readonly database: Database;
+export class PeopleService extends DomainService {
 	readonly people: PeopleRepository;
 	readonly org: OrgRepository;
 	readonly sessions: SessionRepository;
-	readonly audit: AuditRepository;
-	readonly events: DomainEvents;
+	readonly feed: FeedService;
 
-	constructor(deps: {
-		database: Database;
-		people: PeopleRepository;
-		org: OrgRepository;
-		sessions: SessionRepository;
-		audit: AuditRepository;
-		events: DomainEvents;
-	}) {
-		this.database = deps.database;
+	constructor(
+		deps: DomainParts & {
+			people: PeopleRepository;
+			org: OrgRepository;
+			sessions: SessionRepository;
+			feed: FeedService;
+		}
+	) {
+		super(deps);
 		this.people = deps.people;
 		this.org = deps.org;
 		this.sessions = deps.sessions;
-		this.audit = deps.audit;
-		this.events = deps.events;
+		this.feed = deps.feed;
 	}
 
 	async directory(
@@ -95,23 +93,40 @@ export class PeopleService {
 		};
 	}
 
+	/**
+	 * One person's card. Someone of another organization is "not found", as an id that does not
+	 * exist: the answer does not tell whether the id belongs to anyone.
+	 */
+	async profile(actor: Actor, personId: string): Promise<Profile> {
+		const row = await this.people.findListed(personId);
+		if (!row || !policy.viewPerson(actor, row)) throw notFound('That person');
+		return {
+			...toPerson(row),
+			manager: managerOf(row, await this.people.leadersOf(row.orgId, row))
+		};
+	}
+
 	async assign(actor: Actor, personId: string, input: AssignPersonInput): Promise<Person> {
 		const person = await this.requirePerson(actor, personId);
 		const placement = await this.resolvePlacement(actor, person, input);
 		if (!policy.assignPerson(actor, person, placement)) {
 			throw forbidden('You may not place this person there with that role.');
 		}
+		let notified: string[] = [];
 		const after = await this.database.sql.begin(async (tx) => {
 			const sql = tx as unknown as Sql;
+			const world = await this.feed.world(sql, actor.orgId, [personId]);
 			const updated = await this.people.update(
 				personId,
 				{ ...placement, ...(input.title !== undefined ? { title: input.title } : {}) },
 				sql
 			);
 			await this.record(sql, actor, 'person.assign', person, updated);
+			notified = await this.feed.worldChanged(sql, actor.orgId, world);
 			return updated;
 		});
 		this.events.emit('person.changed', { orgId: actor.orgId, personId });
+		this.feed.notify(notified);
 		return this.describe(after);
 	}
 
@@ -151,18 +166,23 @@ export class PeopleService {
 		status: 'active' | 'deactivated',
 		action: string
 	): Promise<Person> {
+		let notified: string[] = [];
 		const after = await this.database.sql.begin(async (tx) => {
 			const sql = tx as unknown as Sql;
 			const updated = await this.people.update(person.id, { status }, sql);
 			// Deactivation ends every session at once, in the same transaction.
 			if (status === 'deactivated') await this.sessions.deleteAllForUser(person.id, sql);
 			await this.record(sql, actor, action, person, updated);
+			if (status === 'deactivated') {
+				notified = await this.feed.personDeactivated(sql, actor.orgId, person.id);
+			}
 			return updated;
 		});
 		if (status === 'deactivated') {
 			this.events.emit('sessions.ended', { userId: person.id, sessionIds: 'all' });
 		}
 		this.events.emit('person.changed', { orgId: actor.orgId, personId: person.id });
+		this.feed.notify(notified);
 		return this.describe(after);
 	}
 
@@ -219,19 +239,36 @@ export class PeopleService {
 			teamId: row.teamId,
 			title: row.title
 		});
-		return this.audit.record(
-			{
-				orgId: actor.orgId,
-				actorId: actor.id,
-				action,
-				targetType: 'person',
-				targetId: before.id,
-				before: { name: before.name, ...view(before) },
-				after: { name: after.name, ...view(after) }
-			},
-			sql
-		);
+		return this.audited(sql, actor, {
+			action,
+			targetType: 'person',
+			targetId: before.id,
+			before: { name: before.name, ...view(before) },
+			after: { name: after.name, ...view(after) }
+		});
 	}
+}
+
+/**
+ * Who a person reports to, among the leaders of their team and department: a team member's
+ * team manager (the department head when the team has none), a team manager's department head,
+ * the department head for someone in a department without a team. Heads and Super Admins
+ * report to nobody here. Several candidates: the first by name.
+ */
+export function managerOf(person: PersonRow, leaders: readonly DirectoryRow[]): Person | null {
+	if (person.role === 'super_admin' || person.role === 'department_head') return null;
+	const others = leaders.filter((leader) => leader.id !== person.id);
+	const teamManager =
+		person.role === 'team_member' && person.teamId
+			? others.find((leader) => leader.role === 'team_manager' && leader.teamId === person.teamId)
+			: undefined;
+	const head = person.departmentId
+		? others.find(
+				(leader) => leader.role === 'department_head' && leader.departmentId === person.departmentId
+			)
+		: undefined;
+	const manager = teamManager ?? head;
+	return manager ? toPerson(manager) : null;
 }
 
 export function toPerson(row: DirectoryRow): Person {

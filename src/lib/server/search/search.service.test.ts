@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { useTestApp } from '../testing/test-app.ts';
 import { MessageRepository } from '../messages/message.repository.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 
 const kinds = await availableDatabaseKinds();
 
 describe.each(kinds)('server search on %s', (kind) => {
-	let app: TestApp;
+	const app = useTestApp(kind);
 	let admin: SessionUser;
 	let alice: SessionUser;
 	let bob: SessionUser;
@@ -15,7 +15,6 @@ describe.each(kinds)('server search on %s', (kind) => {
 	let at = Date.parse('2026-10-15T09:00:00Z');
 
 	beforeAll(async () => {
-		app = await createTestApp(kind);
 		const org = await app.createOrganization('Searchable');
 		admin = org.admin;
 		const dept = await app.org.createDepartment(admin, { name: 'Engineering' });
@@ -82,10 +81,32 @@ describe.each(kinds)('server search on %s', (kind) => {
 			mentions: [alice.id]
 		});
 		await post('mobile', bob, 'Mobile deployment is blocked by review');
+		await post('mobile', bob, 'Numbers for the quarter', {
+			attachments: [
+				{
+					kind: 'file',
+					id: crypto.randomUUID(),
+					name: 'Quarterly-Budget_2026.xlsx',
+					size: 10,
+					mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+				}
+			]
+		});
+		await post('mobile', bob, '', {
+			attachments: [
+				{
+					kind: 'voice',
+					id: crypto.randomUUID(),
+					name: 'Voice message.webm',
+					size: 9000,
+					mimeType: 'audio/webm',
+					durationMs: 2500
+				}
+			]
+		});
 		await post('secret', bob, 'Secret deployment plans nobody else may see');
 		await post('dm', alice, 'Private deployment question for the admin');
 	});
-	afterAll(() => app.close());
 
 	const texts = async (user: SessionUser, q: string) =>
 		(await app.search.search(user, { q, limit: 30 })).hits.map((h) => h.text);
@@ -126,6 +147,23 @@ describe.each(kinds)('server search on %s', (kind) => {
 		]);
 		expect(await texts(alice, 'deplo after:2026-10-15 before:2026-10-15')).toEqual([]);
 		expect(await texts(alice, 'is:thread')).toEqual([]);
+	});
+
+	it('finds files by their names and voice messages by has:voice', async () => {
+		expect(await texts(bob, 'budg')).toEqual(['Numbers for the quarter']);
+		expect(await texts(bob, '"budget 2026"')).toEqual(['Numbers for the quarter']);
+		expect(await texts(bob, 'quarterly has:file')).toEqual(['Numbers for the quarter']);
+		expect(await texts(bob, 'has:voice')).toEqual(['']);
+		expect(await texts(bob, 'has:file')).toEqual(['', 'Numbers for the quarter']);
+		// The app names voice messages itself: "voice" is not a word of theirs.
+		expect(await texts(bob, 'voice')).toEqual([]);
+		expect(await texts(alice, 'has:voice budget')).toEqual([]);
+		// A result shows the files: a voice message says so, other files by name.
+		const files = (await app.search.search(bob, { q: 'has:file', limit: 30 })).hits;
+		expect(files.map(({ text, attached, voice }) => ({ text, attached, voice }))).toEqual([
+			{ text: '', attached: 'Voice message', voice: true },
+			{ text: 'Numbers for the quarter', attached: 'Quarterly-Budget_2026.xlsx', voice: false }
+		]);
 	});
 
 	it('ranks exact words before prefixes at equal recency order', async () => {

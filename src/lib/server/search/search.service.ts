@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.ts';
 import type { Actor } from '#shared/policy.ts';
 import {
+	attachedLabel,
 	foldText,
 	isEmptyQuery,
 	parseSearchQuery,
@@ -53,6 +54,8 @@ export class SearchService {
 			authorName: row.authorName,
 			threadId: row.threadId,
 			text: row.text,
+			attached: attachedLabel(row.attachments),
+			voice: row.attachments.some((file) => file.kind === 'voice'),
 			acceptedAt: row.acceptedAt.toISOString(),
 			editedAt: row.editedAt?.toISOString() ?? null
 		}));
@@ -101,6 +104,7 @@ export class SearchService {
 			authors ? sql`m.author_id in ${sql(authors)}` : sql`true`,
 			query.has.includes('file') ? sql`jsonb_array_length(m.attachments) > 0` : sql`true`,
 			query.has.includes('image') ? sql`m.attachments @> '[{"kind":"image"}]'::jsonb` : sql`true`,
+			query.has.includes('voice') ? sql`m.attachments @> '[{"kind":"voice"}]'::jsonb` : sql`true`,
 			query.has.includes('link') ? sql`m.text ~* 'https?://'` : sql`true`,
 			query.mentionsMe
 				? sql`(m.mentions @> ${sql.json([actor.id])} or m.mentions @> '["channel"]'::jsonb)`
@@ -124,12 +128,13 @@ export class SearchService {
 				authorName: string;
 				threadId: string | null;
 				text: string;
+				attachments: { name: string; kind?: string }[];
 				acceptedAt: Date;
 				editedAt: Date | null;
 			}[]
 		>`
 			select m.id, m.channel_id as "channelId", m.shard, m.author_id as "authorId",
-				u.name as "authorName", m.thread_id as "threadId", m.text, m.accepted_at as "acceptedAt",
+				u.name as "authorName", m.thread_id as "threadId", m.text, m.attachments, m.accepted_at as "acceptedAt",
 				m.edited_at as "editedAt"
 			from messages m join users u on u.id = m.author_id
 			where ${where}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roles, userStatuses } from '../roles.ts';
+import { personFields } from './org.schema.ts';
 import { singleLineText } from '../text.ts';
 
 export const emailSchema = singleLineText()
@@ -23,37 +23,32 @@ export const signInSchema = z.object({
 	password: singleLineText().min(1, 'Enter your password.').max(200)
 });
 
+/** Who a new account is, whether it joins an organization or creates one. */
+const newAccountFields = {
+	name: personNameSchema,
+	email: emailSchema,
+	password: passwordSchema,
+	title: titleSchema
+};
+
 export const registerSchema = z.object({
 	joinCode: singleLineText()
 		.trim()
 		.toUpperCase()
 		.min(4, 'Enter the join code you were given.')
 		.max(32),
-	name: personNameSchema,
-	email: emailSchema,
-	password: passwordSchema,
-	title: titleSchema
+	...newAccountFields
 });
 
 export const createOrganizationSchema = z.object({
 	organizationName: singleLineText().trim().min(2, 'Enter the organization name.').max(100),
-	name: personNameSchema,
-	email: emailSchema,
-	password: passwordSchema,
-	title: titleSchema
+	...newAccountFields
 });
 
 export const sessionUserSchema = z.object({
-	id: z.uuid(),
+	...personFields,
 	orgId: z.uuid(),
-	orgName: z.string(),
-	email: z.string(),
-	name: z.string(),
-	title: z.string(),
-	role: z.enum(roles),
-	status: z.enum(userStatuses),
-	departmentId: z.uuid().nullable(),
-	teamId: z.uuid().nullable()
+	orgName: z.string()
 });
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 

@@ -58,6 +58,7 @@ export const me = defineContract({
 	summary: 'The signed-in person',
 	tag: 'Sessions',
 	requiresUser: true,
+	offline: true,
 	response: signedInSchema
 });
 

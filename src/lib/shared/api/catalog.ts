@@ -3,6 +3,12 @@ import * as channels from './channels.ts';
 import * as org from './org.ts';
 import * as people from './people.ts';
 import * as search from './search.ts';
+import * as files from './files.ts';
+import * as jobs from './jobs.ts';
+import * as mail from './mail.ts';
+import * as push from './push.ts';
+import * as notifications from './notifications.ts';
+import * as breakouts from './breakouts.ts';
 import type { ApiContract } from './contract.ts';
 
 /**
@@ -14,7 +20,13 @@ export const apiContracts = {
 	...org,
 	...people,
 	...channels,
-	...search
+	...breakouts,
+	...files,
+	...search,
+	...jobs,
+	...mail,
+	...push,
+	...notifications
 } as const satisfies Record<string, ApiContract>;
 
 export type OperationName = keyof typeof apiContracts;

@@ -69,6 +69,8 @@ export const channelSummarySchema = z.object({
 	departmentId: z.uuid().nullable(),
 	access: channelAccessSchema,
 	unread: z.number().int(),
+	/** Of the unread, those that mention the person (by name, @channel, @team of theirs). */
+	mentions: z.number().int(),
 	/** Other people of a direct conversation. */
 	partners: z.array(channelMemberSchema)
 });

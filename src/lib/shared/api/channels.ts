@@ -16,6 +16,7 @@ export const listChannels = defineContract({
 	summary: 'Channels and conversations I can read, with unread counts',
 	tag: 'Channels',
 	requiresUser: true,
+	offline: true,
 	response: z.object({ channels: z.array(channelSummarySchema) })
 });
 
@@ -36,6 +37,7 @@ export const channelDetail = defineContract({
 	summary: 'A channel with its members and what I may do there',
 	tag: 'Channels',
 	requiresUser: true,
+	offline: true,
 	params: idParams,
 	response: channelDetailSchema
 });

@@ -23,6 +23,11 @@ export interface ApiContract {
 	readonly response: z.ZodType;
 	/** The status of a success; 200 when not given. */
 	readonly status?: number;
+	/**
+	 * A read the app shows offline: the service worker keeps its last answer and gives it when
+	 * the network is out of reach (GET only).
+	 */
+	readonly offline?: true;
 }
 
 /** What a part of the request is after validation (what the server's step receives). */
@@ -78,4 +83,19 @@ export function fieldIssues(schema: z.ZodType, value: unknown): Record<string, s
 		messages[path] ??= issue.message;
 	}
 	return messages;
+}
+
+/**
+ * Whether a request path is one of the catalogue's offline reads (`offline: true`), for the
+ * service worker: the paths come from the contracts, so a new offline read needs no second list.
+ */
+export function offlineReads(contracts: Record<string, ApiContract>): (path: string) => boolean {
+	const patterns = Object.values(contracts)
+		.filter((contract) => contract.offline && contract.method === 'GET')
+		.map((contract) => {
+			// Each `{name}` is one segment; the rest is taken literally.
+			const escaped = contract.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+			return new RegExp(`^${escaped.replace(/\{\w+\}/g, '[^/]+')}$`);
+		});
+	return (path) => patterns.some((pattern) => pattern.test(path));
 }

@@ -56,7 +56,8 @@ export const joinCodeSchema = z.object({
 	requireApproval: z.boolean()
 });
 
-export const personSchema = z.object({
+/** Who a person is in their organization: what the directory lists and a session carries. */
+export const personFields = {
 	id: z.uuid(),
 	email: z.string(),
 	name: z.string(),
@@ -64,9 +65,22 @@ export const personSchema = z.object({
 	role: z.enum(roles),
 	status: z.enum(userStatuses),
 	departmentId: z.uuid().nullable(),
+	teamId: z.uuid().nullable()
+};
+
+export const personSchema = z.object({
+	...personFields,
 	departmentName: z.string().nullable(),
-	teamId: z.uuid().nullable(),
 	teamName: z.string().nullable()
+});
+
+/**
+ * One person's card: who they are and who they report to. The manager is their team's manager
+ * (for a team member), else their department's head (for a team manager or someone placed in a
+ * department without a team); heads of departments and Super Admins have none.
+ */
+export const profileSchema = personSchema.extend({
+	manager: personSchema.nullable()
 });
 
 export const directoryQuerySchema = z.object({
@@ -119,6 +133,7 @@ export const auditQuerySchema = z.object({
 export type Department = z.infer<typeof departmentSchema>;
 export type Team = z.infer<typeof teamSchema>;
 export type Person = z.infer<typeof personSchema>;
+export type Profile = z.infer<typeof profileSchema>;
 export type OrgChart = z.infer<typeof orgChartSchema>;
 export type JoinCode = z.infer<typeof joinCodeSchema>;
 export type AuditEntry = z.infer<typeof auditEntrySchema>;

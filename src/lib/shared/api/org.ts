@@ -18,6 +18,7 @@ export const structure = defineContract({
 	summary: 'Departments and teams of my organization, archived ones included',
 	tag: 'Structure',
 	requiresUser: true,
+	offline: true,
 	response: z.object({ departments: z.array(departmentSchema), teams: z.array(teamSchema) })
 });
 

@@ -6,7 +6,8 @@ import {
 	directoryPageSchema,
 	directoryQuerySchema,
 	orgChartSchema,
-	personSchema
+	personSchema,
+	profileSchema
 } from './org.schema.ts';
 
 /** The directory, the org chart, placing and (de)activating people, the audit log. */
@@ -16,6 +17,7 @@ export const directory = defineContract({
 	summary: 'Search the directory by name, title, department, team or role',
 	tag: 'People',
 	requiresUser: true,
+	offline: true,
 	query: directoryQuerySchema,
 	response: directoryPageSchema
 });
@@ -26,7 +28,19 @@ export const orgChart = defineContract({
 	summary: 'Departments, teams, heads, managers and members, for the org chart',
 	tag: 'People',
 	requiresUser: true,
+	offline: true,
 	response: orgChartSchema
+});
+
+export const profile = defineContract({
+	method: 'GET',
+	path: '/api/people/{id}',
+	summary: 'One person of my organization, with their manager, for their profile card',
+	tag: 'People',
+	requiresUser: true,
+	offline: true,
+	params: idParams,
+	response: profileSchema
 });
 
 export const assignPerson = defineContract({

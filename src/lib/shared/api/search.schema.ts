@@ -18,6 +18,9 @@ export const searchHitSchema = z.object({
 	authorName: z.string(),
 	threadId: z.uuid().nullable(),
 	text: z.string(),
+	/** Its files as a result shows them: "Voice message", or their names ('' for none). */
+	attached: z.string(),
+	voice: z.boolean(),
 	acceptedAt: z.string(),
 	editedAt: z.string().nullable()
 });

@@ -32,7 +32,13 @@ export const attachmentSchema = z.strictObject({
 	kind: z.enum(['image', 'file', 'voice']),
 	width: z.number().int().positive().optional(),
 	height: z.number().int().positive().optional(),
-	durationMs: z.number().int().min(0).optional()
+	durationMs: z.number().int().min(0).optional(),
+	/** A voice message's loudness, about 64 peaks of 0–255 as base64url (files.schema.ts). */
+	waveform: z
+		.string()
+		.max(88)
+		.regex(/^[A-Za-z0-9_-]*$/)
+		.optional()
 });
 
 export const messageValueSchema = z

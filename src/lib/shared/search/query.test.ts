@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldText, isEmptyQuery, parseSearchQuery, wordsOf } from './query.ts';
+import { attachedLabel, foldText, isEmptyQuery, parseSearchQuery, wordsOf } from './query.ts';
 
 describe('search query parser', () => {
 	it('folds case and accents', () => {
@@ -43,8 +43,28 @@ describe('search query parser', () => {
 		expect(query.terms).toEqual(['ratio', '3']);
 	});
 
+	it('does not search for a filter key still waiting for its value', () => {
+		const query = parseSearchQuery('deplo from: IN: note: mentions:');
+		expect(query.terms).toEqual(['deplo', 'note']);
+		expect(query.from).toEqual([]);
+		expect(query.problems).toEqual([]);
+		expect(isEmptyQuery(parseSearchQuery('from:'))).toBe(true);
+	});
+
 	it('knows an empty query', () => {
 		expect(isEmptyQuery(parseSearchQuery('   '))).toBe(true);
 		expect(isEmptyQuery(parseSearchQuery('has:link'))).toBe(false);
+	});
+
+	it("labels a result's files: voice messages first, then names", () => {
+		expect(attachedLabel([])).toBe('');
+		expect(attachedLabel([{ name: 'Voice message.webm', kind: 'voice' }])).toBe('Voice message');
+		expect(
+			attachedLabel([
+				{ name: 'plan.pdf', kind: 'file' },
+				{ name: 'a.webm', kind: 'voice' },
+				{ name: 'b.webm', kind: 'voice' }
+			])
+		).toBe('2 voice messages, plan.pdf');
 	});
 });

@@ -2,10 +2,12 @@
  * The search box language, shared by the browser's local search and the server's: free text
  * (matching partial words, ignoring case and accents) combined with filters.
  *
- *   deplo from:sofia in:platform has:file has:image has:link mentions:me
+ *   deplo from:sofia in:platform has:file has:image has:voice has:link mentions:me
  *   before:2026-11-01 after:2026-10-01 is:thread "exact phrase"
  */
-export type HasFilter = 'file' | 'image' | 'link';
+export type HasFilter = 'file' | 'image' | 'voice' | 'link';
+
+export const HAS_FILTERS: readonly HasFilter[] = ['file', 'image', 'voice', 'link'];
 
 export interface SearchQuery {
 	/** Folded words to match as prefixes, in order. */
@@ -38,6 +40,30 @@ export function wordsOf(text: string): string[] {
 	return foldText(text).match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
+/**
+ * The words of a message's files' names as search sees them, after its text: "report" finds
+ * "Q3-report.pdf", and so does the phrase "q3 report". Voice messages are named by the app
+ * ("Voice message.webm"), not by a person, so their names are left out.
+ */
+export function fileNameWords(attachments: readonly { name: string; kind?: string }[]): string {
+	return attachments
+		.filter((file) => file.kind !== 'voice')
+		.map((file) => wordsOf(file.name).join(' '))
+		.filter(Boolean)
+		.join(' ');
+}
+
+/**
+ * What a result shows of a message's files, beside or instead of its text: a voice message is
+ * "Voice message", other files are listed by name ("plan.pdf, photo.jpg"); '' for none.
+ */
+export function attachedLabel(attachments: readonly { name: string; kind?: string }[]): string {
+	const voice = attachments.filter((file) => file.kind === 'voice').length;
+	const named = attachments.filter((file) => file.kind !== 'voice').map((file) => file.name);
+	const voiceLabel = voice === 0 ? [] : [voice === 1 ? 'Voice message' : `${voice} voice messages`];
+	return [...voiceLabel, ...named].join(', ');
+}
+
 const TOKEN = /(\w+):("[^"]*"|\S+)|"([^"]*)"|(\S+)/g;
 
 export function parseSearchQuery(input: string): SearchQuery {
@@ -64,9 +90,18 @@ export function parseSearchQuery(input: string): SearchQuery {
 			applyFilter(query, key.toLowerCase(), rawValue.replace(/^"|"$/g, ''), match[0]);
 			continue;
 		}
-		if (word !== undefined) query.terms.push(...wordsOf(word));
+		if (word !== undefined && !isBareFilterKey(word)) query.terms.push(...wordsOf(word));
 	}
 	return query;
+}
+
+/**
+ * A filter's key still waiting for its value ("from:" as it is being typed): not a word to
+ * search for or to highlight. Anything else ending in a colon ("note:") is text.
+ */
+function isBareFilterKey(word: string): boolean {
+	const key = /^(\w+):$/.exec(word)?.[1]?.toLowerCase();
+	return key !== undefined && (FILTER_KEYS as readonly string[]).includes(key);
 }
 
 function applyFilter(query: SearchQuery, key: string, value: string, raw: string): void {
@@ -79,9 +114,14 @@ function applyFilter(query: SearchQuery, key: string, value: string, raw: string
 			if (folded) query.in.push(folded);
 			return;
 		case 'has':
-			if (folded === 'file' || folded === 'image' || folded === 'link') {
-				if (!query.has.includes(folded)) query.has.push(folded);
-			} else query.problems.push(`Unknown filter ${raw}: use has:file, has:image or has:link.`);
+			if ((HAS_FILTERS as readonly string[]).includes(folded)) {
+				const kind = folded as HasFilter;
+				if (!query.has.includes(kind)) query.has.push(kind);
+			} else {
+				query.problems.push(
+					`Unknown filter ${raw}: use has:file, has:image, has:voice or has:link.`
+				);
+			}
 			return;
 		case 'mentions':
 			if (folded === 'me') query.mentionsMe = true;

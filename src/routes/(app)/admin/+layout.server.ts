@@ -27,6 +27,7 @@ export const load: LayoutServerLoad = async (event) => {
 		adminCan: {
 			manageJoinCode: policy.manageJoinCode(user, org),
 			viewAuditLog: policy.viewAuditLog(user, org),
+			viewJobs: policy.viewJobs(user),
 			createDepartment: policy.createDepartment(user, org),
 			approveMembers: policy.approveMember(user, org)
 		}

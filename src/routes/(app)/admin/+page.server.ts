@@ -1,13 +1,15 @@
 import { loadOrFail, pageContext } from '$lib/server/http/page.ts';
+import { policy } from '$lib/shared/policy.ts';
 import type { PageServerLoad } from './$types';
 
 /** The overview: how big the organization is and what needs someone's attention. */
 export const load: PageServerLoad = async (event) => {
 	const { ctx, user } = await pageContext(event);
-	const [structure, directory] = await loadOrFail(() =>
+	const [structure, directory, storage] = await loadOrFail(() =>
 		Promise.all([
 			ctx.org.listStructure(user),
-			ctx.people.directory(user, { limit: 10_000, offset: 0, includeInactive: true })
+			ctx.people.directory(user, { limit: 10_000, offset: 0, includeInactive: true }),
+			policy.viewStorageUsage(user, { id: user.orgId }) ? ctx.files.usage(user) : null
 		])
 	);
 	const departments = structure.departments.filter((department) => !department.archived);
@@ -19,6 +21,7 @@ export const load: PageServerLoad = async (event) => {
 	const heads = leaders('department_head', 'departmentId');
 	const managers = leaders('team_manager', 'teamId');
 	return {
+		storage,
 		counts: {
 			departments: departments.length,
 			archivedDepartments: structure.departments.length - departments.length,

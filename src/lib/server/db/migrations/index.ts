@@ -2,6 +2,13 @@ import organizationsPeopleSessions from './001-organizations-people-sessions.ts'
 import channelsDocumentsMessages from './002-channels-documents-messages.ts';
 import messageSearch from './003-message-search.ts';
 import signInAddressesJoinCodes from './004-sign-in-addresses-join-codes.ts';
+import personFeeds from './005-person-feeds.ts';
+import files from './006-files.ts';
+import notifications from './007-notifications.ts';
+import mailPush from './008-mail-push.ts';
+import awayDelivery from './009-away-delivery.ts';
+import emailBatchDefault from './010-email-batch-default.ts';
+import breakoutRooms from './011-breakout-rooms.ts';
 
 export interface Migration {
 	version: number;
@@ -14,5 +21,12 @@ export const migrations: Migration[] = [
 	{ version: 1, name: 'organizations-people-sessions', sql: organizationsPeopleSessions },
 	{ version: 2, name: 'channels-documents-messages', sql: channelsDocumentsMessages },
 	{ version: 3, name: 'message-search', sql: messageSearch },
-	{ version: 4, name: 'sign-in-addresses-join-codes', sql: signInAddressesJoinCodes }
+	{ version: 4, name: 'sign-in-addresses-join-codes', sql: signInAddressesJoinCodes },
+	{ version: 5, name: 'person-feeds', sql: personFeeds },
+	{ version: 6, name: 'files', sql: files },
+	{ version: 7, name: 'notifications', sql: notifications },
+	{ version: 8, name: 'mail-push', sql: mailPush },
+	{ version: 9, name: 'away-delivery', sql: awayDelivery },
+	{ version: 10, name: 'email-batch-default', sql: emailBatchDefault },
+	{ version: 11, name: 'breakout-rooms', sql: breakoutRooms }
 ];

@@ -1,4 +1,4 @@
-import { MAX_MENTIONS_PER_MESSAGE, type Mention } from '$lib/shared/chat/document-schema.ts';
+import { MAX_MENTIONS_PER_MESSAGE, type Mention } from './document-schema.ts';
 
 /**
  * @mentions in message text: which people (and groups) a text names, and the autocomplete of

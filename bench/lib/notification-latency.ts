@@ -1,0 +1,173 @@
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import WebSocket from 'ws';
+import { postMessage } from '../../src/lib/shared/chat/messages.ts';
+import { feedDocumentName, parseFeedMessage } from '../../src/lib/shared/feed/feed-event.ts';
+import { SESSION_COOKIE, type Member } from './api.ts';
+import { Latencies } from './stats.ts';
+
+/**
+ * Scenario 10: an @channel in the announcements channel, and how long its notification takes to
+ * reach every member's feed. Each member holds their feed open (`feed.<userId>`, a socket each,
+ * in this process), as a tab does; the administrator holds the announcements document open and
+ * posts an @channel message into it, as the browser does (a Yjs write the server accepts,
+ * records, and turns into one notification per member). Latency is from the write to the
+ * `notification.created` event of that message arriving in each member's feed.
+ */
+export interface NotificationWatchers {
+	/** Posts an @channel every `intervalMs` until the returned function is called (then drains). */
+	announceWhile(intervalMs: number): () => Promise<void>;
+	result(): NotificationLatencyResult;
+	close(): void;
+}
+
+export interface NotificationLatencyResult {
+	watchers: number;
+	announcements: number;
+	notifications_shown: number;
+	notifications_expected: number;
+	notify_p50_ms: number | null;
+	notify_p99_ms: number | null;
+	notify_max_ms: number | null;
+}
+
+export function socketFor(wsUrl: string, token: string): HocuspocusProviderWebsocket {
+	return new HocuspocusProviderWebsocket({
+		url: wsUrl,
+		WebSocketPolyfill: class extends WebSocket {
+			constructor(address: string) {
+				super(address, { headers: { cookie: `${SESSION_COOKIE}=${token}` } });
+			}
+		}
+	});
+}
+
+/**
+ * Holds a person's feed open as a tab does, from now on: each new event goes to `onEvent` with the
+ * moment it arrived; what happened before, and repeats, are left out. Resolves once it is open.
+ */
+export async function watchFeedFromNow(
+	socket: HocuspocusProviderWebsocket,
+	watcher: Member,
+	onEvent: (event: { kind: string; data: unknown }, arrived: number) => void
+): Promise<HocuspocusProvider> {
+	let lastSeq = 0;
+	const provider = new HocuspocusProvider({
+		websocketProvider: socket,
+		name: feedDocumentName(watcher.id),
+		token: 'cookie',
+		onStateless: ({ payload }) => {
+			const arrived = performance.now();
+			const message = parseFeedMessage(payload);
+			if (message?.type === 'reset') lastSeq = message.seq;
+			if (message?.type !== 'events') return;
+			for (const event of message.events) {
+				if (event.seq <= lastSeq) continue;
+				lastSeq = event.seq;
+				onEvent(event, arrived);
+			}
+		}
+	});
+	provider.attach();
+	await synced(provider, `${watcher.name}'s feed`);
+	// From beyond its head: the server answers "reset" and sends only what comes next.
+	provider.sendStateless(JSON.stringify({ after: 1_000_000_000 }));
+	return provider;
+}
+
+export function synced(provider: HocuspocusProvider, what: string): Promise<void> {
+	return new Promise<void>((resolve, reject) => {
+		if (provider.synced) resolve();
+		provider.on('synced', () => resolve());
+		setTimeout(() => reject(new Error(`${what} did not open`)), 60_000);
+	});
+}
+
+export async function openNotificationWatchers(
+	wsUrl: string,
+	admin: Member,
+	announcementsDoc: string,
+	watchers: Member[]
+): Promise<NotificationWatchers> {
+	const sentAt = new Map<string, number>();
+	const latencies = new Latencies();
+	let deliveries = 0;
+	const sockets: HocuspocusProviderWebsocket[] = [];
+	const providers: HocuspocusProvider[] = [];
+	// In batches: a thousand sockets opening at once would time each other out.
+	for (let start = 0; start < watchers.length; start += 100) {
+		await Promise.all(
+			watchers.slice(start, start + 100).map(async (watcher) => {
+				const socket = socketFor(wsUrl, watcher.token);
+				sockets.push(socket);
+				const provider = await watchFeedFromNow(socket, watcher, (event, arrived) => {
+					if (event.kind !== 'notification.created') return;
+					const id = (event.data as { notification?: { messageId?: string } }).notification
+						?.messageId;
+					const started = id ? sentAt.get(id) : undefined;
+					if (started === undefined) return;
+					deliveries++;
+					latencies.add(Float64Array.of(arrived - started));
+				});
+				providers.push(provider);
+			})
+		);
+	}
+
+	const adminSocket = socketFor(wsUrl, admin.token);
+	const announcements = new HocuspocusProvider({
+		websocketProvider: adminSocket,
+		name: announcementsDoc,
+		token: 'cookie'
+	});
+	announcements.attach();
+	await synced(announcements, 'the announcements channel');
+
+	function announce(index: number): void {
+		const now = Date.now();
+		const id = crypto.randomUUID();
+		sentAt.set(id, performance.now());
+		postMessage(announcements.document, admin.id, {
+			id,
+			text: `@channel announcement ${index}: the all-hands moves to three o'clock`,
+			mentions: ['channel'],
+			now
+		});
+	}
+
+	return {
+		announceWhile(intervalMs) {
+			let stopped = false;
+			let index = 0;
+			const running = (async () => {
+				while (!stopped) {
+					announce(++index);
+					await new Promise((resolve) => setTimeout(resolve, intervalMs));
+				}
+			})();
+			return async () => {
+				stopped = true;
+				await running;
+				const expected = sentAt.size * watchers.length;
+				const until = performance.now() + 15_000;
+				while (deliveries < expected && performance.now() < until) {
+					await new Promise((resolve) => setTimeout(resolve, 20));
+				}
+			};
+		},
+		result: () => ({
+			watchers: watchers.length,
+			announcements: sentAt.size,
+			notifications_shown: deliveries,
+			notifications_expected: sentAt.size * watchers.length,
+			notify_p50_ms: latencies.percentile(50),
+			notify_p99_ms: latencies.percentile(99),
+			notify_max_ms: latencies.max()
+		}),
+		close() {
+			announcements.destroy();
+			adminSocket.destroy();
+			for (const provider of providers) provider.destroy();
+			for (const socket of sockets) socket.destroy();
+		}
+	};
+}

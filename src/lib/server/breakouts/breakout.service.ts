@@ -1,0 +1,575 @@
+import {
+	renderSummaryMarkdown,
+	summarizeBreakout,
+	type LlmSettings,
+	type SummaryThread
+} from './summary/index.ts';
+import { randomInt } from 'node:crypto';
+import type { Sql } from '../db/database.ts';
+import { AppError, forbidden, notFound } from '../errors.ts';
+import { DomainService, type DomainParts } from '../domain-service.ts';
+import type { ChannelRepository, ChannelRow, MemberRow } from '../channels/channel.repository.ts';
+import type { ChannelService } from '../channels/channel.service.ts';
+import type { FeedService } from '../feed/feed.service.ts';
+import type { NotificationService } from '../notifications/notification.service.ts';
+import type { StoredNotification } from '../notifications/notification.repository.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import type { Logger } from '../logging/logger.ts';
+import { breakoutPolicy, type Actor, type ChannelAccess } from '#shared/policy.ts';
+import {
+	BREAKOUT_MAX_TOTAL_MINUTES,
+	type AddBreakoutParticipantsInput,
+	type Breakout,
+	type CreateBreakoutInput,
+	type ExtendBreakoutInput
+} from '#shared/api/breakouts.schema.ts';
+import type { BreakoutRepository, BreakoutRow } from './breakout.repository.ts';
+import {
+	breakoutJobIds,
+	endBreakoutJob,
+	summarizeBreakoutJob,
+	warnBreakoutJob
+} from './breakout.jobs.ts';
+
+/** Minutes before the end at which the participants are warned. */
+const WARNINGS = [5, 1] as const;
+const MINUTE = 60_000;
+
+/**
+ * Breakout rooms (issue 17): timed side rooms of a channel. A room is a `channels` row of kind
+ * 'breakout' (membership, message record, search, read marks and the read-only end of project
+ * rooms come with it) plus a `breakouts` row (parent, agenda, state, timer version). Its end is
+ * a job at `ends_at`; extending or ending early raises the timer version, so the old job does
+ * nothing. Access first: the parent channel's rights decide who may open, extend and end.
+ */
+export class BreakoutService extends DomainService {
+	readonly breakouts: BreakoutRepository;
+	readonly channelRows: ChannelRepository;
+	readonly channels: ChannelService;
+	readonly feed: FeedService;
+	readonly notifications: NotificationService;
+	readonly jobs: JobQueue;
+	readonly publicUrl: string;
+	readonly log: Logger;
+	/** A language model that writes summaries (LLM_*), or null: the built-in summarizer does. */
+	readonly llm: LlmSettings | null;
+	/** Where the built-in summarizer runs, off the event loop that serves the sockets. */
+	readonly summaries: SummaryThread;
+
+	constructor(
+		deps: DomainParts & {
+			breakouts: BreakoutRepository;
+			channelRows: ChannelRepository;
+			channels: ChannelService;
+			feed: FeedService;
+			notifications: NotificationService;
+			jobs: JobQueue;
+			publicUrl: string;
+			log: Logger;
+			llm: LlmSettings | null;
+			summaries: SummaryThread;
+		}
+	) {
+		super(deps);
+		this.breakouts = deps.breakouts;
+		this.channelRows = deps.channelRows;
+		this.channels = deps.channels;
+		this.feed = deps.feed;
+		this.notifications = deps.notifications;
+		this.jobs = deps.jobs;
+		this.publicUrl = deps.publicUrl;
+		this.log = deps.log;
+		this.llm = deps.llm;
+		this.summaries = deps.summaries;
+	}
+
+	// ——— What people ask for (the API) ———
+
+	/**
+	 * Opens one room with the chosen members of the parent, or splits them into several rooms
+	 * (at random, or balanced by team). The creator is in every room. Nothing is written when any
+	 * chosen person is not a member of the parent.
+	 */
+	async create(actor: Actor, parentId: string, input: CreateBreakoutInput): Promise<Breakout[]> {
+		const { channel: parent, access } = await this.channels.access(actor, parentId);
+		if (parent.kind === 'dm' || parent.kind === 'breakout') {
+			throw new AppError('CONFLICT', 'Breakout rooms open from channels, not from this.');
+		}
+		if (!breakoutPolicy.create(actor, access)) {
+			throw forbidden('Only people who may post in this channel open breakout rooms.');
+		}
+		const members = await this.channelRows.members(parent);
+		const groups = this.groups(actor, parent, members, input);
+		const now = new Date();
+		const endsAt = new Date(now.getTime() + input.durationMinutes * MINUTE);
+		const notified: string[] = [];
+		const invitations: StoredNotification[] = [];
+		const ids = await this.database.sql.begin(async (tx) => {
+			const sql = tx as unknown as Sql;
+			const made: string[] = [];
+			for (const [index, group] of groups.entries()) {
+				const row = await this.channelRows.insert(
+					{
+						orgId: actor.orgId,
+						kind: 'breakout',
+						name: groups.length > 1 ? `${input.title} ${index + 1}` : input.title,
+						startsAt: now,
+						endsAt,
+						createdBy: actor.id
+					},
+					sql
+				);
+				const people = [actor.id, ...group];
+				await this.channelRows.addMembers(row.id, people, actor.id, sql);
+				await this.breakouts.insert(
+					{ channelId: row.id, parentId: parent.id, orgId: actor.orgId, agenda: input.agenda },
+					sql
+				);
+				await this.record(sql, actor, 'breakout.create', row.id, undefined, {
+					parentId: parent.id,
+					title: row.name,
+					endsAt: endsAt.toISOString(),
+					participantIds: group
+				});
+				notified.push(...(await this.feed.conversationAdded(sql, row.id, people)));
+				invitations.push(
+					...(await this.notifications.invited(sql, row, actor.id, group, 'breakout'))
+				);
+				made.push(row.id);
+			}
+			return made;
+		});
+		this.feed.notify(notified);
+		this.notifications.announce(invitations);
+		const rooms: Breakout[] = [];
+		for (const id of ids) {
+			const row = (await this.breakouts.find(id))!;
+			await this.scheduleTimers(row);
+			rooms.push(await this.present(row));
+		}
+		return rooms;
+	}
+
+	/** The parent's rooms the person is in; its moderators see them all. */
+	async list(actor: Actor, parentId: string): Promise<Breakout[]> {
+		const { access } = await this.channels.access(actor, parentId);
+		const rows = await this.breakouts.ofParent(parentId, access.moderate ? null : actor.id);
+		return Promise.all(rows.map((row) => this.present(row)));
+	}
+
+	/** A room its participants (and creator) read; anyone else is told it does not exist. */
+	async get(actor: Actor, id: string): Promise<Breakout> {
+		const { row } = await this.readable(actor, id);
+		return this.present(row);
+	}
+
+	/** More members of the parent into a running room: its creator or a parent moderator. */
+	async addParticipants(
+		actor: Actor,
+		id: string,
+		input: AddBreakoutParticipantsInput
+	): Promise<Breakout> {
+		const { row, parent } = await this.controlled(actor, id);
+		const memberIds = new Set((await this.channelRows.members(parent)).map((m) => m.id));
+		requireMembers(parent, memberIds, input.userIds);
+		const userIds = [...new Set(input.userIds)];
+		let invitations: StoredNotification[] = [];
+		const notified = await this.database.sql.begin(async (tx) => {
+			const sql = tx as unknown as Sql;
+			const locked = await this.breakouts.lock(id, sql);
+			requireRunning(locked!);
+			await this.channelRows.addMembers(id, userIds, actor.id, sql);
+			await this.record(sql, actor, 'breakout.participants.add', id, undefined, { userIds });
+			const added = await this.feed.conversationAdded(sql, id, userIds);
+			invitations = await this.notifications.invited(
+				sql,
+				(await this.channelRows.find(id, sql))!,
+				actor.id,
+				userIds,
+				'breakout'
+			);
+			return added;
+		});
+		this.events.emit('channel.changed', { orgId: row.orgId, channelId: id });
+		this.feed.notify(notified);
+		this.notifications.announce(invitations);
+		return this.present((await this.breakouts.find(id))!);
+	}
+
+	/**
+	 * More minutes for a running room (its creator or a parent moderator), at most
+	 * BREAKOUT_MAX_TOTAL_MINUTES in all. The old timer does nothing; everyone's countdown moves.
+	 */
+	async extend(actor: Actor, id: string, input: ExtendBreakoutInput): Promise<Breakout> {
+		await this.controlled(actor, id);
+		const { row, notified } = await this.database.sql.begin(async (tx) => {
+			const sql = tx as unknown as Sql;
+			const locked = (await this.breakouts.lock(id, sql))!;
+			requireRunning(locked);
+			const endsAt = new Date(locked.endsAt.getTime() + input.minutes * MINUTE);
+			if (endsAt.getTime() - locked.startsAt.getTime() > BREAKOUT_MAX_TOTAL_MINUTES * MINUTE) {
+				throw new AppError(
+					'VALIDATION_FAILED',
+					`A breakout room runs at most ${BREAKOUT_MAX_TOTAL_MINUTES} minutes in all.`,
+					{ details: { issues: [{ path: ['minutes'], message: 'Too long in all.' }] } }
+				);
+			}
+			await this.breakouts.setEnd(id, endsAt, sql);
+			await this.record(
+				sql,
+				actor,
+				'breakout.extend',
+				id,
+				{ endsAt: locked.endsAt.toISOString() },
+				{ endsAt: endsAt.toISOString() }
+			);
+			const row = (await this.breakouts.find(id, sql))!;
+			return { row, notified: await this.tellChanged(sql, row) };
+		});
+		this.events.emit('channel.changed', { orgId: row.orgId, channelId: id });
+		this.feed.notify(notified);
+		await this.scheduleTimers(row);
+		return this.present(row);
+	}
+
+	/** Ends a running room now (its creator or a parent moderator). */
+	async end(actor: Actor, id: string): Promise<Breakout> {
+		await this.controlled(actor, id);
+		const row = await this.finish(id, null, actor);
+		if (!row) throw new AppError('CONFLICT', 'This breakout room has ended already.');
+		return this.present(row);
+	}
+
+	// ——— The timers (breakout.jobs.ts) ———
+
+	/** The end job: does nothing unless the room still runs on timer `version`. */
+	async endByTimer(id: string, version: number): Promise<void> {
+		const row = await this.breakouts.find(id);
+		if (!row || row.state !== 'running' || row.timerVersion !== version) return;
+		if (row.endsAt.getTime() > Date.now() + 1_000) {
+			// A worker whose clock runs early: try again (the job's retry) rather than end early.
+			throw new Error(`breakout ${id} ends at ${row.endsAt.toISOString()}, not yet`);
+		}
+		await this.finish(id, version, null);
+	}
+
+	/** The warning job: told only while the room still runs on timer `version`. */
+	async warn(id: string, version: number, minutesLeft: number): Promise<void> {
+		const notified = await this.database.sql.begin(async (tx) => {
+			const sql = tx as unknown as Sql;
+			const row = await this.breakouts.lock(id, sql);
+			if (!row || row.state !== 'running' || row.timerVersion !== version) return [];
+			const people = await this.participantIds(id, sql);
+			return this.feed.tell(sql, people, {
+				kind: 'breakout.warning',
+				data: {
+					breakoutId: id,
+					parentId: row.parentId,
+					minutesLeft,
+					endsAt: row.endsAt.toISOString()
+				}
+			});
+		});
+		this.feed.notify(notified);
+	}
+
+	/** The summary job: the room's summary, made and posted once. */
+	async summarize(id: string): Promise<void> {
+		const row = await this.breakouts.find(id);
+		if (!row || row.state !== 'ended' || row.summary !== null) return;
+		await this.postSummary(row);
+	}
+
+	/**
+	 * The summary of an ended room in its parent channel: key points, decisions, action items with
+	 * their owners and open questions (breakouts/summary/: a language model when configured, else
+	 * the built-in summarizer on its own thread), with the title, duration, participants and a
+	 * link to the transcript. Kept with the room once and announced as `breakout.summarized`; the
+	 * collaboration server posts it into the parent's document.
+	 */
+	async postSummary(breakout: BreakoutRow): Promise<string> {
+		const participants = await this.channelRows.members(
+			(await this.channelRows.find(breakout.id))!
+		);
+		const ended = breakout.endedAt ?? breakout.endsAt;
+		const people = participants.map((person) => ({ id: person.id, name: person.name }));
+		const summary = await summarizeBreakout(
+			{
+				title: breakout.title,
+				startedAt: breakout.startsAt.getTime(),
+				endedAt: ended.getTime(),
+				participants: people,
+				messages: await this.breakouts.transcript(breakout.id)
+			},
+			{ llm: this.llm, thread: this.summaries, logger: this.log }
+		);
+		const text = renderSummaryMarkdown(summary, {
+			title: breakout.title,
+			duration: Math.max(MINUTE, ended.getTime() - breakout.startsAt.getTime()),
+			participants: people,
+			transcriptUrl: this.transcriptUrl(breakout.id)
+		});
+		if (await this.breakouts.saveSummary(breakout.id, text)) {
+			this.events.emit('breakout.summarized', {
+				orgId: breakout.orgId,
+				breakoutId: breakout.id,
+				parentId: breakout.parentId
+			});
+		}
+		return text;
+	}
+
+	/** The sweep: running rooms past their end get their end job (again: same id, no double). */
+	async sweep(): Promise<void> {
+		for (const row of await this.breakouts.overdue(new Date())) {
+			await this.jobs.schedule(
+				endBreakoutJob,
+				{ breakoutId: row.id, version: row.timerVersion },
+				{ id: breakoutJobIds.end(row.id, row.timerVersion) }
+			);
+		}
+	}
+
+	transcriptUrl(id: string): string {
+		return `${this.publicUrl.replace(/\/$/, '')}/c/${id}`;
+	}
+
+	// ——— Inside ———
+
+	/**
+	 * Ends a running room once: state ended, its end set to now when early (open connections
+	 * turn read-only through `channel.changed`, as a project room's do at its end), participants
+	 * told to return to the parent, the summary job scheduled. Null when it had ended already, or
+	 * (with `version`) when its timer moved on: a second end changes nothing.
+	 */
+	private async finish(
+		id: string,
+		version: number | null,
+		actor: Actor | null
+	): Promise<BreakoutRow | null> {
+		const done = await this.database.sql.begin(async (tx) => {
+			const sql = tx as unknown as Sql;
+			const locked = await this.breakouts.lock(id, sql);
+			if (!locked || !(await this.breakouts.markEnded(id, version, sql))) return null;
+			const now = new Date();
+			if (locked.endsAt > now) await this.breakouts.setEnd(id, now, sql);
+			if (actor) {
+				await this.record(sql, actor, 'breakout.end', id, undefined, {
+					endedAt: now.toISOString()
+				});
+			}
+			const row = (await this.breakouts.find(id, sql))!;
+			const people = await this.participantIds(id, sql);
+			const notified = await this.feed.tell(sql, people, {
+				kind: 'breakout.ended',
+				data: { breakoutId: id, parentId: row.parentId }
+			});
+			return { row, notified };
+		});
+		if (!done) return null;
+		this.events.emit('channel.changed', { orgId: done.row.orgId, channelId: id });
+		this.feed.notify(done.notified);
+		await this.jobs.schedule(
+			summarizeBreakoutJob,
+			{ breakoutId: id },
+			{ id: breakoutJobIds.summarize(id) }
+		);
+		this.log.info({ breakoutId: id, early: actor !== null }, 'breakout room ended');
+		return done.row;
+	}
+
+	/** The end job and the warnings still ahead, for the room's current timer version. */
+	private async scheduleTimers(row: BreakoutRow): Promise<void> {
+		const { id, timerVersion: version, endsAt } = row;
+		await this.jobs.schedule(
+			endBreakoutJob,
+			{ breakoutId: id, version },
+			{ startAfter: endsAt, id: breakoutJobIds.end(id, version) }
+		);
+		for (const minutesLeft of WARNINGS) {
+			const at = endsAt.getTime() - minutesLeft * MINUTE;
+			if (at <= Date.now()) continue;
+			await this.jobs.schedule(
+				warnBreakoutJob,
+				{ breakoutId: id, version, minutesLeft },
+				{ startAfter: new Date(at), id: breakoutJobIds.warn(id, version, minutesLeft) }
+			);
+		}
+	}
+
+	private async tellChanged(sql: Sql, row: BreakoutRow): Promise<string[]> {
+		return this.feed.tell(sql, await this.participantIds(row.id, sql), {
+			kind: 'breakout.changed',
+			data: {
+				breakoutId: row.id,
+				parentId: row.parentId,
+				endsAt: row.endsAt.toISOString(),
+				serverNow: new Date().toISOString()
+			}
+		});
+	}
+
+	private async participantIds(id: string, sql: Sql): Promise<string[]> {
+		const rows = await sql<{ userId: string }[]>`
+			select m.user_id as "userId" from channel_members m join users u on u.id = m.user_id
+			where m.channel_id = ${id} and u.status = 'active'`;
+		return rows.map((row) => row.userId);
+	}
+
+	/** The room, when the person may read it (a participant or its creator); else not found. */
+	private async readable(actor: Actor, id: string) {
+		const row = await this.breakouts.find(id);
+		if (!row || row.orgId !== actor.orgId) throw notFound('That breakout room');
+		// The channel service's access check, on the room's own row: the same rule as its document.
+		const { access } = await this.channels.access(actor, id).catch(() => {
+			throw notFound('That breakout room');
+		});
+		return { row, access };
+	}
+
+	/**
+	 * The room, when the person may extend or end it: its creator, or a moderator of the parent
+	 * (who need not be in the room). Anyone else who can see it is refused; others do not see it.
+	 */
+	private async controlled(
+		actor: Actor,
+		id: string
+	): Promise<{ row: BreakoutRow; parent: ChannelRow; parentAccess: ChannelAccess }> {
+		const row = await this.breakouts.find(id);
+		if (!row || row.orgId !== actor.orgId) throw notFound('That breakout room');
+		const parentFound = await this.channels.access(actor, row.parentId).catch(() => null);
+		const inRoom = await this.channelRows.isExplicitMember(id, actor.id);
+		if (!parentFound && !inRoom) throw notFound('That breakout room');
+		const parentAccess = parentFound?.access ?? {
+			read: false,
+			post: false,
+			react: false,
+			moderate: false,
+			manage: false
+		};
+		if (!inRoom && !parentAccess.moderate) throw notFound('That breakout room');
+		if (!breakoutPolicy.control(actor, row, parentAccess)) {
+			throw forbidden('Only the creator of a breakout room or a moderator extends or ends it.');
+		}
+		const parent = parentFound?.channel ?? (await this.channelRows.find(row.parentId))!;
+		return { row, parent, parentAccess };
+	}
+
+	/** Who goes into which room: the chosen people, or everyone split into `split.rooms`. */
+	private groups(
+		actor: Actor,
+		parent: ChannelRow,
+		members: MemberRow[],
+		input: CreateBreakoutInput
+	): string[][] {
+		const memberIds = new Set(members.map((m) => m.id));
+		if (input.participantIds) requireMembers(parent, memberIds, input.participantIds);
+		const chosen = [...new Set(input.participantIds ?? [...memberIds])].filter(
+			(id) => id !== actor.id
+		);
+		if (!input.split) {
+			if (chosen.length === 0) {
+				throw new AppError('VALIDATION_FAILED', 'Choose someone besides yourself.', {
+					details: { issues: [{ path: ['participantIds'], message: 'Choose someone.' }] }
+				});
+			}
+			return [chosen];
+		}
+		const { rooms, mode } = input.split;
+		if (chosen.length < rooms) {
+			throw new AppError('VALIDATION_FAILED', `${rooms} rooms need at least ${rooms} people.`, {
+				details: { issues: [{ path: ['split', 'rooms'], message: 'More rooms than people.' }] }
+			});
+		}
+		const teamOf = new Map(members.map((m) => [m.id, m.teamId ?? '']));
+		return splitIntoRooms(chosen, rooms, mode, (id) => teamOf.get(id) ?? '');
+	}
+
+	private async present(row: BreakoutRow): Promise<Breakout> {
+		const participants = await this.channelRows.members((await this.channelRows.find(row.id))!);
+		return {
+			id: row.id,
+			parentId: row.parentId,
+			title: row.title,
+			agenda: row.agenda,
+			createdBy: row.createdBy,
+			startsAt: row.startsAt.toISOString(),
+			endsAt: row.endsAt.toISOString(),
+			endedAt: row.endedAt?.toISOString() ?? null,
+			state: row.state,
+			headShard: row.headShard,
+			participants: participants.map((m) => ({
+				id: m.id,
+				name: m.name,
+				title: m.title,
+				role: m.role,
+				teamId: m.teamId
+			})),
+			serverNow: new Date().toISOString()
+		};
+	}
+
+	private record(
+		sql: Sql,
+		actor: Actor,
+		action: string,
+		id: string,
+		before: unknown,
+		after: unknown
+	) {
+		return this.audited(sql, actor, { action, targetType: 'channel', targetId: id, before, after });
+	}
+}
+
+function requireRunning(row: BreakoutRow): void {
+	if (row.state !== 'running' || row.endsAt.getTime() <= Date.now()) {
+		throw new AppError('CONFLICT', 'This breakout room has ended.');
+	}
+}
+
+/** Refuses people who are not members of the parent channel: 422, nothing written. */
+function requireMembers(parent: ChannelRow, memberIds: Set<string>, ids: string[]): void {
+	const outsiders = [...new Set(ids)].filter((id) => !memberIds.has(id));
+	if (outsiders.length === 0) return;
+	throw new AppError(
+		'VALIDATION_FAILED',
+		`Only members of #${parent.name} can join its breakout rooms.`,
+		{
+			details: {
+				notMembers: outsiders,
+				issues: [{ path: ['participantIds'], message: 'Not a member of the channel.' }]
+			}
+		}
+	);
+}
+
+/**
+ * Deals people into `rooms` rooms. `random`: shuffled, then dealt in turn, so room sizes differ
+ * by at most one. `balanced`: grouped by team, each team shuffled and dealt in turn, continuing
+ * from room to room across teams, so every room gets as even a share of each team as can be.
+ */
+export function splitIntoRooms(
+	people: string[],
+	rooms: number,
+	mode: 'random' | 'balanced',
+	teamOf: (id: string) => string
+): string[][] {
+	const result: string[][] = Array.from({ length: rooms }, () => []);
+	let order = shuffle(people);
+	if (mode === 'balanced') {
+		const teams = new Map<string, string[]>();
+		for (const id of order) teams.set(teamOf(id), [...(teams.get(teamOf(id)) ?? []), id]);
+		order = [...teams.values()].sort((a, b) => b.length - a.length).flat();
+	}
+	order.forEach((id, index) => result[index % rooms]!.push(id));
+	return result;
+}
+
+function shuffle<T>(items: T[]): T[] {
+	const copy = [...items];
+	for (let i = copy.length - 1; i > 0; i--) {
+		const j = randomInt(i + 1);
+		[copy[i], copy[j]] = [copy[j]!, copy[i]!];
+	}
+	return copy;
+}

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { availableDatabaseKinds } from '../testing/test-database.ts';
+import { useTestApp } from '../testing/test-app.ts';
+import { MessageRepository } from '../messages/message.repository.ts';
+import type { SessionUser } from '#shared/api/auth.schema.ts';
+
+const kinds = await availableDatabaseKinds();
+
+/**
+ * The channel list counts, for channels this browser has not opened, what is unread and how
+ * much of it mentions the person: by name, @channel, and @team for the people of that team.
+ */
+describe.each(kinds)('unread and mention counts on %s', (kind) => {
+	const app = useTestApp(kind);
+
+	async function organization() {
+		const { admin, joinCode } = await app.createOrganization();
+		const eng = await app.org.createDepartment(admin, { name: 'Engineering' });
+		const platform = await app.org.createTeam(admin, { name: 'Platform', departmentId: eng.id });
+		const person = async (name: string, placement: Record<string, string>) => {
+			const { user } = await app.join(joinCode, name);
+			await app.people.assign(admin, user.id, placement);
+			return (await app.auth.validateToken(
+				(await app.auth.issueSession(user.id, { userAgent: '', ip: '' })).token
+			))!.user;
+		};
+		const head = await person('Hedy Head', { departmentId: eng.id, role: 'department_head' });
+		const manager = await person('Max Manager', { teamId: platform.id, role: 'team_manager' });
+		const dev = await person('Dana Dev', { teamId: platform.id, role: 'team_member' });
+		const list = await app.channels.list(dev);
+		const team = list.find((c) => c.kind === 'team')!.id;
+		const department = list.find((c) => c.kind === 'department')!.id;
+		return { head, manager, dev, team, department };
+	}
+
+	const messages = () => new MessageRepository(app.database.sql);
+	let at = Date.parse('2026-03-01T09:00:00Z');
+
+	async function post(
+		channelId: string,
+		author: SessionUser,
+		mentions: string[],
+		extra: { threadId?: string; deleted?: boolean; sameMillisecond?: boolean } = {}
+	) {
+		// Messages of one update are often accepted in the same millisecond.
+		if (!extra.sameMillisecond) at += 60_000;
+		const id = crypto.randomUUID();
+		await messages().upsert({
+			id,
+			channelId,
+			shard: 0,
+			authorId: author.id,
+			threadId: extra.threadId ?? null,
+			text: extra.deleted ? '' : `message with ${mentions.join(', ') || 'no mention'}`,
+			mentions: extra.deleted ? [] : mentions,
+			attachments: [],
+			version: 1,
+			createdAt: new Date(at + (extra.sameMillisecond ? 1 : 0)),
+			acceptedAt: new Date(at),
+			editedAt: null,
+			deleted: extra.deleted ?? false
+		});
+		return { id, at };
+	}
+
+	async function counts(user: SessionUser, channelId: string) {
+		const channel = (await app.channels.list(user)).find((c) => c.id === channelId)!;
+		return { unread: channel.unread, mentions: channel.mentions };
+	}
+
+	it('counts personal, @channel and @team mentions apart from plain unread', async () => {
+		const o = await organization();
+		await post(o.team, o.manager, []);
+		const named = await post(o.team, o.manager, [o.dev.id]);
+		await post(o.team, o.manager, ['channel']);
+		await post(o.team, o.manager, ['team']);
+		await post(o.team, o.manager, [o.head.id]);
+		// Neither thread replies nor deleted messages count, as in the unread count.
+		await post(o.team, o.manager, [o.dev.id], { threadId: named.id });
+		await post(o.team, o.manager, [o.dev.id], { deleted: true });
+		// One's own mentions are not news.
+		await post(o.team, o.dev, ['channel']);
+
+		expect(await counts(o.dev, o.team), 'Platform member: name, @channel, @team').toEqual({
+			unread: 5,
+			mentions: 3
+		});
+		// The head of the department reads the team's channel but is not in the team.
+		expect(await counts(o.head, o.team), 'department head: their name and both @channel').toEqual({
+			unread: 6,
+			mentions: 3
+		});
+
+		// Read up to the personal mention: what follows stays unread.
+		await messages().recordRead(o.team, o.dev.id, named.id, new Date(named.at));
+		expect(await counts(o.dev, o.team), 'after reading up to the mention').toEqual({
+			unread: 3,
+			mentions: 2
+		});
+		const detail = await app.channels.detail(o.dev, o.team);
+		expect({ unread: detail.unread, mentions: detail.mentions }, 'detail').toEqual({
+			unread: 3,
+			mentions: 2
+		});
+	});
+
+	it("counts @team in a department channel for the author's team", async () => {
+		const o = await organization();
+		await post(o.department, o.manager, ['team']);
+		// The head has no team: their @team reaches nobody.
+		await post(o.department, o.head, ['team']);
+		expect(await counts(o.dev, o.department), 'teammate of the author').toEqual({
+			unread: 2,
+			mentions: 1
+		});
+		expect(await counts(o.head, o.department), 'head outside the team').toEqual({
+			unread: 1,
+			mentions: 0
+		});
+	});
+
+	it('tells apart messages accepted in the same millisecond, in the order the list shows', async () => {
+		const o = await organization();
+		const first = await post(o.team, o.manager, []);
+		const read = await post(o.team, o.manager, [o.dev.id], { sameMillisecond: true });
+		// One more accepted in that millisecond, written after the one read: it is news.
+		const after = crypto.randomUUID();
+		await messages().upsert({
+			id: after,
+			channelId: o.team,
+			shard: 0,
+			authorId: o.manager.id,
+			threadId: null,
+			text: '@channel after',
+			mentions: ['channel'],
+			attachments: [],
+			version: 1,
+			createdAt: new Date(read.at + 2),
+			acceptedAt: new Date(read.at),
+			editedAt: null,
+			deleted: false
+		});
+		await messages().recordRead(o.team, o.dev.id, first.id, new Date(first.at));
+		expect(await counts(o.dev, o.team), 'read the first of three').toEqual({
+			unread: 2,
+			mentions: 2
+		});
+		// The mark moves to a later message of the same millisecond.
+		await messages().recordRead(o.team, o.dev.id, read.id, new Date(read.at));
+		expect(await counts(o.dev, o.team), 'read up to the second').toEqual({
+			unread: 1,
+			mentions: 1
+		});
+	});
+});

@@ -1,0 +1,14 @@
+import { sendMissedMessagesEmail } from '../delivery/away-delivery.ts';
+import { cleanupAbandonedUploads } from '../files/abandoned-uploads.job.ts';
+import { breakoutJobKinds } from '../breakouts/breakout.jobs.ts';
+import type { JobKind } from './job-queue.ts';
+
+/**
+ * Every job kind of the app: their queues are created when the queue starts and shown on
+ * /admin/jobs even while empty. A module that adds a kind lists it here.
+ */
+export const jobKinds: readonly JobKind[] = [
+	cleanupAbandonedUploads,
+	sendMissedMessagesEmail,
+	...breakoutJobKinds
+];
