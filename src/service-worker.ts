@@ -5,6 +5,7 @@
 import { build, files, version } from '$service-worker';
 import { apiContracts } from '$lib/shared/api/catalog.ts';
 import { offlineReads } from '$lib/shared/api/contract.ts';
+import { assetPlan, isEmojiFontFile } from '$lib/shared/offline/asset-plan.ts';
 import {
 	notificationTarget,
 	parsePushPayload,
@@ -36,12 +37,14 @@ const NETWORK_TIMEOUT_MS = 10_000;
 /** A page's data is fetched again by a warm-up at most this often. */
 const WARM_AGAIN_MS = 10 * 60_000;
 /**
- * Among them the emoji font (Noto Color Emoji in files split by Unicode range, about 7.6 MB in
- * all) and the emoji picker's data: emoji show and the picker opens offline even when they were
- * never used online. Their names carry a content hash, so a new version's install takes them
- * from the browser's HTTP cache instead of the network when they did not change.
+ * The app's files. The install keeps all but the emoji font; the font's files (Noto Color Emoji
+ * split by Unicode range, about 7.6 MB in all) are kept when first used and filled in after a
+ * visit unless the device saves data (`assetPlan`), so that emoji show and the picker opens
+ * offline even when they were never used online. Names carry a content hash, so a new version
+ * takes unchanged files from the browser's HTTP cache instead of the network.
  */
 const assets = new Set([...build, ...files]);
+const plan = assetPlan(assets);
 
 /** Pages of the signed-in app: their first two data nodes are the root and app layouts. */
 const APP_PATH = /^\/(home|c|directory|settings|org-chart|admin)(\/|$)/;
@@ -68,7 +71,7 @@ sw.addEventListener('install', (event) => {
 	event.waitUntil(
 		(async () => {
 			const cache = await caches.open(ASSETS);
-			await cache.addAll([...assets]);
+			await cache.addAll(plan.atInstall);
 			// The shell has no personal data (no load function runs for it).
 			try {
 				const shell = await fetch(SHELL, { credentials: 'same-origin' });
@@ -103,7 +106,12 @@ sw.addEventListener('message', (event) => {
 			})
 		);
 	} else if (message?.type === 'warm' && Array.isArray(message.paths)) {
-		event.waitUntil(warm(message.paths.filter((p): p is string => typeof p === 'string')));
+		event.waitUntil(
+			Promise.all([
+				warm(message.paths.filter((p): p is string => typeof p === 'string')),
+				keepEmojiFont()
+			])
+		);
 	}
 });
 
@@ -206,7 +214,40 @@ async function anywhereShell(response: Response): Promise<Response> {
 
 async function cacheFirst(request: Request): Promise<Response> {
 	const cached = await caches.match(request);
-	return cached ?? fetch(request);
+	if (cached) return cached;
+	const response = await fetch(request);
+	if (response.ok && isEmojiFontFile(new URL(request.url).pathname)) {
+		// A font range used for the first time: kept, so that it draws offline from now on.
+		const copy = response.clone();
+		void caches.open(ASSETS).then((cache) => cache.put(request, copy));
+	}
+	return response;
+}
+
+let keepingEmojiFont: Promise<void> | undefined;
+
+/**
+ * After a visit, the emoji font's files not kept yet, one after the other in the background; not
+ * when the device asks to save data (each range then comes when first drawn). A failure leaves
+ * the rest for the next visit.
+ */
+function keepEmojiFont(): Promise<void> {
+	const connection = (sw.navigator as { connection?: { saveData?: boolean } }).connection;
+	if (connection?.saveData) return Promise.resolve();
+	keepingEmojiFont ??= (async () => {
+		const cache = await caches.open(ASSETS);
+		for (const path of plan.afterVisit) {
+			if (await cache.match(path)) continue;
+			try {
+				await cache.add(path);
+			} catch {
+				return;
+			}
+		}
+	})().finally(() => {
+		keepingEmojiFont = undefined;
+	});
+	return keepingEmojiFont;
 }
 
 async function headFromCache(request: Request): Promise<Response> {

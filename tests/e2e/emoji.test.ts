@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/test.ts';
 import { createOrganization } from './support/people.ts';
 import { drawnInColour, pickEmoji } from './support/emoji.ts';
@@ -87,6 +88,9 @@ test('offline after one visit, the picker still shows its emoji, in the app’s 
 	await openChannel(page, CHANNEL);
 	await controlledByServiceWorker(page);
 	await send(page, 'Before the tunnel');
+	// The install leaves the emoji font out; after the visit the worker keeps its files (eleven
+	// Unicode ranges) in the background.
+	await expect.poll(() => keptEmojiFontFiles(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(11);
 
 	// The picker was never opened online: its data and the font come from the service worker.
 	await alice.context.setOffline(true);
@@ -110,3 +114,15 @@ test('offline after one visit, the picker still shows its emoji, in the app’s 
 
 	await alice.context.close();
 });
+
+/** How many of the emoji font's files the service worker has kept. */
+function keptEmojiFontFiles(page: Page): Promise<number> {
+	return page.evaluate(async () => {
+		let kept = 0;
+		for (const key of await caches.keys()) {
+			const requests = await (await caches.open(key)).keys();
+			kept += requests.filter((request) => request.url.includes('noto-color-emoji-')).length;
+		}
+		return kept;
+	});
+}
