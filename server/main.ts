@@ -49,6 +49,9 @@ const server = http.createServer((request, response) => {
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 const collab = createCollabServer(context);
+// Before anyone is served: the image process's start would otherwise pause delivery at the first
+// photo upload.
+context.files.images.warm();
 server.on('upgrade', (request, socket, head) => {
 	if (!collab.handleUpgrade(request, socket, head)) socket.destroy();
 });

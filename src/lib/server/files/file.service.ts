@@ -114,7 +114,7 @@ export class FileService {
 		const keys = prepared.previews ? previewKeys(storageKey) : null;
 		const put = async (key: string, file: string, contentType: string) => {
 			const { size } = await fs.stat(file);
-			await this.storage.put(key, spool.stream(file), { contentType, size });
+			await this.storage.putFile(key, file, { contentType, size });
 			return size;
 		};
 		try {

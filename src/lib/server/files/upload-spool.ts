@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,11 +61,6 @@ export class UploadSpool {
 			sniff: () => fileTypeFromFile(this.path),
 			bytes: async () => new Uint8Array(await fs.readFile(this.path))
 		};
-	}
-
-	/** The spooled file, or one the image process wrote beside it. */
-	stream(file = this.path): Readable {
-		return createReadStream(file);
 	}
 
 	async remove(): Promise<void> {

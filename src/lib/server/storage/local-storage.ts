@@ -14,6 +14,7 @@ import {
 	DEFAULT_CONTENT_TYPE,
 	META_SUFFIX,
 	sizeMismatch,
+	tooLarge,
 	validateContentType,
 	validateKey
 } from './common.ts';
@@ -54,6 +55,48 @@ export class LocalStorage implements FileStorage {
 	}
 
 	async put(key: string, data: Readable | Uint8Array, meta: PutMeta): Promise<StoredFile> {
+		try {
+			return await this.#write(key, meta, async (tmp) => {
+				if (data instanceof Uint8Array) {
+					checkBuffer(data, meta, this.maxBytes);
+					await fs.writeFile(tmp, data, { flush: true });
+					return data.byteLength;
+				}
+				const counter = new ByteCounter(this.maxBytes);
+				await pipeline(data, counter, createWriteStream(tmp, { flush: true }));
+				return counter.bytes;
+			});
+		} catch (error) {
+			// An unread or half-read source would otherwise hold its producer (an HTTP upload) open.
+			if (!(data instanceof Uint8Array) && !data.destroyed) data.destroy();
+			throw error;
+		}
+	}
+
+	/**
+	 * A file of this machine is copied by the file system (`copyFile`, on libuv's threads): its
+	 * bytes never pass through JavaScript on the event loop that serves the sockets.
+	 */
+	async putFile(key: string, file: string, meta: PutMeta): Promise<StoredFile> {
+		return this.#write(key, meta, async (tmp) => {
+			const { size } = await fs.stat(file);
+			if (size > this.maxBytes) throw tooLarge(this.maxBytes);
+			await fs.copyFile(file, tmp);
+			const handle = await fs.open(tmp, 'r+');
+			await handle.sync().finally(() => handle.close());
+			return size;
+		});
+	}
+
+	/**
+	 * Writes the bytes to a temp file (`writeBytes`, which gives their count), then its content
+	 * type beside it, then renames both into place; on any failure nothing is left.
+	 */
+	async #write(
+		key: string,
+		meta: PutMeta,
+		writeBytes: (tmp: string) => Promise<number>
+	): Promise<StoredFile> {
 		// Same file system as the target, which is what makes the rename atomic.
 		const tmp = path.join(this.#tmpDir, randomUUID());
 		const tmpMeta = tmp + META_SUFFIX;
@@ -61,17 +104,8 @@ export class LocalStorage implements FileStorage {
 			checkPut(key, meta, this.maxBytes);
 			const target = this.#path(key);
 			await fs.mkdir(this.#tmpDir, { recursive: true });
-			let size: number;
-			if (data instanceof Uint8Array) {
-				checkBuffer(data, meta, this.maxBytes);
-				await fs.writeFile(tmp, data, { flush: true });
-				size = data.byteLength;
-			} else {
-				const counter = new ByteCounter(this.maxBytes);
-				await pipeline(data, counter, createWriteStream(tmp, { flush: true }));
-				size = counter.bytes;
-				if (meta.size !== undefined && meta.size !== size) throw sizeMismatch(meta.size, size);
-			}
+			const size = await writeBytes(tmp);
+			if (meta.size !== undefined && meta.size !== size) throw sizeMismatch(meta.size, size);
 			const sidecar: Sidecar = { contentType: meta.contentType };
 			await fs.writeFile(tmpMeta, JSON.stringify(sidecar), { flush: true });
 			await fs.mkdir(path.dirname(target), { recursive: true });
@@ -81,8 +115,6 @@ export class LocalStorage implements FileStorage {
 			await fs.rename(tmp, target);
 			return { key, size };
 		} catch (error) {
-			// An unread or half-read source would otherwise hold its producer (an HTTP upload) open.
-			if (!(data instanceof Uint8Array) && !data.destroyed) data.destroy();
 			await Promise.all([fs.rm(tmp, { force: true }), fs.rm(tmpMeta, { force: true })]);
 			if (hasCode(error, 'ENOTDIR', 'EEXIST', 'EISDIR')) throw keyConflict(key);
 			throw error;

@@ -1,4 +1,5 @@
 import { IncomingMessage } from 'node:http';
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Client, type ClientOptions } from 'minio';
 import { isAppError, notFound } from '../errors.ts';
@@ -88,6 +89,10 @@ export class S3Storage implements FileStorage {
 			return { key, size: bytes.length };
 		}
 		return this.#putStream(key, data, meta, headers);
+	}
+
+	putFile(key: string, file: string, meta: PutMeta): Promise<StoredFile> {
+		return this.put(key, createReadStream(file), meta);
 	}
 
 	async #putStream(

@@ -1,4 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../errors.ts';
@@ -129,6 +132,37 @@ export function describeStorageContract(name: string, open: () => Promise<Contra
 			expect(file.size).toBe(data.length);
 			expect(file.contentType).toBe('video/mp4');
 			expect(sha256(await readAll(file.stream))).toBe(sha256(data));
+		});
+
+		it('stores a file of this machine with putFile, and refuses one too large', async () => {
+			const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cf-put-file-'));
+			try {
+				const data = randomBytes(2 * 1024 * 1024 + 77);
+				const source = path.join(folder, 'upload');
+				await fs.writeFile(source, data);
+				const k = key('from-disk.jpg');
+				expect(
+					await storage.putFile(k, source, { contentType: 'image/jpeg', size: data.length })
+				).toEqual({ key: k, size: data.length });
+				const file = await storage.get(k);
+				expect(file.contentType).toBe('image/jpeg');
+				expect(sha256(await readAll(file.stream))).toBe(sha256(data));
+
+				const huge = path.join(folder, 'huge');
+				await fs.writeFile(huge, Buffer.alloc(CONTRACT_MAX_BYTES + 1));
+				const refused = key('huge-from-disk.bin');
+				await expectAppError(
+					storage.putFile(refused, huge, { contentType: 'x/y' }),
+					'PAYLOAD_TOO_LARGE'
+				);
+				await expectAppError(
+					storage.putFile(refused, source, { contentType: 'x/y', size: data.length - 1 }),
+					'BAD_REQUEST'
+				);
+				expect(await storage.exists(refused)).toBe(false);
+			} finally {
+				await fs.rm(folder, { recursive: true, force: true });
+			}
 		});
 
 		it('accepts a stream with a matching declared size, and string chunks', async () => {

@@ -53,6 +53,11 @@ export interface FileStorage {
 	 * declared size that does not match.
 	 */
 	put(key: string, data: Readable | Uint8Array, meta: PutMeta): Promise<StoredFile>;
+	/**
+	 * `put` of a file on this machine (an upload spooled to disk). Local storage copies it in
+	 * the file system, so its bytes stay off the event loop that serves the sockets.
+	 */
+	putFile(key: string, file: string, meta: PutMeta): Promise<StoredFile>;
 	/** Throws AppError NOT_FOUND when the key does not exist. */
 	get(key: string): Promise<FileStream>;
 	/** Throws AppError NOT_FOUND when the key does not exist. */
