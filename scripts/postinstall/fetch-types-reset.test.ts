@@ -60,14 +60,14 @@ describe.runIf(postgresUp)('a connection reset during the driver’s array-type 
 	it('fails or retries the waiting query, and leaves no unhandled rejection behind', async () => {
 		const sql = postgres(proxy.url, { max: 1, onnotice: () => {} });
 		try {
-			const first = await sql`select 1 as one`.then(
-				(rows) => rows[0].one,
+			const first = await sql<{ one: number }[]>`select 1 as one`.then(
+				(rows) => rows[0]?.one,
 				(error: { code?: string }) => error.code
 			);
 			expect(proxy.resets(), 'the proxy reset the array-type query').toBe(1);
 			expect([1, 'ECONNRESET', 'CONNECTION_CLOSED']).toContain(first);
-			const [{ names }] = await sql`select array['a', 'b'] as names`;
-			expect(names, 'the next connection asked for the array types again').toEqual(['a', 'b']);
+			const [row] = await sql<{ names: string[] }[]>`select array['a', 'b'] as names`;
+			expect(row?.names, 'the next connection asked for the array types again').toEqual(['a', 'b']);
 			await new Promise((resolve) => setTimeout(resolve, 50));
 			expect(unhandled).toEqual([]);
 		} finally {
