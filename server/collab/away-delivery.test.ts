@@ -15,10 +15,21 @@ import { MessageRepository } from '#server/messages/message.repository.ts';
 import { startSmtpTestServer, type SmtpTestServer } from '#server/mail/testing/smtp-test-server.ts';
 import { startPushReceiver, type PushReceiver } from '#server/push/testing/push-receiver.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
+import { listNotificationsQuery } from '#shared/api/notifications.schema.ts';
 import { LocalPresenceStore } from './presence-store.ts';
 import { AwayDeliveryListener } from './away-delivery.ts';
 
 const kinds = await availableDatabaseKinds();
+
+/** The in-process presence store, counting its reads. */
+class CountedPresenceStore extends LocalPresenceStore {
+	reads = 0;
+
+	override read(orgId: string) {
+		this.reads++;
+		return super.read(orgId);
+	}
+}
 const PUBLIC_URL = 'https://chat.example.test';
 
 /**
@@ -30,7 +41,7 @@ describe.each(kinds)('away delivery on %s', (kind) => {
 	let smtp: SmtpTestServer;
 	let receiver: PushReceiver;
 	let app: TestApp;
-	let presence: LocalPresenceStore;
+	let presence: CountedPresenceStore;
 	let listener: AwayDeliveryListener;
 	let at = Date.parse('2026-04-01T09:00:00Z');
 
@@ -48,7 +59,7 @@ describe.each(kinds)('away delivery on %s', (kind) => {
 			}
 		});
 		await app.jobQueue.start();
-		presence = new LocalPresenceStore();
+		presence = new CountedPresenceStore();
 		listener = new AwayDeliveryListener(app, presence);
 	}, 60_000);
 
@@ -147,6 +158,27 @@ describe.each(kinds)('away delivery on %s', (kind) => {
 		await emailJobsDone(app.database.sql, o.ben.id);
 		expect(emailsTo(o.ben.email)).toEqual([]);
 	}, 30_000);
+
+	it('reads the organization’s presence once for all the notifications of one message', async () => {
+		const org = await app.createOrganization('One Read');
+		const team = await app.createTeam(org.admin, 'Platform', 'Engineering');
+		const joined = await app.joinTeam(org, team.id, ['Ann', 'Bo', 'Cy', 'Di', 'Ed']);
+		const [ann, ...others] = await Promise.all(joined.map((person) => user(person!.token)));
+		const channel = (await app.channels.list(ann!)).find((c) => c.kind === 'team')!.id;
+		const notified = await app.notifications.list(others[0]!, listNotificationsQuery.parse({}));
+		const before = presence.reads;
+		await post(
+			channel,
+			ann!,
+			'Everyone: the release is tonight',
+			others.map((person) => person.id)
+		);
+		await listener.idle();
+		expect(
+			(await app.notifications.list(others[0]!, listNotificationsQuery.parse({}))).unread
+		).toBe(notified.unread + 1);
+		expect(presence.reads - before).toBe(1);
+	}, 60_000);
 
 	it('pushes to a person away, not to one active on a device, and closes it when read', async () => {
 		const o = await organization('Push Works');
