@@ -14,6 +14,29 @@ import { message, openChannel, send } from './support/chat.ts';
  */
 
 const bell = (page: Page) => page.getByTestId('notification-bell');
+
+/** Bruno's device clock runs this far ahead of the server's: his countdown must not care. */
+const BRUNO_CLOCK_AHEAD_MS = 7 * 60_000;
+
+/** Runs in the page before its scripts: `Date` reads `ms` ahead of the real clock. */
+function clockAhead(ms: number) {
+	const RealDate = Date;
+	function AheadDate(this: unknown, ...args: unknown[]) {
+		if (!new.target) return new RealDate(RealDate.now() + ms).toString();
+		return args.length === 0
+			? new RealDate(RealDate.now() + ms)
+			: new RealDate(...(args as [string]));
+	}
+	AheadDate.prototype = RealDate.prototype;
+	AheadDate.now = () => RealDate.now() + ms;
+	AheadDate.parse = RealDate.parse;
+	AheadDate.UTC = RealDate.UTC;
+	globalThis.Date = AheadDate as unknown as DateConstructor;
+}
+
+/** Milliseconds left on a page's countdown. */
+const leftOn = async (page: Page) =>
+	Number(await page.getByTestId('breakout-countdown').getAttribute('data-left-ms'));
 const DECISION = 'We decided to ship on Friday';
 const ACTION = 'Action: Bruno will write the release notes';
 
@@ -24,6 +47,8 @@ test('a timed breakout room: invited only, countdown, extension, return, summary
 	test.setTimeout(360_000);
 	const alice = await createOrganization(browser, 'Breakout Works', 'Alice Archer');
 	const { bruno, team } = await teamOf(alice.page, browser);
+	// From his next page on, Bruno's device clock is 7 minutes fast.
+	await bruno.context.addInitScript(clockAhead, BRUNO_CLOCK_AHEAD_MS);
 	const { joinCode } = await (await alice.page.request.get('/api/join-code')).json();
 	const cora = await joinOrganization(browser, joinCode, 'Cora Chen');
 	const coraId = (await (await cora.page.request.get('/api/me')).json()).user.id;
@@ -54,6 +79,7 @@ test('a timed breakout room: invited only, countdown, extension, return, summary
 	await expect(dialog.getByText('Choose who goes, or split the channel into rooms.')).toBeVisible();
 	await dialog.getByRole('combobox').fill('Bruno');
 	await dialog.locator('[data-testid="breakout-person-option"][data-name="Bruno Baker"]').click();
+	await screenshotsAtSizes(alice.page, 'test-results/breakouts-dialog');
 	await dialog.getByTestId('breakout-create').click();
 
 	// Alice is in the room: its header, agenda and countdown.
@@ -83,17 +109,7 @@ test('a timed breakout room: invited only, countdown, extension, return, summary
 		bruno.page.locator('[data-testid="channel-link"][data-kind="breakout"]')
 	).toHaveCount(1);
 
-	// Cora, in the channel but not invited, sees nothing of it, and its address is refused.
-	await expect(cora.page.getByTestId('breakout-banner')).toHaveCount(0);
-	await expect(cora.page.locator('[data-testid="channel-link"][data-kind="breakout"]')).toHaveCount(
-		0
-	);
-	await expect(bell(cora.page)).toHaveAttribute('data-unread', '0');
-	const refused = await cora.page.goto(roomUrl);
-	expect(refused?.status()).toBe(404);
-	await expect(cora.page.getByText('We couldn’t find that page')).toBeVisible();
-	await expect(cora.page.getByTestId('composer-input')).toHaveCount(0);
-	await cora.page.goto(parentUrl);
+	await screenshotsAtSizes(bruno.page, 'test-results/breakouts-join-banner');
 
 	// Bruno joins from the banner.
 	await banner.getByTestId('breakout-join').click();
@@ -106,6 +122,17 @@ test('a timed breakout room: invited only, countdown, extension, return, summary
 	);
 	// Only the creator runs the room.
 	await expect(bruno.page.getByTestId('breakout-extend')).toHaveCount(0);
+	// His clock is 7 minutes fast, yet his countdown shows what Alice's does (the server's time
+	// left), and the room is open for him to write.
+	expect(
+		await bruno.page.evaluate(() => Date.now() - performance.timeOrigin - performance.now())
+	).toBeGreaterThan(BRUNO_CLOCK_AHEAD_MS - 5_000);
+	await expect
+		.poll(async () => Math.abs((await leftOn(bruno.page)) - (await leftOn(alice.page))), {
+			message: 'the same time left on a device with a wrong clock'
+		})
+		.toBeLessThan(3_000);
+	await expect(bruno.page.getByTestId('composer-input')).toBeEditable();
 
 	// Alice extends it once, by a minute: Bruno's countdown moves at once.
 	const endsBefore = await brunoCountdown.getAttribute('data-ends-at');
@@ -119,6 +146,18 @@ test('a timed breakout room: invited only, countdown, extension, return, summary
 		'data-ends-at',
 		endsAfter!
 	);
+
+	// Cora, in the channel but not invited, sees nothing of it, and its address is refused.
+	await expect(cora.page.getByTestId('breakout-banner')).toHaveCount(0);
+	await expect(cora.page.locator('[data-testid="channel-link"][data-kind="breakout"]')).toHaveCount(
+		0
+	);
+	await expect(bell(cora.page)).toHaveAttribute('data-unread', '0');
+	const refused = await cora.page.goto(roomUrl);
+	expect(refused?.status()).toBe(404);
+	await expect(cora.page.getByText('We couldn’t find that page')).toBeVisible();
+	await expect(cora.page.getByTestId('composer-input')).toHaveCount(0);
+	await cora.page.goto(parentUrl);
 
 	// They chat: a decision and an action item.
 	await send(bruno.page, 'Options: ship on Friday, or wait until Tuesday for the docs');

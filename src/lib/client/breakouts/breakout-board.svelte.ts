@@ -66,8 +66,12 @@ export class BreakoutBoard {
 	private watchers = 0;
 	private ticker: ReturnType<typeof setInterval> | null = null;
 
-	constructor(reads: BreakoutReads = apiReads) {
+	/** Told when the offset changed: what ends by the server's clock is timed again. */
+	private readonly onClock: () => void;
+
+	constructor(reads: BreakoutReads = apiReads, onClock: () => void = () => {}) {
 		this.reads = reads;
+		this.onClock = onClock;
 	}
 
 	/** The server's clock now (ms), as well as this device can tell. */
@@ -128,7 +132,12 @@ export class BreakoutBoard {
 		if (roundTrip <= this.sampleRoundTrip || receivedAt - this.sampleAt > 60_000) {
 			this.sampleRoundTrip = roundTrip;
 			this.sampleAt = receivedAt;
-			this.offset = clockOffset(room.serverNow, sentAt, receivedAt);
+			const offset = clockOffset(room.serverNow, sentAt, receivedAt);
+			// A few milliseconds either way are the round trip's noise, not news.
+			if (Math.abs(offset - this.offset) > 250) {
+				this.offset = offset;
+				this.onClock();
+			}
 		}
 	}
 

@@ -108,7 +108,7 @@ export class ChatStore {
 	/** The person's notifications: the bell and its panel, kept live by the feed. */
 	readonly notifications = new NotificationStore();
 	/** The breakout rooms the person is in: countdowns on the server's clock, their ends. */
-	readonly breakouts = new BreakoutBoard();
+	readonly breakouts = new BreakoutBoard(undefined, () => this.retimeEnds());
 	/**
 	 * Reads the page's data again (set by the app layout): the feed calls it when the person's
 	 * role or place changed, so Home and the sidebar show them as they are now.
@@ -304,6 +304,13 @@ export class ChatStore {
 			channel.id === channelId ? { ...channel, endsAt } : channel
 		);
 		this.conversations.get(channelId)?.setEndsAt(this.endOf({ endsAt }));
+	}
+
+	/** The device's clock is known to be off: every conversation's end is timed again. */
+	private retimeEnds(): void {
+		for (const channel of this.channels) {
+			this.conversations.get(channel.id)?.setEndsAt(this.endOf(channel));
+		}
 	}
 
 	/**
