@@ -44,7 +44,7 @@ test('a timed breakout room: invited only, countdown, extension, return, summary
 	browser
 }) => {
 	// The room runs two minutes (one, extended by one), and the summary follows its end.
-	test.setTimeout(360_000);
+	test.setTimeout(600_000);
 	const alice = await createOrganization(browser, 'Breakout Works', 'Alice Archer');
 	const { bruno, team } = await teamOf(alice.page, browser);
 	// From his next page on, Bruno's device clock is 7 minutes fast.
