@@ -26,6 +26,7 @@ import {
 } from '$lib/shared/feed/feed-event.ts';
 import { FeedEffects } from './feed-effects.ts';
 import { NotificationStore } from '../notifications/notification-store.svelte.ts';
+import { BreakoutBoard } from '../breakouts/breakout-board.svelte.ts';
 import { PersonFeed } from './person-feed.svelte.ts';
 import { closeReason } from '$lib/shared/collab/close-reasons.ts';
 import { PresenceHub } from './presence.svelte.ts';
@@ -106,6 +107,8 @@ export class ChatStore {
 	readonly feed: PersonFeed;
 	/** The person's notifications: the bell and its panel, kept live by the feed. */
 	readonly notifications = new NotificationStore();
+	/** The breakout rooms the person is in: countdowns on the server's clock, their ends. */
+	readonly breakouts = new BreakoutBoard(undefined, () => this.retimeEnds());
 	/**
 	 * Reads the page's data again (set by the app layout): the feed calls it when the person's
 	 * role or place changed, so Home and the sidebar show them as they are now.
@@ -269,7 +272,13 @@ export class ChatStore {
 				forgetChannel: (channelId, why) => this.forgetChannel(channelId, why),
 				refreshChannels: () => this.refresh(),
 				reloadPage: () => this.reloadPage(),
-				notifications: this.notifications
+				notifications: this.notifications,
+				moveEnd: (channelId, endsAt) => this.moveEnd(channelId, endsAt),
+				titleOf: (channelId) => {
+					const channel = this.channel(channelId);
+					return channel ? channelTitle(channel) : null;
+				},
+				breakouts: this.breakouts
 			})
 		);
 		provider.attach();
@@ -286,6 +295,30 @@ export class ChatStore {
 		this.channels = this.channels.map((channel) =>
 			channel.id === channelId ? { ...channel, ...fields } : channel
 		);
+	}
+
+	/** A conversation's new end (a breakout room extended): it turns read-only then, not before. */
+	moveEnd(channelId: string, endsAt: string): void {
+		if (!this.channel(channelId)) return;
+		this.channels = this.channels.map((channel) =>
+			channel.id === channelId ? { ...channel, endsAt } : channel
+		);
+		this.conversations.get(channelId)?.setEndsAt(this.endOf({ endsAt }));
+	}
+
+	/** The device's clock is known to be off: every conversation's end is timed again. */
+	private retimeEnds(): void {
+		for (const channel of this.channels) {
+			this.conversations.get(channel.id)?.setEndsAt(this.endOf(channel));
+		}
+	}
+
+	/**
+	 * When a conversation ends by this device's clock (ms): its end by the server's, moved by
+	 * how far this device's clock is off (learnt from the breakout API's answers).
+	 */
+	endOf(channel: Pick<ChannelSummary, 'endsAt'>): number | null {
+		return channel.endsAt === null ? null : Date.parse(channel.endsAt) - this.breakouts.offset;
 	}
 
 	/** Access to a conversation is gone (the feed says so): off the screen and the device. */
@@ -479,7 +512,7 @@ export class ChatStore {
 			const conversation = this.conversations.get(channel.id);
 			if (conversation) {
 				conversation.setRights(channel.access);
-				conversation.setEndsAt(endOf(channel));
+				conversation.setEndsAt(this.endOf(channel));
 				conversation.serverUnread = channel.unread;
 				conversation.serverMentions = channel.mentions;
 			}
@@ -500,7 +533,7 @@ export class ChatStore {
 						i === index ? { ...summary, unread: c.unread, mentions: c.mentions } : c
 					);
 		this.conversations.get(summary.id)?.setRights(summary.access);
-		this.conversations.get(summary.id)?.setEndsAt(endOf(summary));
+		this.conversations.get(summary.id)?.setEndsAt(this.endOf(summary));
 	}
 
 	async refresh(): Promise<void> {
@@ -564,7 +597,7 @@ export class ChatStore {
 				id: channel.id,
 				kind: channel.kind,
 				headShard: channel.headShard,
-				endsAt: endOf(channel)
+				endsAt: this.endOf(channel)
 			},
 			user: { id: this.user.id, name: this.user.name },
 			socket: this.connection.socket,
@@ -622,10 +655,6 @@ export class ChatStore {
 }
 
 /** A channel's end as the conversation takes it (ms), or null. */
-function endOf(channel: Pick<ChannelSummary, 'endsAt'>): number | null {
-	return channel.endsAt === null ? null : Date.parse(channel.endsAt);
-}
-
 function toSummary(channel: ChannelSummary | ChannelDetail): ChannelSummary {
 	if (!('members' in channel)) return channel;
 	const { members: _members, ...summary } = channel;

@@ -1,6 +1,7 @@
 import type { FeedEvent, RemovalReason } from '$lib/shared/feed/feed-event.ts';
 import type { FeedHandlers } from './person-feed.svelte.ts';
 import type { NotificationStore } from '../notifications/notification-store.svelte.ts';
+import type { BreakoutBoard } from '../breakouts/breakout-board.svelte.ts';
 
 /** What the feed's events act on: the tab's chat store and the page's data. */
 export interface FeedTarget {
@@ -14,6 +15,12 @@ export interface FeedTarget {
 	reloadPage(): Promise<void> | void;
 	/** The person's notifications: new ones and reads, from any device, show at once. */
 	notifications: Pick<NotificationStore, 'created' | 'read' | 'reload'>;
+	/** Moves a conversation's end (a breakout room extended): it turns read-only then. */
+	moveEnd(channelId: string, endsAt: string): void;
+	/** A conversation's name as the tab knows it, or null. */
+	titleOf(channelId: string): string | null;
+	/** The breakout rooms of the tab: countdowns, warnings, the return at the end. */
+	breakouts: Pick<BreakoutBoard, 'changed' | 'warned' | 'ended'>;
 }
 
 /**
@@ -59,6 +66,18 @@ export class FeedEffects implements FeedHandlers {
 				break;
 			case 'notification.read':
 				this.target.notifications.read(event.data.ids, event.at);
+				break;
+			case 'breakout.changed':
+				this.target.breakouts.changed(event.data);
+				this.target.moveEnd(event.data.breakoutId, event.data.endsAt);
+				break;
+			case 'breakout.warning':
+				this.target.breakouts.warned(event.data);
+				break;
+			case 'breakout.ended':
+				this.target.breakouts.ended(event.data, this.target.titleOf(event.data.breakoutId));
+				// The room's end and rights as the server has them now (read-only, its transcript).
+				this.refresh = true;
 				break;
 		}
 		this.schedule();

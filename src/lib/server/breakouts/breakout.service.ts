@@ -211,7 +211,7 @@ export class BreakoutService extends DomainService {
 				throw new AppError(
 					'VALIDATION_FAILED',
 					`A breakout room runs at most ${BREAKOUT_MAX_TOTAL_MINUTES} minutes in all.`,
-					{ details: { issues: [{ path: ['minutes'], message: 'Too long in all.' }] } }
+					{ details: { issues: [{ path: 'minutes', message: 'Too long in all.' }] } }
 				);
 			}
 			await this.breakouts.setEnd(id, endsAt, sql);
@@ -388,7 +388,9 @@ export class BreakoutService extends DomainService {
 		);
 		for (const minutesLeft of WARNINGS) {
 			const at = endsAt.getTime() - minutesLeft * MINUTE;
-			if (at <= Date.now()) continue;
+			// A warning only for a room that runs longer than it: no "5 minutes left" at the
+			// start of a 5-minute room, nor any warning of a 1-minute one.
+			if (at <= Date.now() || at <= row.startsAt.getTime()) continue;
 			await this.jobs.schedule(
 				warnBreakoutJob,
 				{ breakoutId: id, version, minutesLeft },
@@ -470,7 +472,7 @@ export class BreakoutService extends DomainService {
 		if (!input.split) {
 			if (chosen.length === 0) {
 				throw new AppError('VALIDATION_FAILED', 'Choose someone besides yourself.', {
-					details: { issues: [{ path: ['participantIds'], message: 'Choose someone.' }] }
+					details: { issues: [{ path: 'participantIds', message: 'Choose someone.' }] }
 				});
 			}
 			return [chosen];
@@ -478,7 +480,7 @@ export class BreakoutService extends DomainService {
 		const { rooms, mode } = input.split;
 		if (chosen.length < rooms) {
 			throw new AppError('VALIDATION_FAILED', `${rooms} rooms need at least ${rooms} people.`, {
-				details: { issues: [{ path: ['split', 'rooms'], message: 'More rooms than people.' }] }
+				details: { issues: [{ path: 'split.rooms', message: 'More rooms than people.' }] }
 			});
 		}
 		const teamOf = new Map(members.map((m) => [m.id, m.teamId ?? '']));
@@ -537,7 +539,7 @@ function requireMembers(parent: ChannelRow, memberIds: Set<string>, ids: string[
 		{
 			details: {
 				notMembers: outsiders,
-				issues: [{ path: ['participantIds'], message: 'Not a member of the channel.' }]
+				issues: [{ path: 'participantIds', message: 'Not a member of the channel.' }]
 			}
 		}
 	);

@@ -3,7 +3,7 @@ import { multiLineText, singleLineText } from '../text.ts';
 import { channelMemberSchema } from './channels.schema.ts';
 
 /** Shortest and longest breakout, and the most one extension adds. */
-export const BREAKOUT_MIN_MINUTES = 5;
+export const BREAKOUT_MIN_MINUTES = 1;
 export const BREAKOUT_MAX_MINUTES = 120;
 /** A room never runs longer than this in all, however often it is extended. */
 export const BREAKOUT_MAX_TOTAL_MINUTES = 240;
@@ -23,7 +23,7 @@ export const createBreakoutSchema = z
 		durationMinutes: z
 			.number()
 			.int('Whole minutes.')
-			.min(BREAKOUT_MIN_MINUTES, `At least ${BREAKOUT_MIN_MINUTES} minutes.`)
+			.min(BREAKOUT_MIN_MINUTES, `At least ${BREAKOUT_MIN_MINUTES} minute.`)
 			.max(BREAKOUT_MAX_MINUTES, `At most ${BREAKOUT_MAX_MINUTES} minutes.`),
 		agenda: multiLineText().trim().max(2000).default(''),
 		/**
