@@ -282,6 +282,9 @@ export const breakoutPolicy = {
  * sender, or a Super Admin.
  */
 export const broadcastPolicy = {
+	/** Whether the person sends broadcasts at all (to some scope). */
+	sendAny: (actor: Actor) =>
+		isActive(actor) && (actor.role === 'super_admin' || actor.role === 'department_head'),
 	send: (actor: Actor, scope: { departmentId: string | null }) =>
 		isActive(actor) &&
 		(actor.role === 'super_admin' ||

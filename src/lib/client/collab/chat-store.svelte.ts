@@ -26,6 +26,7 @@ import {
 } from '$lib/shared/feed/feed-event.ts';
 import { FeedEffects } from './feed-effects.ts';
 import { NotificationStore } from '../notifications/notification-store.svelte.ts';
+import { BroadcastStore } from '../broadcasts/broadcast-store.svelte.ts';
 import { PersonFeed } from './person-feed.svelte.ts';
 import { closeReason } from '$lib/shared/collab/close-reasons.ts';
 import { PresenceHub } from './presence.svelte.ts';
@@ -106,6 +107,8 @@ export class ChatStore {
 	readonly feed: PersonFeed;
 	/** The person's notifications: the bell and its panel, kept live by the feed. */
 	readonly notifications = new NotificationStore();
+	/** Emergency broadcasts to acknowledge (banners), kept live by the feed. */
+	readonly broadcasts = new BroadcastStore();
 	/**
 	 * Reads the page's data again (set by the app layout): the feed calls it when the person's
 	 * role or place changed, so Home and the sidebar show them as they are now.
@@ -269,7 +272,8 @@ export class ChatStore {
 				forgetChannel: (channelId, why) => this.forgetChannel(channelId, why),
 				refreshChannels: () => this.refresh(),
 				reloadPage: () => this.reloadPage(),
-				notifications: this.notifications
+				notifications: this.notifications,
+				broadcasts: this.broadcasts
 			})
 		);
 		provider.attach();

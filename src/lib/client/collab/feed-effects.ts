@@ -1,6 +1,7 @@
 import type { FeedEvent, RemovalReason } from '$lib/shared/feed/feed-event.ts';
 import type { FeedHandlers } from './person-feed.svelte.ts';
 import type { NotificationStore } from '../notifications/notification-store.svelte.ts';
+import type { BroadcastStore } from '../broadcasts/broadcast-store.svelte.ts';
 
 /** What the feed's events act on: the tab's chat store and the page's data. */
 export interface FeedTarget {
@@ -14,6 +15,8 @@ export interface FeedTarget {
 	reloadPage(): Promise<void> | void;
 	/** The person's notifications: new ones and reads, from any device, show at once. */
 	notifications: Pick<NotificationStore, 'created' | 'read' | 'reload'>;
+	/** Emergency broadcasts: banners until acknowledged, and a sender's count. */
+	broadcasts: Pick<BroadcastStore, 'received' | 'acknowledged' | 'progressed' | 'reload'>;
 }
 
 /**
@@ -60,12 +63,25 @@ export class FeedEffects implements FeedHandlers {
 			case 'notification.read':
 				this.target.notifications.read(event.data.ids, event.at);
 				break;
+			case 'broadcast.sent':
+				this.target.broadcasts.received(event.data.broadcast);
+				break;
+			case 'broadcast.acknowledged':
+				this.target.broadcasts.acknowledged(event.data.broadcastId);
+				break;
+			case 'broadcast.progress':
+				this.target.broadcasts.progressed(event.data.broadcastId, {
+					total: event.data.total,
+					acknowledged: event.data.acknowledged
+				});
+				break;
 		}
 		this.schedule();
 	}
 
 	reset(): void {
 		void this.target.notifications.reload();
+		void this.target.broadcasts.reload();
 		this.refresh = true;
 		this.reload = true;
 		this.schedule();
