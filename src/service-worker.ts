@@ -47,7 +47,7 @@ const assets = new Set([...build, ...files]);
 const plan = assetPlan(assets);
 
 /** Pages of the signed-in app: their first two data nodes are the root and app layouts. */
-const APP_PATH = /^\/(home|c|directory|settings|org-chart|admin)(\/|$)/;
+const APP_PATH = /^\/(home|c|directory|settings|org-chart|admin|broadcasts)(\/|$)/;
 /** The API's offline reads, as the shared contract marks them. */
 const isOfflineRead = offlineReads(apiContracts);
 const DATA_SUFFIX = '/__data.json';

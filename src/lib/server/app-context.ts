@@ -29,6 +29,9 @@ import { JobQueue } from './jobs/job-queue.ts';
 import { BreakoutRepository } from './breakouts/breakout.repository.ts';
 import { BreakoutService } from './breakouts/breakout.service.ts';
 import { registerBreakoutJobs } from './breakouts/breakout.jobs.ts';
+import { BroadcastRepository } from './broadcasts/broadcast.repository.ts';
+import { BroadcastService } from './broadcasts/broadcast.service.ts';
+import { registerBroadcastJobs } from './broadcasts/broadcast.jobs.ts';
 import { JobRepository } from './jobs/job.repository.ts';
 import { JobService } from './jobs/job.service.ts';
 import { jobKinds } from './jobs/kinds.ts';
@@ -60,6 +63,7 @@ export interface AppContext {
 	files: FileService;
 	/** Breakout rooms: timed side rooms of a channel, their timers as jobs. */
 	breakouts: BreakoutService;
+	broadcasts: BroadcastService;
 	/**
 	 * The background job queue (jobs/job-queue.ts): services schedule jobs on it, handlers are
 	 * registered on it here. Not started by this function: the app process starts it.
@@ -174,6 +178,16 @@ export function createAppContext(
 		summaries
 	});
 	registerBreakoutJobs(jobQueue, breakouts);
+	const broadcasts = new BroadcastService({
+		...shared,
+		broadcasts: new BroadcastRepository(database.sql),
+		jobs: jobQueue,
+		mailer,
+		push: pushSender,
+		publicUrl: config.publicUrl,
+		log: logger.child({ module: 'broadcasts' })
+	});
+	registerBroadcastJobs(jobQueue, broadcasts);
 	return {
 		config,
 		database,
@@ -200,6 +214,7 @@ export function createAppContext(
 		notifications,
 		files,
 		breakouts,
+		broadcasts,
 		jobQueue,
 		jobs: new JobService({ queue: jobQueue, repository: new JobRepository(database.sql) }),
 		email,

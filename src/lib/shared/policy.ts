@@ -275,3 +275,24 @@ export const breakoutPolicy = {
 	control: (actor: Actor, breakout: { createdBy: string | null }, parent: ChannelAccess) =>
 		isActive(actor) && (breakout.createdBy === actor.id || parent.moderate)
 } as const;
+
+/**
+ * Emergency broadcasts (src/lib/server/broadcasts/): a Super Admin to the organization or any
+ * department, a Department Head to their own department; following the acknowledgements: the
+ * sender, or a Super Admin.
+ */
+export const broadcastPolicy = {
+	/** Whether the person sends broadcasts at all (to some scope). */
+	sendAny: (actor: Actor) =>
+		isActive(actor) && (actor.role === 'super_admin' || actor.role === 'department_head'),
+	send: (actor: Actor, scope: { departmentId: string | null }) =>
+		isActive(actor) &&
+		(actor.role === 'super_admin' ||
+			(actor.role === 'department_head' &&
+				scope.departmentId !== null &&
+				scope.departmentId === actor.departmentId)),
+	follow: (actor: Actor, broadcast: { senderId: string; orgId: string }) =>
+		isActive(actor) &&
+		broadcast.orgId === actor.orgId &&
+		(broadcast.senderId === actor.id || actor.role === 'super_admin')
+} as const;

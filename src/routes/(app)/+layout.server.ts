@@ -1,5 +1,5 @@
 import { pageContext } from '$lib/server/http/page.ts';
-import { policy } from '$lib/shared/policy.ts';
+import { broadcastPolicy, policy } from '$lib/shared/policy.ts';
 import type { LayoutServerLoad } from './$types';
 import { logger } from '$lib/server/logging/logger.ts';
 
@@ -27,6 +27,12 @@ export const load: LayoutServerLoad = async (event) => {
 			logger.error({ err: error }, 'could not list notifications');
 			return { notifications: [], unread: 0, next: null };
 		});
+	// Emergency broadcasts not acknowledged yet: their banners show from the first paint (and
+	// from the kept page offline); the feed brings any sent meanwhile.
+	const broadcasts = await ctx.broadcasts.pending(user).catch((error: unknown) => {
+		logger.error({ err: error }, 'could not list broadcasts');
+		return [];
+	});
 	// The largest file the server takes: the composer refuses a larger one before sending it.
 	const maxFileBytes = Math.floor(ctx.config.MAX_FILE_MB * 1024 * 1024);
 	return {
@@ -35,6 +41,8 @@ export const load: LayoutServerLoad = async (event) => {
 		channels,
 		feedSeq,
 		notifications,
+		broadcasts,
+		canBroadcast: broadcastPolicy.sendAny(user),
 		maxFileBytes
 	};
 };

@@ -27,6 +27,7 @@ import {
 import { FeedEffects } from './feed-effects.ts';
 import { NotificationStore } from '../notifications/notification-store.svelte.ts';
 import { BreakoutBoard } from '../breakouts/breakout-board.svelte.ts';
+import { BroadcastStore } from '../broadcasts/broadcast-store.svelte.ts';
 import { PersonFeed } from './person-feed.svelte.ts';
 import { closeReason } from '$lib/shared/collab/close-reasons.ts';
 import { PresenceHub } from './presence.svelte.ts';
@@ -109,6 +110,8 @@ export class ChatStore {
 	readonly notifications = new NotificationStore();
 	/** The breakout rooms the person is in: countdowns on the server's clock, their ends. */
 	readonly breakouts = new BreakoutBoard(undefined, () => this.retimeEnds());
+	/** Emergency broadcasts to acknowledge (banners), kept live by the feed. */
+	readonly broadcasts = new BroadcastStore();
 	/**
 	 * Reads the page's data again (set by the app layout): the feed calls it when the person's
 	 * role or place changed, so Home and the sidebar show them as they are now.
@@ -278,7 +281,8 @@ export class ChatStore {
 					const channel = this.channel(channelId);
 					return channel ? channelTitle(channel) : null;
 				},
-				breakouts: this.breakouts
+				breakouts: this.breakouts,
+				broadcasts: this.broadcasts
 			})
 		);
 		provider.attach();

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { FeedEvent } from '$lib/shared/feed/feed-event.ts';
 import type { Breakout } from '$lib/shared/api/breakouts.schema.ts';
 import { BreakoutBoard } from '../breakouts/breakout-board.svelte.ts';
+import { BroadcastStore } from '../broadcasts/broadcast-store.svelte.ts';
+import type { Broadcast } from '$lib/shared/api/broadcasts.schema.ts';
 import { FeedEffects, type FeedTarget } from './feed-effects.ts';
 
 const ROOM = '6f1d2c3b-4a59-4e7d-8c1b-2a3f4e5d6c7b';
@@ -35,6 +37,7 @@ function room(endsAt: Date, serverNow = new Date()): Breakout {
 function screen() {
 	const done: string[] = [];
 	const board = new BreakoutBoard(offline);
+	const broadcasts = new BroadcastStore();
 	const target: FeedTarget = {
 		patchChannel: (change) => void done.push(`patch ${change.channelId}`),
 		forgetChannel: (id) => void done.push(`forget ${id}`),
@@ -47,9 +50,10 @@ function screen() {
 		},
 		moveEnd: (id, endsAt) => void done.push(`end ${id} ${endsAt}`),
 		titleOf: (id) => (id === ROOM ? 'Release plan (sidebar)' : null),
-		breakouts: board
+		breakouts: board,
+		broadcasts
 	};
-	return { done, board, effects: new FeedEffects(target) };
+	return { done, board, broadcasts, effects: new FeedEffects(target) };
 }
 
 let seq = 0;
@@ -167,5 +171,51 @@ describe('the board’s clock', () => {
 		expect(board.left(board.rooms.get(ROOM)!)).toBe(600_000 - 180_000);
 		expect(board.ofParent(PARENT, ME)).toHaveLength(1);
 		expect(board.ofParent(PARENT, 'someone else')).toHaveLength(0);
+	});
+});
+
+function broadcast(id: string, createdAt: string): Broadcast {
+	return {
+		id,
+		title: `Urgent ${id.slice(0, 4)}`,
+		body: 'Leave the building.',
+		senderId: ME,
+		senderName: 'Ann',
+		departmentId: null,
+		departmentName: null,
+		renotifyMinutes: 30,
+		createdAt
+	};
+}
+
+describe('the feed’s broadcast events on screen', () => {
+	const FIRST = '1a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+	const SECOND = '2a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+	it('shows the oldest banner first, calls again on a reminder, and drops an acknowledged one', () => {
+		const { broadcasts, effects } = screen();
+		effects.event(
+			event('broadcast.sent', { broadcast: broadcast(SECOND, '2026-12-05T10:05:00.000Z') })
+		);
+		effects.event(
+			event('broadcast.sent', { broadcast: broadcast(FIRST, '2026-12-05T10:00:00.000Z') })
+		);
+		expect(broadcasts.pending.map((b) => b.id)).toEqual([FIRST, SECOND]);
+		expect(broadcasts.current?.id).toBe(FIRST);
+
+		effects.event(
+			event('broadcast.sent', { broadcast: broadcast(FIRST, '2026-12-05T10:00:00.000Z') })
+		);
+		expect(broadcasts.pending).toHaveLength(2);
+		expect(broadcasts.reminded).toBe(1);
+
+		effects.event(event('broadcast.acknowledged', { broadcastId: FIRST }));
+		expect(broadcasts.current?.id).toBe(SECOND);
+	});
+
+	it('gives the sender the count as it rises', () => {
+		const { broadcasts, effects } = screen();
+		effects.event(event('broadcast.progress', { broadcastId: FIRST, total: 4, acknowledged: 3 }));
+		expect(broadcasts.progress[FIRST]).toEqual({ total: 4, acknowledged: 3 });
 	});
 });

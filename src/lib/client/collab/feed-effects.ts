@@ -2,6 +2,7 @@ import type { FeedEvent, RemovalReason } from '$lib/shared/feed/feed-event.ts';
 import type { FeedHandlers } from './person-feed.svelte.ts';
 import type { NotificationStore } from '../notifications/notification-store.svelte.ts';
 import type { BreakoutBoard } from '../breakouts/breakout-board.svelte.ts';
+import type { BroadcastStore } from '../broadcasts/broadcast-store.svelte.ts';
 
 /** What the feed's events act on: the tab's chat store and the page's data. */
 export interface FeedTarget {
@@ -21,6 +22,8 @@ export interface FeedTarget {
 	titleOf(channelId: string): string | null;
 	/** The breakout rooms of the tab: countdowns, warnings, the return at the end. */
 	breakouts: Pick<BreakoutBoard, 'changed' | 'warned' | 'ended'>;
+	/** Emergency broadcasts: banners until acknowledged, and a sender's count. */
+	broadcasts: Pick<BroadcastStore, 'received' | 'acknowledged' | 'progressed' | 'reload'>;
 }
 
 /**
@@ -79,12 +82,25 @@ export class FeedEffects implements FeedHandlers {
 				// The room's end and rights as the server has them now (read-only, its transcript).
 				this.refresh = true;
 				break;
+			case 'broadcast.sent':
+				this.target.broadcasts.received(event.data.broadcast);
+				break;
+			case 'broadcast.acknowledged':
+				this.target.broadcasts.acknowledged(event.data.broadcastId);
+				break;
+			case 'broadcast.progress':
+				this.target.broadcasts.progressed(event.data.broadcastId, {
+					total: event.data.total,
+					acknowledged: event.data.acknowledged
+				});
+				break;
 		}
 		this.schedule();
 	}
 
 	reset(): void {
 		void this.target.notifications.reload();
+		void this.target.broadcasts.reload();
 		this.refresh = true;
 		this.reload = true;
 		this.schedule();

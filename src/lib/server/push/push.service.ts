@@ -176,6 +176,31 @@ export class PushSender {
 		});
 	}
 
+	/**
+	 * An emergency broadcast, whatever the person's settings: urgent, kept by the push service
+	 * for a day, opening the app where its banner asks for the acknowledgement.
+	 */
+	async sendBroadcast(
+		personId: string,
+		broadcast: { id: string; title: string; body: string }
+	): Promise<PushOutcome> {
+		const payload: PushPayload = {
+			type: 'show',
+			tag: `b:${broadcast.id}`,
+			title: broadcast.title.slice(0, 120),
+			body:
+				broadcast.body.length > BODY_CHARS
+					? `${broadcast.body.slice(0, BODY_CHARS - 1)}…`
+					: broadcast.body,
+			url: `/home?broadcast=${encodeURIComponent(broadcast.id)}`,
+			icon: '/favicon.svg'
+		};
+		return this.#send(personId, broadcast.id, payload, {
+			TTL: SHOW_TTL_SECONDS,
+			urgency: 'high'
+		});
+	}
+
 	/** Closes the conversation's shown notification on each of the person's browsers (read elsewhere). */
 	async closeForPerson(personId: string, channelId: string): Promise<PushOutcome> {
 		return this.#send(

@@ -9,6 +9,7 @@ import * as mail from './mail.ts';
 import * as push from './push.ts';
 import * as notifications from './notifications.ts';
 import * as breakouts from './breakouts.ts';
+import * as broadcasts from './broadcasts.ts';
 import type { ApiContract } from './contract.ts';
 
 /**
@@ -21,6 +22,7 @@ export const apiContracts = {
 	...people,
 	...channels,
 	...breakouts,
+	...broadcasts,
 	...files,
 	...search,
 	...jobs,

@@ -3,6 +3,7 @@ import { isUuid } from '../chat/ids.ts';
 import { parseJsonAs } from '../chat/presence.ts';
 import { roles } from '../roles.ts';
 import { notificationSchema } from '../api/notifications.schema.ts';
+import { broadcastSchema } from '../api/broadcasts.schema.ts';
 
 /**
  * Each person's live feed: every change to their world (a conversation they join or leave, a
@@ -95,7 +96,20 @@ export const feedEventData = {
 	 * A breakout room the person is in has ended: their screen returns to the parent channel
 	 * (with a notice); the room stays readable as its transcript.
 	 */
-	'breakout.ended': z.strictObject({ breakoutId: z.uuid(), parentId: z.uuid() })
+	'breakout.ended': z.strictObject({ breakoutId: z.uuid(), parentId: z.uuid() }),
+	/**
+	 * An emergency broadcast the person must acknowledge (src/lib/server/broadcasts/): a banner
+	 * on every screen until they do; sent again as a reminder while they have not.
+	 */
+	'broadcast.sent': z.strictObject({ broadcast: broadcastSchema }),
+	/** The person acknowledged a broadcast (on some device): its banner goes everywhere. */
+	'broadcast.acknowledged': z.strictObject({ broadcastId: z.uuid() }),
+	/** For a broadcast's sender: how many of its recipients have acknowledged so far. */
+	'broadcast.progress': z.strictObject({
+		broadcastId: z.uuid(),
+		total: z.number().int().nonnegative(),
+		acknowledged: z.number().int().nonnegative()
+	})
 } as const;
 
 export type FeedEventKind = keyof typeof feedEventData;
