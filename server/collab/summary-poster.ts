@@ -32,7 +32,8 @@ export class SummaryPoster {
 	readonly stamps: StampQueue;
 	readonly record: MessageRecordService;
 	private off: (() => void) | null = null;
-	private work: Promise<void> = Promise.resolve();
+	/** Posts under way (several at once: rooms ending together post into many parents). */
+	private readonly posting = new Set<Promise<void>>();
 
 	constructor(deps: {
 		app: AppContext;
@@ -48,24 +49,27 @@ export class SummaryPoster {
 
 	start(): void {
 		this.off = this.app.breakouts.writeSummariesWith((breakoutId) => {
-			// One post at a time; the caller (the job) learns whether its own one failed.
-			const post = this.work.then(() => this.post(breakoutId));
-			this.work = post.catch((error: unknown) =>
+			// The caller (the job) learns whether its post failed. Two posts of one summary at once
+			// are safe: the parent's stamp queue runs their writes in turn, and the second finds it.
+			const post = this.post(breakoutId);
+			const tracked = post.catch((error: unknown) =>
 				log.error({ err: error, breakoutId }, 'summary not posted')
 			);
+			this.posting.add(tracked);
+			void tracked.finally(() => this.posting.delete(tracked));
 			return post;
 		});
 	}
 
 	/** Waits for the posts started so far (tests, shutdown). */
-	idle(): Promise<void> {
-		return this.work;
+	async idle(): Promise<void> {
+		await Promise.all([...this.posting]);
 	}
 
 	close(): Promise<void> {
 		this.off?.();
 		this.off = null;
-		return this.work;
+		return this.idle();
 	}
 
 	/**
