@@ -34,12 +34,14 @@ import {
 	type EmailReceiver
 } from './lib/away-email.ts';
 import { makePhoto, uploadWhile, type Uploader } from './lib/uploads.ts';
+import { moveEnds, openRooms, talkInRooms, watchBreakouts } from './lib/breakouts.ts';
 import { parseOptions, type BenchOptions, type DatabaseChoice } from './lib/options.ts';
 import { ProcessMonitor, quiesce, round, sampleProcess } from './lib/proc.ts';
 import { startWorkers, type LoadWorker, type MemberPlan } from './lib/protocol.ts';
 import {
 	createPostgresDatabase,
 	log,
+	onProductDatabase,
 	postgresReachable,
 	preparePrivateBuild,
 	redisBaseUrl,
@@ -115,7 +117,7 @@ async function populate(run: DatabaseRun, server: ServerProcess): Promise<Popula
 	const { sizes } = options;
 	const started = performance.now();
 	const org = await createOrganization(server.httpUrl);
-	const deliveryScenarios = [1, 2, 5, 6, 7, 9, 10, 11].some(wants);
+	const deliveryScenarios = [1, 2, 5, 6, 7, 9, 10, 11, 12].some(wants);
 	const needed = Math.max(
 		deliveryScenarios ? sizes.members : 0,
 		wants(6) ? sizes.scaleMembers : 0,
@@ -190,6 +192,18 @@ function withoutPresence(members: MemberPlan[]): MemberPlan[] {
 	return members.map(({ presence: _presence, ...member }) => member);
 }
 
+/** Scenario 1's chat: each member sends into their team channel, at its rate, for its duration. */
+function chatPlan(workers: LoadWorker[], members: MemberPlan[], serverPids: number[]) {
+	return {
+		workers,
+		members,
+		senders: members.map((m) => ({ memberId: m.id, doc: m.docs[0]! })),
+		ratePerSec: options.sizes.rate,
+		durationMs: options.sizes.durationS * 1000,
+		serverPids
+	};
+}
+
 const common = (run: DatabaseRun) => ({
 	db: run.db,
 	quick: options.quick,
@@ -209,15 +223,7 @@ async function scenarioOneAndFive(run: DatabaseRun, workers: LoadWorker[]): Prom
 	const arm = (url: string, pids: number[], quietPids: number[] = [], bare = false) => {
 		const planned = plans(population, sizes.members, () => ({ url, server: 0 }));
 		const members = bare ? withoutPresence(planned) : planned;
-		return {
-			workers,
-			members,
-			senders: members.map((m) => ({ memberId: m.id, doc: m.docs[0]! })),
-			ratePerSec: sizes.rate,
-			durationMs: sizes.durationS * 1000,
-			serverPids: pids,
-			quietPids
-		};
+		return { ...chatPlan(workers, members, pids), quietPids };
 	};
 	log(
 		`[${run.db}] scenario${wants(1) && wants(5) ? 's 1 and 5' : wants(1) ? ' 1' : ' 5'}: ${sizes.members} members in ${sizes.channels} channels${wants(1) && wants(5) ? ', product and bare server in alternating blocks' : ''}`
@@ -898,6 +904,126 @@ async function scenarioEleven(run: DatabaseRun, workers: LoadWorker[]): Promise<
 	}
 }
 
+/** Issue 17's targets: read-only and everyone returned within 2 s of the end, summaries in 30 s. */
+const BREAKOUT_RETURN_TARGET_MS = 2_000;
+const BREAKOUT_SUMMARY_TARGET_MS = 30_000;
+/**
+ * From moving the rooms' end to the end itself: the server's restart, the participants' and the
+ * chat's connections and the quieting before the chat sends must fit in it, so that the chat
+ * already flows when the rooms end.
+ */
+const BREAKOUT_LEAD_S = { quick: 75, full: 120 };
+
+/**
+ * Scenario 12: breakout rooms of 5 people (a creator and four members of its team channel, the
+ * parent), all ending at the same moment, as the rooms of one split do, while scenario 1's
+ * members send at its rate. The rooms are opened through the API for 5 minutes (the shortest)
+ * and moved to their last seconds in the database, with their end jobs (as if the minutes had
+ * passed; PGlite's folder takes one process, so with the server stopped, then restarted). Timed
+ * from the end: read-only, the return to the parent (`breakout.ended` in each feed), the summary
+ * in the parent. The chat's delivery during the ends is compared with its delivery at rest,
+ * measured just before on the same rooms and people.
+ */
+async function scenarioTwelve(run: DatabaseRun, workers: LoadWorker[]): Promise<void> {
+	const { sizes } = options;
+	const population = run.population!;
+	const groupSize = Math.max(1, Math.round(sizes.members / sizes.channels));
+	if (groupSize < 5) throw new Error('scenario 12 needs team channels of at least 5 members');
+	const roomCount = Math.min(
+		sizes.breakoutRooms,
+		Math.floor(population.members.length / groupSize)
+	);
+	const groups = Array.from({ length: roomCount }, (_, i) => {
+		const parentDoc = population.teamDocs[i * groupSize]!;
+		return {
+			parentId: parseDocumentName(parentDoc)!.id,
+			parentDoc,
+			people: population.members.slice(i * groupSize, i * groupSize + 5)
+		};
+	});
+	log(`[${run.db}] scenario 12: ${roomCount} breakout rooms of 5 people opened through the API`);
+	const rooms = await openRooms(run.server!.httpUrl, groups, 5);
+	const transcriptMessages = await talkInRooms(run.server!.wsUrl, rooms);
+	log(`[${run.db}] scenario 12: ${transcriptMessages} messages written in the rooms`);
+
+	const chat = (server: ServerProcess) =>
+		chatPlan(
+			workers,
+			plans(population, sizes.members, () => ({ url: server.wsUrl, server: 0 })),
+			[server.pid]
+		);
+	log(`[${run.db}] scenario 12: scenario 1's delivery at rest first`);
+	const atRest = await measureDelivery(chat(run.server!));
+	await disconnectAll(workers);
+
+	const lead = options.quick ? BREAKOUT_LEAD_S.quick : BREAKOUT_LEAD_S.full;
+	const endsAt = Date.now() + lead * 1000;
+	const target = { databaseUrl: run.databaseUrl, pgliteDir: path.join(run.dataDir, 'pglite') };
+	if (!run.databaseUrl) {
+		await run.server?.stop();
+		run.server = null;
+	}
+	const moved = await onProductDatabase(target, (sql) => moveEnds(sql, rooms, new Date(endsAt)));
+	if (!run.databaseUrl) await restart(run, 'breakouts');
+	const server = run.server!;
+	log(
+		`[${run.db}] scenario 12: ${moved.rooms} rooms (${moved.jobs} end jobs) end at ${new Date(endsAt).toISOString()}; participants connect`
+	);
+	const watchers = await watchBreakouts(server.wsUrl, rooms, endsAt);
+	try {
+		// The chat sends until the summaries are due, from before the end when the lead allowed.
+		const sendUntil = performance.now() + (endsAt + BREAKOUT_SUMMARY_TARGET_MS - Date.now());
+		let chatStartedAt = 0;
+		const during = await measureDelivery({
+			...chat(server),
+			sendUntil,
+			alongside: () => {
+				chatStartedAt = Date.now();
+				return async () => {};
+			}
+		});
+		await disconnectAll(workers);
+		await watchers.settled(endsAt + 4 * BREAKOUT_SUMMARY_TARGET_MS);
+		const ended = watchers.result();
+		const ratioP99 = ratio(during.p99_ms, atRest.p99_ms);
+		const within = (value: number | null, limit: number) => value !== null && value <= limit;
+		const meetsEnd =
+			ended.read_only === ended.participants &&
+			ended.returned === ended.participants &&
+			within(ended.read_only_max_ms, BREAKOUT_RETURN_TARGET_MS) &&
+			within(ended.returned_max_ms, BREAKOUT_RETURN_TARGET_MS);
+		const meetsSummary =
+			ended.summaries === ended.rooms && within(ended.summary_max_ms, BREAKOUT_SUMMARY_TARGET_MS);
+		await emit({
+			scenario: 12,
+			name: 'breakout rooms of 5 people ending at the same moment: read-only, everyone returned, summaries posted, while messages flow',
+			...common(run),
+			...ended,
+			transcript_messages: transcriptMessages,
+			chat_started_before_end_s: round((endsAt - chatStartedAt) / 1000, 1),
+			members: sizes.members,
+			rate_per_s: sizes.rate,
+			duration_s: round(during.sent / sizes.rate, 1),
+			p50_ms: during.p50_ms,
+			p99_ms: during.p99_ms,
+			delivered: during.delivered,
+			expected: during.expected,
+			rest_p50_ms: atRest.p50_ms,
+			rest_p99_ms: atRest.p99_ms,
+			ratio_p99: ratioP99,
+			server_cpu_pct: during.server_cpu_pct,
+			machine_busy_pct: during.machine_busy_pct,
+			loadavg_1m: during.loadavg_1m,
+			target: `every room read-only and everyone returned within ${BREAKOUT_RETURN_TARGET_MS / 1000} s of the end, every summary within ${BREAKOUT_SUMMARY_TARGET_MS / 1000} s, delivery ratio_p99 < 3 meanwhile`,
+			meets_end_target: meetsEnd,
+			meets_summary_target: meetsSummary,
+			meets_target: meetsEnd && meetsSummary && (ratioP99 === null || ratioP99 < 3)
+		});
+	} finally {
+		watchers.close();
+	}
+}
+
 async function scenarioSix(run: DatabaseRun, workers: LoadWorker[]): Promise<void> {
 	const { sizes } = options;
 	const population = run.population!;
@@ -986,6 +1112,7 @@ async function runDatabase(
 		if (wants(9)) await guarded(9, () => scenarioNine(run, workers));
 		if (wants(10)) await guarded(10, () => scenarioTen(run, workers));
 		if (wants(11)) await guarded(11, () => scenarioEleven(run, workers));
+		if (wants(12)) await guarded(12, () => scenarioTwelve(run, workers));
 		if (wants(6)) {
 			if (db === 'postgres') await guarded(6, () => scenarioSix(run, workers));
 			else if (!options.passes.some((pass) => pass.db === 'postgres' && pass.scenarios.has(6))) {

@@ -8,6 +8,7 @@ import {
 import type { Member } from './api.ts';
 import { socketFor, synced } from './notification-latency.ts';
 import { round } from './proc.ts';
+import { onProductDatabase, type ProductDatabase } from './servers.ts';
 
 /**
  * Scenario 11: an @channel reaching people who are away by email. The SMTP server the product
@@ -53,7 +54,7 @@ export async function startEmailReceiver(): Promise<EmailReceiver> {
  * while the server runs; PGlite's folder takes one process, so the caller stops the server first.
  */
 export async function setEmailBatchSeconds(
-	target: { databaseUrl?: string; pgliteDir?: string },
+	target: ProductDatabase,
 	orgId: string,
 	seconds: number
 ): Promise<number> {
@@ -65,21 +66,7 @@ export async function setEmailBatchSeconds(
 			 returning user_id`,
 			[orgId, seconds]
 		);
-	if (target.databaseUrl) {
-		const sql = postgres(target.databaseUrl, { max: 1, onnotice: () => {} });
-		try {
-			return (await statement(sql)).length;
-		} finally {
-			await sql.end();
-		}
-	}
-	const { openDatabase } = await import('../../src/lib/server/db/database.ts');
-	const database = await openDatabase({ pgliteDir: target.pgliteDir, migrate: false });
-	try {
-		return (await statement(database.sql)).length;
-	} finally {
-		await database.close();
-	}
+	return (await onProductDatabase(target, statement)).length;
 }
 
 /** Counts on Postgres of what the @channel made: notifications and email jobs by state. */

@@ -24,6 +24,11 @@ export interface DeliveryPlan {
 	settleS?: number;
 	/** Work that runs while the messages flow (started with the sending, stopped after it). */
 	alongside?: () => () => Promise<void>;
+	/**
+	 * Send until this moment (performance.now() ms) instead of for `durationMs`: for work due at
+	 * a set time, whatever the connecting and quieting before took.
+	 */
+	sendUntil?: number;
 }
 
 export interface DeliveryResult extends MachineFigures {
@@ -160,6 +165,11 @@ export async function measureAlternating(
 	const windowStart = monotonicMs();
 	const startedAt = performance.now();
 	const alongside = plans.flatMap((plan) => (plan.alongside ? [plan.alongside()] : []));
+	for (const plan of plans) {
+		if (plan.sendUntil !== undefined) {
+			plan.durationMs = Math.max(1_000, plan.sendUntil - performance.now());
+		}
+	}
 	try {
 		for (let block = 0; block < blocks; block++) {
 			for (const arm of arms) await sendBlock(arm, workers, block, blocks);

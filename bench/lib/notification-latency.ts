@@ -30,9 +30,18 @@ export interface NotificationLatencyResult {
 	notify_max_ms: number | null;
 }
 
-export function socketFor(wsUrl: string, token: string): HocuspocusProviderWebsocket {
+/**
+ * A person's socket. `quietForMs`: how long it may hear nothing before reconnecting (the
+ * provider's 30 s by default; longer for sockets that wait idle for an event to time).
+ */
+export function socketFor(
+	wsUrl: string,
+	token: string,
+	quietForMs?: number
+): HocuspocusProviderWebsocket {
 	return new HocuspocusProviderWebsocket({
 		url: wsUrl,
+		...(quietForMs === undefined ? {} : { messageReconnectTimeout: quietForMs }),
 		WebSocketPolyfill: class extends WebSocket {
 			constructor(address: string) {
 				super(address, { headers: { cookie: `${SESSION_COOKIE}=${token}` } });
@@ -67,10 +76,13 @@ export async function watchFeedFromNow(
 			}
 		}
 	});
+	// At every (re)connection, where it stands, as the app does: the first time from beyond its
+	// head (the server answers "reset" and sends only what comes next), then from the last seen.
+	provider.on('synced', ({ state }: { state: boolean }) => {
+		if (state) provider.sendStateless(JSON.stringify({ after: lastSeq || 1_000_000_000 }));
+	});
 	provider.attach();
 	await synced(provider, `${watcher.name}'s feed`);
-	// From beyond its head: the server answers "reset" and sends only what comes next.
-	provider.sendStateless(JSON.stringify({ after: 1_000_000_000 }));
 	return provider;
 }
 

@@ -11,7 +11,9 @@
  *                           while 20 people upload 10 MB photos, 10 an @channel in the
  *                           announcements channel notifying every member while messages flow,
  *                           11 the same @channel emailing every member of an organization
- *                           who is away, to a local SMTP server, while messages flow)
+ *                           who is away, to a local SMTP server, while messages flow, 12
+ *                           breakout rooms of 5 people all ending at once while messages flow:
+ *                           read-only, return to the parent and summary posted, from each end)
  *   --loaders=N             load processes holding the simulated members (default 2)
  *   --duration=S            seconds of sending in scenarios 1, 2, 5 and 6
  *   --blocks=N              product and bare baseline alternate in N blocks each (default 2)
@@ -52,6 +54,8 @@ export interface Sizes {
 	scaleRate: number;
 	/** Scenario 11: people away (never connected) an @channel emails. */
 	awayMembers: number;
+	/** Scenario 12: breakout rooms of 5 people that end at the same moment. */
+	breakoutRooms: number;
 }
 
 const FULL: Sizes = {
@@ -65,7 +69,8 @@ const FULL: Sizes = {
 	scaleMembers: 1000,
 	scaleChannels: 100,
 	scaleRate: 200,
-	awayMembers: 1000
+	awayMembers: 1000,
+	breakoutRooms: 100
 };
 
 const QUICK: Sizes = {
@@ -79,7 +84,8 @@ const QUICK: Sizes = {
 	scaleMembers: 300,
 	scaleChannels: 30,
 	scaleRate: 60,
-	awayMembers: 300
+	awayMembers: 300,
+	breakoutRooms: 20
 };
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -107,13 +113,13 @@ export function parseOptions(argv: string[]): BenchOptions {
 	const db = flags.get('db') ?? 'both';
 	if (!['pglite', 'postgres', 'both'].includes(db)) throw new Error('--db=pglite|postgres|both');
 	const scenarios = new Set(
-		(flags.get('scenario') ?? '1,2,3,4,5,6,7,8,9,10,11')
+		(flags.get('scenario') ?? '1,2,3,4,5,6,7,8,9,10,11,12')
 			.split(',')
 			.map((value) => Number(value.trim()))
 	);
 	for (const scenario of scenarios) {
-		if (!Number.isInteger(scenario) || scenario < 1 || scenario > 11) {
-			throw new Error('--scenario takes numbers from 1 to 11');
+		if (!Number.isInteger(scenario) || scenario < 1 || scenario > 12) {
+			throw new Error('--scenario takes numbers from 1 to 12');
 		}
 	}
 	const sizes = { ...(quick ? QUICK : FULL) };

@@ -57,6 +57,37 @@ export async function preparePrivateBuild(): Promise<void> {
 	await fs.symlink(path.join(repoRoot, 'node_modules'), path.join(appDir, 'node_modules'));
 }
 
+/** Where the product's database is: real Postgres, or the embedded PGlite's folder. */
+export interface ProductDatabase {
+	databaseUrl?: string;
+	pgliteDir?: string;
+}
+
+/**
+ * Runs `work` on the product's database from the bench (what no API does). On Postgres while
+ * the server runs; PGlite's folder takes one process, so the caller stops the server first.
+ */
+export async function onProductDatabase<T>(
+	target: ProductDatabase,
+	work: (sql: postgres.Sql) => Promise<T>
+): Promise<T> {
+	if (target.databaseUrl) {
+		const sql = postgres(target.databaseUrl, { max: 1, onnotice: () => {} });
+		try {
+			return await work(sql);
+		} finally {
+			await sql.end();
+		}
+	}
+	const { openDatabase } = await import('../../src/lib/server/db/database.ts');
+	const database = await openDatabase({ pgliteDir: target.pgliteDir, migrate: false });
+	try {
+		return await work(database.sql);
+	} finally {
+		await database.close();
+	}
+}
+
 export async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = net.createServer();

@@ -86,12 +86,7 @@ export class AccessWatcher implements Extension {
 				return;
 			}
 			this.endTimers.delete(key);
-			void this.recheck(
-				(c) =>
-					c.kind === 'channel' &&
-					c.conversation.kind === context.conversation.kind &&
-					c.conversation.id === context.conversation.id
-			);
+			void this.closeAtEnd(context.conversation.kind, context.conversation.id);
 		};
 		const schedule = () => {
 			const timer = setTimeout(fire, Math.min(MAX_TIMER_MS, Math.max(0, endsAt - Date.now())));
@@ -99,6 +94,30 @@ export class AccessWatcher implements Extension {
 			this.endTimers.set(key, { at: endsAt, timer });
 		};
 		schedule();
+	}
+
+	/**
+	 * A conversation's end has come: its writing connections turn read-only at once. One read of
+	 * the conversation says whether its end still stands (an extension may have moved it); then
+	 * every writer is closed as "access-changed" without a check per person, which at the end of
+	 * a hundred breakout rooms at once would be two queries for each of their connections, in
+	 * turn. When the end moved (or the read failed), the full recheck decides.
+	 */
+	private async closeAtEnd(kind: string, id: string): Promise<void> {
+		const matches = (c: CollabContext) =>
+			c.kind === 'channel' && c.conversation.kind === kind && c.conversation.id === id;
+		const row = await this.app.channels.channels.find(id).catch(() => null);
+		const end = row?.endsAt?.getTime() ?? null;
+		if (end === null || end > Date.now()) {
+			await this.recheck(matches);
+			return;
+		}
+		for (const connection of this.connections()) {
+			const context = connection.context;
+			if (!matches(context) || context.kind !== 'channel') continue;
+			context.endsAt = end;
+			if (context.access.react) connection.close(closeReason('access-changed'));
+		}
 	}
 
 	/**

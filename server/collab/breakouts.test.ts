@@ -6,6 +6,7 @@ import { availableDatabaseKinds } from '#server/testing/test-database.ts';
 import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
 import { connectClient, useCollabHarness, waitFor } from './testing/collab-harness.ts';
 import { logger } from '#server/logging/logger.ts';
+import { summaryMessageId } from '#server/breakouts/summary-message.ts';
 
 const kinds = await availableDatabaseKinds();
 
@@ -199,6 +200,66 @@ describe.each(kinds)('breakout rooms on the socket on %s', (kind) => {
 		expect(await recorded(team)).toContain('Thanks all');
 		cats.destroy();
 		anns.destroy();
+	});
+
+	it('posts a summary saved just before a crash once: when its job runs again, or by the sweep', async () => {
+		const parentName = documentName('channel', team, 0);
+		const cats = await h.open(cat.token, parentName);
+		const inParent = (roomId: string) =>
+			listMessages(cats.doc).filter((m) => m.id === summaryMessageId(roomId));
+		const recordedInParent = async (roomId: string) =>
+			(
+				await h.app.database.sql`
+					select 1 from messages where channel_id = ${team} and id = ${summaryMessageId(roomId)}`
+			).length;
+		/** Ends a room whose summary is then made and saved, and the process dies posting it. */
+		async function endAndCrashWhilePosting() {
+			const room = await openRoom();
+			const bens = await h.open(ben.token, documentName('breakout', room.id, 0));
+			postMessage(bens.doc, ben.user.id, { text: 'We decided to go with Orbit as the name.' });
+			await bens.acknowledged();
+			await h.collab.idle();
+			bens.destroy();
+			await h.app.breakouts.end(ann.user, room.id);
+			const putBack = h.app.breakouts.writeSummariesWith(async () => {
+				throw new Error('the process died here');
+			});
+			try {
+				await expect(h.app.breakouts.summarize(room.id)).rejects.toThrow('the process died here');
+			} finally {
+				putBack();
+			}
+			expect((await h.app.breakouts.breakouts.find(room.id))!.summary).toContain('Orbit');
+			expect(inParent(room.id)).toHaveLength(0);
+			expect(await recordedInParent(room.id)).toBe(0);
+			return room;
+		}
+
+		// The job, retried after the crash (its worker's heartbeat stopped): posts what was saved.
+		const retried = await endAndCrashWhilePosting();
+		await h.app.breakouts.summarize(retried.id);
+		await waitFor(() => inParent(retried.id).length === 1, 5_000, 'the summary in the parent');
+		expect(inParent(retried.id)[0]!.text).toContain('Orbit');
+		expect(await recordedInParent(retried.id)).toBe(1);
+
+		// A job that gave up: the sweep posts summaries of rooms ended over a minute ago.
+		const swept = await endAndCrashWhilePosting();
+		await h.app.database.sql`
+			update breakouts set ended_at = now() - interval '2 minutes' where channel_id = ${swept.id}`;
+		await h.app.breakouts.sweep();
+		await waitFor(() => inParent(swept.id).length === 1, 5_000, 'the swept summary in the parent');
+		expect(await recordedInParent(swept.id)).toBe(1);
+
+		// Again and again: nothing twice.
+		await h.app.breakouts.sweep();
+		await h.app.breakouts.summarize(retried.id);
+		await h.app.breakouts.summarize(swept.id);
+		await h.collab.idle();
+		expect(inParent(retried.id)).toHaveLength(1);
+		expect(inParent(swept.id)).toHaveLength(1);
+		expect(await recordedInParent(retried.id)).toBe(1);
+		expect(await recordedInParent(swept.id)).toBe(1);
+		cats.destroy();
 	});
 
 	it('at its natural end: open connections read-only at the moment, the summary in the parent', async () => {

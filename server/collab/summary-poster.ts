@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Hocuspocus } from '@hocuspocus/server';
 import type { AppContext } from '#server/app-context.ts';
 import type { MessageRecordService } from '#server/messages/message-record.service.ts';
 import { logger } from '#server/logging/logger.ts';
+import { summaryMessageId } from '#server/breakouts/summary-message.ts';
 import {
 	documentName,
 	getMessage,
@@ -16,13 +16,15 @@ import type { StampQueue } from './stamp-queue.ts';
 const log = logger.child({ module: 'breakout-summary' });
 
 /**
- * Posts a breakout room's summary into its parent channel once it is made (the domain event
- * `breakout.summarized`, emitted in the process that ran the summary job, which serves the
- * sockets too). The server writes the message itself, as a server change (`StampQueue.write`:
- * logged first, then applied and sent to every open connection), stamped as accepted and
- * recorded like any message. It is written under the room's creator (every message has a
- * person as its author: the app shows who opened the room), with an id derived from the room's,
- * so a second post of the same summary finds it there and writes nothing.
+ * Posts a breakout room's summary into its parent channel: the writer the breakout service's
+ * summary job awaits (`BreakoutService.writeSummariesWith`), in the process that runs the job and
+ * serves the sockets. The job completes only once the summary is in the parent, so a process that
+ * dies between saving a summary and posting it leaves the job to be retried, and the breakouts
+ * sweep posts what is still missing. The server writes the message itself, as a server change
+ * (`StampQueue.write`: logged first, then applied and sent to every open connection), stamped as
+ * accepted and recorded like any message. It is written under the room's creator (every message
+ * has a person as its author: the app shows who opened the room), with an id derived from the
+ * room's (summary-message.ts), so a second post finds it there and writes nothing.
  */
 export class SummaryPoster {
 	readonly app: AppContext;
@@ -30,7 +32,8 @@ export class SummaryPoster {
 	readonly stamps: StampQueue;
 	readonly record: MessageRecordService;
 	private off: (() => void) | null = null;
-	private work: Promise<void> = Promise.resolve();
+	/** Posts under way (several at once: rooms ending together post into many parents). */
+	private readonly posting = new Set<Promise<void>>();
 
 	constructor(deps: {
 		app: AppContext;
@@ -45,25 +48,34 @@ export class SummaryPoster {
 	}
 
 	start(): void {
-		this.off = this.app.events.on('breakout.summarized', ({ breakoutId }) => {
-			this.work = this.work
-				.then(() => this.post(breakoutId))
-				.catch((error: unknown) => log.error({ err: error, breakoutId }, 'summary not posted'));
+		this.off = this.app.breakouts.writeSummariesWith((breakoutId) => {
+			// The caller (the job) learns whether its post failed. Two posts of one summary at once
+			// are safe: the parent's stamp queue runs their writes in turn, and the second finds it.
+			const post = this.post(breakoutId);
+			const tracked = post.catch((error: unknown) =>
+				log.error({ err: error, breakoutId }, 'summary not posted')
+			);
+			this.posting.add(tracked);
+			void tracked.finally(() => this.posting.delete(tracked));
+			return post;
 		});
 	}
 
 	/** Waits for the posts started so far (tests, shutdown). */
-	idle(): Promise<void> {
-		return this.work;
+	async idle(): Promise<void> {
+		await Promise.all([...this.posting]);
 	}
 
 	close(): Promise<void> {
 		this.off?.();
 		this.off = null;
-		return this.work;
+		return this.idle();
 	}
 
-	/** Writes the room's summary into the parent's head shard, once. */
+	/**
+	 * Writes the room's summary into the parent's head shard, once, and records it (again when it
+	 * was written before a crash but not recorded: the record is what says it was posted).
+	 */
 	async post(breakoutId: string): Promise<void> {
 		const breakout = await this.app.breakouts.breakouts.find(breakoutId);
 		if (!breakout?.summary || !breakout.createdBy) return;
@@ -77,27 +89,26 @@ export class SummaryPoster {
 			const document = direct.document;
 			if (!document) return;
 			const now = Date.now();
-			let written: MessageValue | null = null;
+			const outcome: { written?: MessageValue; found?: MessageValue } = {};
 			await this.stamps.write(document, (doc) => {
-				if (getMessage(doc, authorId, id)) return;
-				written = postMessage(doc, authorId, { id, text: breakout.summary!, now });
+				const found = getMessage(doc, authorId, id);
+				if (found) {
+					outcome.found = found;
+					return;
+				}
+				outcome.written = postMessage(doc, authorId, { id, text: breakout.summary!, now });
 				markAccepted(doc, authorId, id, now);
 			});
-			if (written) {
-				await this.record.recordMessage(parent.id, parent.headShard, authorId, {
-					value: written,
-					acceptedAt: now
-				});
+			const value = outcome.written ?? outcome.found;
+			if (!value) return;
+			await this.record.recordMessage(parent.id, parent.headShard, authorId, {
+				value,
+				acceptedAt: outcome.written ? now : value.createdAt
+			});
+			if (outcome.written)
 				log.info({ breakoutId, parentId: parent.id, messageId: id }, 'summary posted');
-			}
 		} finally {
 			await direct.disconnect();
 		}
 	}
-}
-
-/** The summary message's id: a UUID-shaped hash of the room's id, the same in every process. */
-export function summaryMessageId(breakoutId: string): string {
-	const hex = createHash('sha256').update(`breakout-summary:${breakoutId}`).digest('hex');
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

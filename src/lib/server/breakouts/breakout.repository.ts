@@ -97,7 +97,6 @@ export class BreakoutRepository {
 		return result.count > 0;
 	}
 
-	/** Keeps the summary once: false when the room had one already. */
 	/** A room's messages as its summary reads them: top level and replies, oldest first. */
 	async transcript(id: string): Promise<BreakoutMessage[]> {
 		const rows = await this.sql<
@@ -122,10 +121,44 @@ export class BreakoutRepository {
 		}));
 	}
 
+	/** Keeps the summary once: false when the room had one already. */
 	async saveSummary(id: string, summary: string): Promise<boolean> {
 		const result = await this.sql`
 			update breakouts set summary = ${summary}, summarized_at = now()
 			where channel_id = ${id} and summary is null`;
 		return result.count > 0;
+	}
+
+	/** Whether the room's summary message (`messageId`) is in the parent's message record. */
+	async summaryPosted(id: string, messageId: string): Promise<boolean> {
+		const [row] = await this.sql<{ posted: boolean }[]>`
+			select exists (
+				select 1 from messages m join breakouts b on b.parent_id = m.channel_id
+				where b.channel_id = ${id} and m.id = ${messageId}
+			) as posted`;
+		return row!.posted;
+	}
+
+	/**
+	 * Rooms that ended before `before` (and within a week of it) whose summary message, named by
+	 * `messageIdOf`, is not in their parent's record: not made, or made and not posted.
+	 */
+	async endedWithoutSummaryPost(
+		before: Date,
+		messageIdOf: (id: string) => string
+	): Promise<string[]> {
+		const since = new Date(before.getTime() - 7 * 24 * 3600_000);
+		const ended = await this.sql<{ id: string }[]>`
+			select channel_id as id from breakouts
+			where state = 'ended' and ended_at < ${before} and ended_at > ${since}
+			order by ended_at limit 500`;
+		if (ended.length === 0) return [];
+		const ids = ended.map((row) => messageIdOf(row.id));
+		const posted = new Set(
+			(
+				await this.sql<{ id: string }[]>`select id from messages where id = any(${ids}::uuid[])`
+			).map((row) => row.id)
+		);
+		return ended.filter((row) => !posted.has(messageIdOf(row.id))).map((row) => row.id);
 	}
 }

@@ -24,6 +24,7 @@ import {
 	type ExtendBreakoutInput
 } from '#shared/api/breakouts.schema.ts';
 import type { BreakoutRepository, BreakoutRow } from './breakout.repository.ts';
+import { summaryMessageId } from './summary-message.ts';
 import {
 	breakoutJobIds,
 	endBreakoutJob,
@@ -34,6 +35,8 @@ import {
 /** Minutes before the end at which the participants are warned. */
 const WARNINGS = [5, 1] as const;
 const MINUTE = 60_000;
+/** Rooms ended this long ago whose summary is not in the parent are the sweep's to post. */
+const SUMMARY_SWEEP_AFTER_MS = MINUTE;
 
 /**
  * Breakout rooms (issue 17): timed side rooms of a channel. A room is a `channels` row of kind
@@ -55,6 +58,11 @@ export class BreakoutService extends DomainService {
 	readonly llm: LlmSettings | null;
 	/** Where the built-in summarizer runs, off the event loop that serves the sockets. */
 	readonly summaries: SummaryThread;
+	/**
+	 * Writes a saved summary into the parent channel, once (the collaboration server's
+	 * SummaryPoster registers it when it starts); null in a process that serves no documents.
+	 */
+	#summaryWriter: ((breakoutId: string) => Promise<void>) | null = null;
 
 	constructor(
 		deps: DomainParts & {
@@ -273,11 +281,26 @@ export class BreakoutService extends DomainService {
 		this.feed.notify(notified);
 	}
 
-	/** The summary job: the room's summary, made and posted once. */
+	/**
+	 * The summary job (and the sweep): the room's summary, made and saved once, then posted in
+	 * the parent once. Done only when the summary is in the parent's record: a process that dies
+	 * between saving and posting leaves the job to be retried (or the sweep to find it), and this
+	 * posts the saved summary then, without making it again.
+	 */
 	async summarize(id: string): Promise<void> {
 		const row = await this.breakouts.find(id);
-		if (!row || row.state !== 'ended' || row.summary !== null) return;
-		await this.postSummary(row);
+		if (!row || row.state !== 'ended') return;
+		if (row.summary === null) await this.postSummary(row);
+		else await this.writeSummary(id);
+	}
+
+	/** Registers the writer of summaries into parent channels; answers what puts back the one before. */
+	writeSummariesWith(writer: (breakoutId: string) => Promise<void>): () => void {
+		const before = this.#summaryWriter;
+		this.#summaryWriter = writer;
+		return () => {
+			if (this.#summaryWriter === writer) this.#summaryWriter = before;
+		};
 	}
 
 	/**
@@ -316,16 +339,42 @@ export class BreakoutService extends DomainService {
 				parentId: breakout.parentId
 			});
 		}
+		await this.writeSummary(breakout.id);
 		return text;
 	}
 
-	/** The sweep: running rooms past their end get their end job (again: same id, no double). */
+	/** The saved summary into the parent, unless its record shows it there already. */
+	private async writeSummary(id: string): Promise<void> {
+		if (await this.breakouts.summaryPosted(id, summaryMessageId(id))) return;
+		if (!this.#summaryWriter) {
+			// A process that serves no documents (a script, a test of the service alone): the
+			// summary stays saved, and the sweep of a process that serves them posts it.
+			this.log.info({ breakoutId: id }, 'summary saved; no collaboration server here to post it');
+			return;
+		}
+		await this.#summaryWriter(id);
+	}
+
+	/**
+	 * The sweep: running rooms past their end get their end job (again: same id, no double), and
+	 * rooms that ended over a minute ago (their summary job had its turn) without their summary in
+	 * the parent get it made or posted now (its job gave up, or it was saved and not posted).
+	 */
 	async sweep(): Promise<void> {
 		for (const row of await this.breakouts.overdue(new Date())) {
 			await this.jobs.schedule(
 				endBreakoutJob,
 				{ breakoutId: row.id, version: row.timerVersion },
 				{ id: breakoutJobIds.end(row.id, row.timerVersion) }
+			);
+		}
+		const unposted = await this.breakouts.endedWithoutSummaryPost(
+			new Date(Date.now() - SUMMARY_SWEEP_AFTER_MS),
+			summaryMessageId
+		);
+		for (const id of unposted) {
+			await this.summarize(id).catch((error: unknown) =>
+				this.log.warn({ err: error, breakoutId: id }, 'summary not posted by the sweep')
 			);
 		}
 	}
@@ -338,7 +387,8 @@ export class BreakoutService extends DomainService {
 
 	/**
 	 * Ends a running room once: state ended, its end set to now when early (open connections
-	 * turn read-only through `channel.changed`, as a project room's do at its end), participants
+	 * turn read-only through `channel.changed`; at the natural end the access watcher's timer at
+	 * `ends_at` did it already, as at a project room's end), participants
 	 * told to return to the parent, the summary job scheduled. Null when it had ended already, or
 	 * (with `version`) when its timer moved on: a second end changes nothing.
 	 */
@@ -352,7 +402,8 @@ export class BreakoutService extends DomainService {
 			const locked = await this.breakouts.lock(id, sql);
 			if (!locked || !(await this.breakouts.markEnded(id, version, sql))) return null;
 			const now = new Date();
-			if (locked.endsAt > now) await this.breakouts.setEnd(id, now, sql);
+			const early = locked.endsAt > now;
+			if (early) await this.breakouts.setEnd(id, now, sql);
 			if (actor) {
 				await this.record(sql, actor, 'breakout.end', id, undefined, {
 					endedAt: now.toISOString()
@@ -364,10 +415,14 @@ export class BreakoutService extends DomainService {
 				kind: 'breakout.ended',
 				data: { breakoutId: id, parentId: row.parentId }
 			});
-			return { row, notified };
+			return { row, notified, early };
 		});
 		if (!done) return null;
-		this.events.emit('channel.changed', { orgId: done.row.orgId, channelId: id });
+		// An early end moves `ends_at`: open connections learn it by the access watcher's recheck.
+		// At the natural end every process's watcher has closed the writers at `ends_at` already
+		// (and the ingest refuses what comes after), so a recheck would only repeat two queries
+		// per connection, for every room ending then (bench scenario 12).
+		if (done.early) this.events.emit('channel.changed', { orgId: done.row.orgId, channelId: id });
 		this.feed.notify(done.notified);
 		await this.jobs.schedule(
 			summarizeBreakoutJob,

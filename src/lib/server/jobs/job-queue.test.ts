@@ -133,6 +133,31 @@ describe.each(kinds)('the job queue (%s)', (kind) => {
 		}
 	}, 90_000);
 
+	it('takes a burst of due jobs in one fetch, and one failing does not stop the rest', async () => {
+		// As a hundred breakout rooms ending in the same minute: the worker polls every 30 s, so
+		// ten jobs done within 20 s were taken by the fetch at its start, all together.
+		const batchKind = defineJobKind({
+			name: 'test.batch',
+			title: 'Test: a burst taken in one fetch',
+			schema: z.object({ n: z.number() }),
+			options: { batchSize: 10, pollingIntervalSeconds: 30, retryLimit: 0 }
+		});
+		const app = await createTestApp(kind);
+		try {
+			const ran = new Set<number>();
+			app.jobQueue.work(batchKind, async ({ n }) => {
+				ran.add(n);
+				if (n === 3) throw new Error('number three fails');
+			});
+			for (let n = 0; n < 10; n++) await app.jobQueue.schedule(batchKind, { n });
+			await app.jobQueue.start();
+			await until('10 jobs run', async () => ran.size === 10, 20_000);
+			expect([...ran].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+		} finally {
+			await app.close();
+		}
+	}, 90_000);
+
 	it('records a handler that throws as failed, with its error, for the admin overview', async () => {
 		const app = await createTestApp(kind);
 		try {

@@ -74,6 +74,14 @@ export interface JobKindOptions {
 	/** Jobs this process runs at once for the kind (default 1). */
 	concurrency?: number;
 	/**
+	 * Due jobs a worker takes in one fetch (default 1) and runs at once: for kinds that come due
+	 * in bursts (a hundred breakout rooms ending in the same minute), so that a burst is neither
+	 * taken one job per polling interval nor run one after another, each waiting on its round
+	 * trips. A failure of one lets the rest finish, then fails the batch: every job of it is
+	 * retried (handlers are idempotent).
+	 */
+	batchSize?: number;
+	/**
 	 * Drain a backlog: while more than this many jobs of the kind are due, each worker takes the
 	 * next as soon as it finished one, instead of one job per polling interval (pg-boss's
 	 * `burstWhenReadyExceeds`; the due count is pg-boss's, refreshed every supervision pass).
@@ -102,7 +110,8 @@ const defaults: JobKind['options'] = {
 	expireInSeconds: 15 * 60,
 	deleteAfterSeconds: 7 * 24 * 3600,
 	pollingIntervalSeconds: 2,
-	concurrency: 1
+	concurrency: 1,
+	batchSize: 1
 };
 
 export function defineJobKind<Schema extends z.ZodType>(kind: {
@@ -311,7 +320,7 @@ export class JobQueue {
 		await boss.work(
 			kind.name,
 			{
-				batchSize: 1,
+				batchSize: kind.options.batchSize,
 				localConcurrency: kind.options.concurrency,
 				pollingIntervalSeconds: kind.options.pollingIntervalSeconds,
 				...(kind.options.burstWhenDueExceeds === undefined
@@ -319,14 +328,15 @@ export class JobQueue {
 					: { burstWhenReadyExceeds: kind.options.burstWhenDueExceeds })
 			},
 			async (jobs: Job<unknown>[]) => {
-				for (const job of jobs) {
-					const data = kind.schema.safeParse(job.data);
-					if (!data.success) {
-						throw new Error(`Job data does not match ${kind.name}: ${data.error.message}`);
-					}
+				let failure: unknown = null;
+				const run = async (job: Job<unknown>) => {
 					const log = this.#log.child({ job: kind.name, jobId: job.id });
 					const started = Date.now();
 					try {
+						const data = kind.schema.safeParse(job.data);
+						if (!data.success) {
+							throw new Error(`Job data does not match ${kind.name}: ${data.error.message}`);
+						}
 						await handler(data.data, {
 							id: job.id,
 							retryCount: job.retryCount,
@@ -335,9 +345,11 @@ export class JobQueue {
 						log.debug({ ms: Date.now() - started }, 'job done');
 					} catch (error) {
 						log.warn({ err: error, retryCount: job.retryCount }, 'job failed');
-						throw error;
+						failure ??= error;
 					}
-				}
+				};
+				await Promise.all(jobs.map(run));
+				if (failure !== null) throw failure;
 			}
 		);
 	}

@@ -68,11 +68,15 @@ const MEETING_TALK =
 	/\b(let'?s (get going|get started|start|begin|kick off|triage|go round)|quick one|we have \d+ minutes|this room|for this room|time'?s up)\b/;
 const ANSWER_OPENER =
 	/^(yes|yeah|yep|yup|no|nope|nah|not (really|yet|sure)|probably|maybe|definitely|correct|right|i think|i believe|i like|\+1|agreed?|let'?s|sure|\d)/;
-const NON_ANSWER = /\b(good question|no idea|not sure|don'?t know|can'?t decide|dunno)\b/;
+const NON_ANSWER =
+	/\b(good question|no idea|not sure|don'?t know|can'?t decide|dunno|haven'?t checked|not checked yet|(?:don'?t|do not) have an answer)\b/;
 const AFFIRMATION =
 	/^(yes|yeah|yep|yup|sure|ok|okay|will do|on it|of course|no problem|np|can do|absolutely|i'?ll|i will|i can|done)\b/;
 const PROPOSAL =
 	/^(and |so |also |then )?(could|can|should|shall|do|does|what if|how about|why not|would)\b/;
+/** How a question that asks (rather than puts something forward, like "hotfix then?") starts. */
+const ASKING =
+	/^(?:(?:and|so|also|then|but|ok|okay|wait|hmm)\W+)*(?:who|whom|whose|what|when|where|why|how|which|is|are|was|were|did|has|have|had|will|may|might|any|anyone|anybody|does|do|can|could|would|should|shall|isn't|aren't|didn't|doesn't|don't)\b/;
 
 const DECISION_CUES: RegExp[] = [
 	/\bwe(?:'ve| have)?\s+(?:decided|agreed|settled|chose|picked)\b/,
@@ -89,6 +93,9 @@ const DECISION_CUES: RegExp[] = [
 	/\bthe plan is\b/,
 	// "ok so Bea and Max cover …", "fine: engineering by the quiet zone": the room's lead sums up.
 	/^(?:ok(?:ay)?|fine|right|alright)\s*(?:,\s*)?(?:so\b|:)/,
+	// "ok, cutover is Saturday at 22:00", "ok halting the rollout now": an acknowledgement, then
+	// what the room settled (a question or a task is caught before this).
+	/^(?:ok(?:ay)?|alright|fine)\b[\s,]+(?!(?:so|and|but|then|thanks|thank|i|you|we|let'?s|that|this|it|lol|haha|cool|nice|great|good|sure|same|yes|yeah|ok|okay)\b)[a-z0-9]+(?:\s+\S+){2,}/,
 	/\bwe(?:'ll| will| are going to|'re going to)\s+(?!see\b|need\b|have to\b|talk\b|figure\b|check\b|find out\b|probably\b|get back\b)[a-z]+/,
 	/^we (?:stay|keep|stick|use|ship|drop|move|go|put|skip|pick)\b/,
 	/\bgo with\b/
@@ -99,7 +106,7 @@ const DECISION_PREFIX =
 const ACTION_LEAD = /^(?:(?:ok|okay|so|and|then|fine|yes|yeah|yep|sure|right|great)\b[\s,.!:]*)+/i;
 const TASK_PREFIX = /^(?:todo|to-do|action(?:\s+item)?|ai|follow[- ]up)\b\s*[:\-–]?\s*/i;
 const FIRST_PERSON =
-	/\b(?:i'll|i will|i can|i'm going to|i am going to|i'm gonna|let me)\s+(?!need\b|be\b|think\b|guess\b|bet\b|admit\b|say\b|see\b|check if\b|not\b)(?:also\s+|then\s+)?([a-z]+)/i;
+	/\b(?:i'll|i will|i can|i'm going to|i am going to|i'm gonna|let me|i(?:'d| would)? need to|i have to|i must)\s+(?!need\b|be\b|think\b|guess\b|bet\b|admit\b|say\b|see\b|check if\b|not\b)(?:also\s+|then\s+)?([a-z]+)/i;
 const DUE =
 	/\b(?:(?:by|before|until|on|due)\s+)?(?:the\s+)?(?:today|tonight|tomorrow|eod|end of (?:the )?(?:day|week|month|sprint)|(?:this|next) (?:week|month|sprint|afternoon|morning|evening)|(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}(?:st|nd|rd|th)|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b/i;
 /** A task that names its object only as "it", "that", "them". */
@@ -202,19 +209,35 @@ function actionIn(unit: Unit, people: People): ActionCandidate | null {
 		// "Oliver: tell the platform team …": a task written to a name.
 		const addressed = named?.rest.match(/^\s*:\s*(?=[a-z])/i);
 		const someone = text.match(
-			/\b(?:someone|somebody) (?:should|needs to|has to|must|could|will need to)\s+/i
+			/\b(?:(?:can|could|would) (?:someone|somebody)(?: please)?|(?:someone|somebody) (?:should|needs to|has to|must|could|will need to|please))\s+/i
 		);
+		// "Dev, set up the call with their CTO next week please": a task handed to a name.
+		const handed =
+			named?.rest.match(
+				/^\s*,\s*(?:please\s+)?(?!(?:i|i'm|i'll|you|you're|we|we're|they|it|it's|that|this|what|how|why|when|where|who|thanks|thank|sorry|yes|no|ok|okay|good|great|nice|sure|agreed|exactly|right|well|so|and|but|the|a|an|any|do|does|did|is|are|was|were|have|has|can|could|would|will|should|if|maybe|probably|just|also|too)\b)(?=[a-z])/i
+			) ?? null;
+		const handedTask =
+			handed !== null && (/\bplease\b/i.test(named!.rest) || dueOf(named!.rest) !== undefined);
 		if (named && (assigned || addressed)) {
 			owner = named.person;
 			rest = named.rest.slice((assigned ?? addressed)![0].length);
+		} else if (named && handedTask) {
+			owner = named.person;
+			rest = named.rest.slice(handed![0].length).replace(/[\s,]*\bplease\b[.!]*$/i, '');
 		} else if (someone) {
 			// "someone has to own it, we don't have …": the task is the clause, not the reason.
 			rest = text.slice(someone.index! + someone[0].length).split(/[,;]/)[0]!;
 		} else {
 			const first = text.match(FIRST_PERSON) ?? text.match(/\bi'm\s+([a-z]+ing)\b(?!\s+to\b)/i);
+			// "let's ask design on Monday": a task for the room, nobody's in particular, when dated.
+			const ours = text.match(
+				/^let'?s\s+(?!(?:go|do|use|keep|stick|ship|move|make|think|see|talk|discuss|start|get|wrap|try)\b)(?=[a-z]+\s)/i
+			);
 			if (first) {
 				owner = unit.author;
 				rest = text.slice(first.index! + first[0].length - first[1]!.length);
+			} else if (ours && dueOf(text) !== undefined) {
+				rest = text.slice(ours[0].length);
 			}
 		}
 	}
@@ -236,10 +259,20 @@ function isRequest(sentence: string, people: People): boolean {
 	);
 }
 
+/** "great. Owen joins the rewrite from January 6": the statement right after an acknowledgement. */
+const ACKNOWLEDGED = /^(?:ok(?:ay)?|great|good|perfect|agreed|alright|fine)\s*[.!]+\s*/i;
+
 function decisionIn(unit: Unit, messageText: string): Candidate | null {
 	if (unit.question) return null;
 	const plain = unit.plain;
-	if (!DECISION_CUES.some((cue) => cue.test(plain))) return null;
+	const message = straighten(messageText);
+	const acknowledged = message.match(ACKNOWLEDGED);
+	const summedUp =
+		acknowledged !== null &&
+		message.slice(acknowledged[0].length).startsWith(straighten(unit.text)) &&
+		!/^(?:thanks|thank|i|you|we|that|this|it)\b/.test(plain) &&
+		keyWords(unit.text).size >= 3;
+	if (!summedUp && !DECISION_CUES.some((cue) => cue.test(plain))) return null;
 	let text = straighten(unit.text).replace(DECISION_PREFIX, '');
 	// "Feature flag, per organization. Agreed with product yesterday.": the cue's sentence says
 	// little; the message around it says what was agreed.
@@ -336,6 +369,20 @@ export function summarizeExtractive(transcript: BreakoutTranscript): BreakoutSum
 				continue;
 			}
 			if (CLOSING.test(replyPlain)) break;
+			// "Who tells the customers?" — "@Hana to ping them": the task given is the answer; and
+			// "can engineering look at it?" — "I can profile their queries": so is one taken on.
+			const task = unitsOf(m)
+				.map((unit) => actionIn(unit, people))
+				.find((action) => action?.owner);
+			if (
+				direct &&
+				task &&
+				(/^who\b/.test(question.plain) ||
+					(task.owner!.id === reply.author.id && FIRST_PERSON.test(replyPlain)))
+			) {
+				answered.add(question.index);
+				break;
+			}
 			if (direct && ANSWER_OPENER.test(replyPlain)) {
 				answered.add(question.index);
 				break;
@@ -382,26 +429,40 @@ export function summarizeExtractive(transcript: BreakoutTranscript): BreakoutSum
 			direct = false;
 		}
 
-		// "Could we move the invite after …?" — "Yes, the invite moves after …": a decision.
-		if (PROPOSAL.test(question.plain)) {
-			for (let m = question.message + 1; m <= question.message + 3 && m < messages.length; m++) {
-				const reply = firstUnitOf(m)!;
-				if (reply.author.id === question.author.id) continue;
-				const replyText = straighten(messages[m]!.message.text).trim();
-				const plain = replyText.toLowerCase();
-				if (!/^(yes|yeah|yep|agreed|sure|definitely|ok|okay)\b/.test(plain)) continue;
-				if (FIRST_PERSON.test(plain) || /\?\s*$/.test(plain)) break;
-				const text = replyText.replace(
-					/^(?:(?:yes|yeah|yep|agreed|sure|definitely|ok|okay|i like that|good idea|makes sense)\W+)+/i,
-					''
-				);
-				const keys = keyWords(text);
-				if (keys.size >= 3 && sharedCount(keys, question.keys) >= 1) {
-					decisions.push({ unit: reply, text: capitalise(text), keys });
-					answered.add(question.index);
+		// "Could we move the invite after …?" — "Yes, the invite moves after …": a decision; so is
+		// "should we fly out?" — "no, a video call with their CTO first", and "Q1 or Q2?" — "Q2.
+		// the customers can live with the CSV". The question goes with it when the answer alone
+		// does not say what it settles.
+		const weProposal = /\b(?:should|shall|do|can|could) we\b|^(?:what if|how about|why not)\b/.test(
+			question.plain
+		);
+		const proposal = PROPOSAL.test(question.plain) || weProposal || !ASKING.test(question.plain);
+		const options = question.plain.match(/([\p{L}\p{N}.-]+) or ([\p{L}\p{N}.-]+?)\?*$/u);
+		for (let m = question.message + 1; m <= question.message + 3 && m < messages.length; m++) {
+			const reply = firstUnitOf(m)!;
+			if (reply.author.id === question.author.id) continue;
+			const replyText = straighten(messages[m]!.message.text).trim();
+			const plain = replyText.toLowerCase();
+			const firstWord = plain.match(/^[\p{L}\p{N}.-]+/u)?.[0]?.replace(/\.$/, '');
+			const chosen = options !== null && (firstWord === options[1] || firstWord === options[2]);
+			const yes = proposal && /^(yes|yeah|yep|agreed|sure|definitely|ok|okay)\b/.test(plain);
+			const no = weProposal && /^(no|nope|nah)\b/.test(plain) && !NON_ANSWER.test(plain);
+			if (!yes && !no && !chosen) continue;
+			if (FIRST_PERSON.test(plain) || /\?\s*$/.test(plain)) break;
+			let text = replyText.replace(
+				/^(?:(?:yes|yeah|yep|agreed|sure|definitely|ok|okay|no|nope|nah|i like that|good idea|makes sense)\W+)+/i,
+				''
+			);
+			let keys = keyWords(text);
+			if (keys.size >= 3 && (no || chosen || sharedCount(keys, question.keys) >= 1)) {
+				if (sharedCount(keys, question.keys) < question.keys.size) {
+					text = `${text.replace(/[.!]+$/, '')} (on “${question.text}”)`;
+					keys = keyWords(text);
 				}
-				break;
+				decisions.push({ unit: reply, text: capitalise(text), keys });
+				answered.add(question.index);
 			}
+			break;
 		}
 
 		// "Dan, can you make the form?" — "will do" (from Dan): Dan's action.
@@ -544,20 +605,38 @@ export function summarizeExtractive(transcript: BreakoutTranscript): BreakoutSum
 		same.due = same.due ?? action.due;
 	}
 
-	// "yes, I'll clear it with the managers": "it" is what the question just before was about.
+	// "yes, I'll clear it with the managers": "it" is what the question just before was about;
+	// "@Hana to ping their account managers" answers "who tells the customers?"; "I'll make the
+	// form" is about the form just proposed. A task that points back, is terse, or answers a
+	// question just asked by someone else carries what it answers.
 	for (const action of merged) {
-		if (!PRONOUN.test(action.text) || action.keys.size > 3) continue;
-		const asked = units
+		const pointing = /\b(?:it|that|this|them|they|their|those|these)\b/i.test(action.text);
+		const terse = action.keys.size <= 2;
+		const before = units
 			.slice(0, action.unit.index)
 			.reverse()
-			.find(
+			.filter(
 				(unit) =>
-					unit.question &&
+					!unit.filler &&
 					unit.author.id !== action.unit.author.id &&
-					action.unit.message - unit.message <= 2
+					action.unit.message - unit.message <= 2 &&
+					action.unit.message > unit.message
 			);
-		if (!asked) continue;
-		action.text = `${action.text.replace(/[.!]+$/, '')} (on “${asked.text}”)`;
+		const asked = before.find(
+			(unit) =>
+				unit.question &&
+				(/^who\b/.test(unit.plain) ||
+					sharedCount(unit.keys, action.keys) > 0 ||
+					(pointing && action.keys.size <= 3) ||
+					terse)
+		);
+		const said =
+			asked ??
+			(terse || pointing
+				? before.find((unit) => sharedCount(unit.keys, action.keys) > 0)
+				: undefined);
+		if (!said) continue;
+		action.text = `${action.text.replace(/[.!]+$/, '')} (on “${said.text}”)`;
 		action.keys = keyWords(action.text);
 	}
 

@@ -17,9 +17,15 @@ const heldOut = loadCases(path.join(here, 'testdata', 'holdout'));
 const heldOut2 = loadCases(path.join(here, 'testdata', 'holdout-2'));
 /** held out 3: written after the second round; a third round of fixes followed its first run. */
 const heldOut3 = loadCases(path.join(here, 'testdata', 'holdout-3'));
-/** held out 4: written after the third round, summarizer frozen, never tuned on. */
+/** held out 4: written after the third round, never looked at while changing the summarizer. */
 const heldOut4 = loadCases(path.join(here, 'testdata', 'holdout-4'));
-const cases = [...development, ...heldOut, ...heldOut2, ...heldOut3, ...heldOut4];
+/**
+ * held out 5: written after held out 4 (issue 17's review), before the summarizer was run on
+ * them; their first figures were recorded, then a round of general fixes (owner and wording
+ * patterns) followed, measured again on them.
+ */
+const heldOut5 = loadCases(path.join(here, 'testdata', 'holdout-5'));
+const cases = [...development, ...heldOut, ...heldOut2, ...heldOut3, ...heldOut4, ...heldOut5];
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 const line = (name: string, t: Tally) =>
 	`${name.padEnd(24)} recall ${percent(recall(t)).padStart(6)} (${t.recalled}/${t.expected})  precision ${percent(precision(t)).padStart(6)} (${t.correct}/${t.found})`;
@@ -33,7 +39,7 @@ describe('built-in summarizer quality over testdata/', () => {
 		}
 	});
 
-	it('finds at least 80% of the expected decisions and action items (with their owners)', () => {
+	it('finds at least 80% of the expected decisions and action items (with their owners), and lists few answered questions as open', () => {
 		const report: string[] = [
 			`Summary quality (match: ≥60% of an expected item's key words; actions also need the owner):`
 		];
@@ -73,15 +79,18 @@ describe('built-in summarizer quality over testdata/', () => {
 				line('  open questions', questions),
 				...details
 			);
-			return both;
+			return { both, questions };
 		};
 		measure('development', development);
 		measure('held out', heldOut);
 		measure('held out 2', heldOut2);
 		measure('held out 3', heldOut3);
 		measure('held out 4 (never tuned on)', heldOut4);
+		measure('held out 5', heldOut5);
 		const all = measure('all', cases);
 		logger.info({ report }, 'breakout summary quality');
-		expect(recall(all)).toBeGreaterThanOrEqual(0.8);
+		expect(recall(all.both)).toBeGreaterThanOrEqual(0.8);
+		// A question answered in the room and listed as open anyway is the commonest wrong item.
+		expect(precision(all.questions)).toBeGreaterThanOrEqual(0.9);
 	});
 });

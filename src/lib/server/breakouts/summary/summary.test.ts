@@ -79,6 +79,41 @@ describe('built-in summarizer', () => {
 		]);
 	});
 
+	it('lists as open only the questions nobody answered, however they were answered', () => {
+		const summary = summarizeExtractive(
+			room([
+				['u-a', 'Is the audit export in Q1 or Q2?'],
+				['u-b', 'Q2, the two customers can live with the CSV for now'],
+				['u-c', 'Who tells the customers it slipped?'],
+				['u-a', '@Bo to ping their account managers'],
+				['u-b', 'Can engineering look at the slow search before March?'],
+				['u-c', 'I can profile their queries next week'],
+				['u-a', 'Should we fly out to see them?'],
+				['u-b', 'no, a video call with their CTO first'],
+				['u-c', 'Do other customers have the same search problem?'],
+				['u-a', 'probably the big old tenants, but I haven’t checked'],
+				['u-b', 'Do we need design for the bulk import?'],
+				['u-c', 'no idea honestly'],
+				['u-a', 'What if the replica lag spikes before the cutover?'],
+				['u-b', 'lol then we panic']
+			])
+		);
+		expect(summary.openQuestions).toEqual([
+			'Do other customers have the same search problem?',
+			'Do we need design for the bulk import?',
+			'What if the replica lag spikes before the cutover?'
+		]);
+		// What the answers settled and handed out is in the summary instead.
+		expect(summary.decisions).toEqual([
+			expect.stringMatching(/^Q2, the two customers can live with the CSV/),
+			expect.stringMatching(/^A video call with their CTO first/)
+		]);
+		expect(summary.actionItems.map((item) => [item.owner?.id, item.text])).toEqual([
+			['u-b', expect.stringMatching(/^Ping their account managers \(on “Who tells the customers/)],
+			['u-c', expect.stringMatching(/^Profile their queries next week/)]
+		]);
+	});
+
 	it('summarizes a room with no messages as an empty summary', () => {
 		expect(summarizeExtractive(room([]))).toEqual({
 			writer: 'built-in',
