@@ -61,12 +61,12 @@ describe.runIf(postgresUp)('a connection reset during the driver’s array-type 
 		const sql = postgres(proxy.url, { max: 1, onnotice: () => {} });
 		try {
 			const first = await sql`select 1 as one`.then(
-				(rows) => rows[0].one,
+				(rows) => rows[0]!.one,
 				(error: { code?: string }) => error.code
 			);
 			expect(proxy.resets(), 'the proxy reset the array-type query').toBe(1);
 			expect([1, 'ECONNRESET', 'CONNECTION_CLOSED']).toContain(first);
-			const [{ names }] = await sql`select array['a', 'b'] as names`;
+			const [{ names }] = (await sql`select array['a', 'b'] as names`) as [{ names: string[] }];
 			expect(names, 'the next connection asked for the array types again').toEqual(['a', 'b']);
 			await new Promise((resolve) => setTimeout(resolve, 50));
 			expect(unhandled).toEqual([]);
