@@ -8,7 +8,7 @@ import {
 } from '#shared/chat/document-schema.ts';
 import type { UploadedFile } from '#shared/files/files.schema.ts';
 import { availableDatabaseKinds } from '#server/testing/test-database.ts';
-import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
+import { useTeamOfPeople, type SignedInPerson as Person } from '#server/testing/test-app.ts';
 import * as samples from '#server/files/testing/samples.ts';
 import {
 	connectClient,
@@ -25,16 +25,12 @@ const kinds = await availableDatabaseKinds();
  */
 describe.each(kinds)('files carried by messages on %s', (kind) => {
 	const h = useCollabHarness(kind);
-	let alice: Person;
-	let bob: Person;
+	const world = useTeamOfPeople(() => h.app, 'Attachments Co', ['Alice', 'Bob']);
+	const [alice, bob] = world.people;
 	let team: string;
 	let dm: string;
-
 	beforeAll(async () => {
-		const org = await h.app.createOrganization('Attachments Co');
-		const platform = await h.app.createTeam(org.admin, 'Platform', 'Engineering');
-		[alice, bob] = await h.app.joinTeam(org, platform.id, ['Alice', 'Bob']);
-		team = (await h.app.channels.list(org.admin)).find((c) => c.kind === 'team')!.id;
+		team = world.channelId('team');
 		dm = (await h.app.channels.openDm(alice.user, { memberIds: [bob.user.id] })).id;
 	});
 

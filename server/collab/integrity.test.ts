@@ -4,7 +4,7 @@ import { documentName, listMessages, postMessage } from '#shared/chat/document-s
 import { applyStored, DocumentRepository } from '#server/documents/document.repository.ts';
 import { presenceDocumentName } from '#shared/chat/presence.ts';
 import { availableDatabaseKinds } from '#server/testing/test-database.ts';
-import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
+import { useTeamOfPeople, type SignedInPerson as Person } from '#server/testing/test-app.ts';
 import {
 	connectClient,
 	useCollabHarness,
@@ -21,25 +21,18 @@ const kinds = await availableDatabaseKinds();
  */
 describe.each(kinds)('integrity of conversations on %s', (kind) => {
 	const h = useCollabHarness(kind);
+	const world = useTeamOfPeople(() => h.app, 'Integrity Co', ['Alice', 'Bob', 'Carol']);
+	const { admin } = world;
+	const [alice, bob, carol] = world.people;
 	let orgId: string;
-	let admin: Person;
-	let alice: Person;
-	let bob: Person;
-	let carol: Person;
 	let team: string;
 	let announcements: string;
 	let dm: string;
 	let project: string;
-
 	beforeAll(async () => {
-		const org = await h.app.createOrganization('Integrity Co');
-		orgId = org.admin.orgId;
-		admin = { user: org.admin, token: org.token };
-		const platform = await h.app.createTeam(org.admin, 'Platform', 'Engineering');
-		[alice, bob, carol] = await h.app.joinTeam(org, platform.id, ['Alice', 'Bob', 'Carol']);
-		const channels = await h.app.channels.list(org.admin);
-		team = channels.find((c) => c.kind === 'team')!.id;
-		announcements = channels.find((c) => c.kind === 'announcements')!.id;
+		orgId = admin.user.orgId;
+		team = world.channelId('team');
+		announcements = world.channelId('announcements');
 		dm = (await h.app.channels.openDm(alice.user, { memberIds: [bob.user.id] })).id;
 		project = (
 			await h.app.channels.create(admin.user, {

@@ -8,7 +8,7 @@ import {
 } from '#shared/chat/document-schema.ts';
 import { applyStored } from '#server/documents/document.repository.ts';
 import { availableDatabaseKinds } from '#server/testing/test-database.ts';
-import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
+import { useTeamOfPeople, type SignedInPerson as Person } from '#server/testing/test-app.ts';
 import {
 	connectClient,
 	useCollabHarness,
@@ -25,17 +25,14 @@ const kinds = await availableDatabaseKinds();
  */
 describe.each(kinds)('acceptance stamps on %s', (kind) => {
 	const h = useCollabHarness(kind);
-	let alice: Person;
-	let bob: Person;
-	let carol: Person;
+	const world = useTeamOfPeople(() => h.app, 'Stamps Co', ['Alice', 'Bob', 'Carol'], {
+		team: 'Tier one',
+		department: 'Support'
+	});
+	const [alice, bob, carol] = world.people;
 	let name: string;
-
-	beforeAll(async () => {
-		const org = await h.app.createOrganization('Stamps Co');
-		const team = await h.app.createTeam(org.admin, 'Tier one', 'Support');
-		[alice, bob, carol] = await h.app.joinTeam(org, team.id, ['Alice', 'Bob', 'Carol']);
-		const channels = await h.app.channels.list(org.admin);
-		name = documentName('channel', channels.find((c) => c.name === 'Tier one')!.id, 0);
+	beforeAll(() => {
+		name = documentName('channel', world.channelId('team', 'Tier one'), 0);
 	});
 
 	const opened = (person: Person): Promise<TestClient> => h.open(person.token, name);

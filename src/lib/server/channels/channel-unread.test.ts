@@ -3,6 +3,7 @@ import { availableDatabaseKinds } from '../testing/test-database.ts';
 import { useTestApp } from '../testing/test-app.ts';
 import { MessageRepository } from '../messages/message.repository.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
+import type { AssignPersonInput } from '#shared/api/org.schema.ts';
 
 const kinds = await availableDatabaseKinds();
 
@@ -17,13 +18,8 @@ describe.each(kinds)('unread and mention counts on %s', (kind) => {
 		const { admin, joinCode } = await app.createOrganization();
 		const eng = await app.org.createDepartment(admin, { name: 'Engineering' });
 		const platform = await app.org.createTeam(admin, { name: 'Platform', departmentId: eng.id });
-		const person = async (name: string, placement: Record<string, string>) => {
-			const { user } = await app.join(joinCode, name);
-			await app.people.assign(admin, user.id, placement);
-			return (await app.auth.validateToken(
-				(await app.auth.issueSession(user.id, { userAgent: '', ip: '' })).token
-			))!.user;
-		};
+		const person = (name: string, placement: AssignPersonInput) =>
+			app.joinPlaced({ admin, joinCode }, name, placement);
 		const head = await person('Hedy Head', { departmentId: eng.id, role: 'department_head' });
 		const manager = await person('Max Manager', { teamId: platform.id, role: 'team_manager' });
 		const dev = await person('Dana Dev', { teamId: platform.id, role: 'team_member' });

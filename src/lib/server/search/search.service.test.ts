@@ -20,16 +20,12 @@ describe.each(kinds)('server search on %s', (kind) => {
 		const dept = await app.org.createDepartment(admin, { name: 'Engineering' });
 		const platform = await app.org.createTeam(admin, { name: 'Platform', departmentId: dept.id });
 		const mobile = await app.org.createTeam(admin, { name: 'Mobile', departmentId: dept.id });
-		const refresh = async (id: string) =>
-			(await app.auth.validateToken(
-				(await app.auth.issueSession(id, { userAgent: '', ip: '' })).token
-			))!.user;
 		const a = await app.join(org.joinCode, 'Alice Álvarez');
 		const b = await app.join(org.joinCode, 'Bob Brown');
 		await app.people.assign(admin, a.user.id, { teamId: platform.id });
 		await app.people.assign(admin, b.user.id, { teamId: mobile.id });
-		alice = await refresh(a.user.id);
-		bob = await refresh(b.user.id);
+		alice = await app.sessionUser(a.user.id);
+		bob = await app.sessionUser(b.user.id);
 		const secret = await app.channels.create(bob, {
 			kind: 'private',
 			name: 'bob-secret',
