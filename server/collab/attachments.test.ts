@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachHarness } from './testing/collab-suite.ts';
 import {
 	documentName,
 	listMessages,
@@ -7,24 +8,15 @@ import {
 	userRoot
 } from '#shared/chat/document-schema.ts';
 import type { UploadedFile } from '#shared/files/files.schema.ts';
-import { availableDatabaseKinds } from '#server/testing/test-database.ts';
 import { useTeamOfPeople, type SignedInPerson as Person } from '#server/testing/test-app.ts';
 import * as samples from '#server/files/testing/samples.ts';
-import {
-	connectClient,
-	useCollabHarness,
-	waitFor,
-	type TestClient
-} from './testing/collab-harness.ts';
-
-const kinds = await availableDatabaseKinds();
+import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 
 /**
  * A message names its files by id; the server accepts only files its author uploaded to that
  * conversation, described as they were uploaded, and carried by no other message.
  */
-describe.each(kinds)('files carried by messages on %s', (kind) => {
-	const h = useCollabHarness(kind);
+describeEachHarness('files carried by messages on %s', (h) => {
 	const world = useTeamOfPeople(() => h.app, 'Attachments Co', ['Alice', 'Bob']);
 	const [alice, bob] = world.people;
 	let team: string;

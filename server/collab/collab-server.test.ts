@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachHarness } from './testing/collab-suite.ts';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
@@ -11,14 +12,10 @@ import {
 	editMessage,
 	userRoot
 } from '#shared/chat/document-schema.ts';
-import { availableDatabaseKinds } from '#server/testing/test-database.ts';
 import { useTeamOfPeople, type SignedInPerson } from '#server/testing/test-app.ts';
-import { useCollabHarness, waitFor, type TestClient } from './testing/collab-harness.ts';
+import { waitFor, type TestClient } from './testing/collab-harness.ts';
 
-const kinds = await availableDatabaseKinds();
-
-describe.each(kinds)('collaboration server on %s', (kind) => {
-	const h = useCollabHarness(kind);
+describeEachHarness('collaboration server on %s', (h) => {
 	const world = useTeamOfPeople(() => h.app, 'Collab Co', ['Alice', 'Bob']);
 	const { admin } = world;
 	const [alice, bob] = world.people;

@@ -1,26 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { describeEachHarness } from './testing/collab-suite.ts';
 import * as Y from 'yjs';
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { applyStored, DocumentRepository } from '#server/documents/document.repository.ts';
 import { presenceDocumentName } from '#shared/chat/presence.ts';
-import { availableDatabaseKinds } from '#server/testing/test-database.ts';
 import { useTeamOfPeople, type SignedInPerson as Person } from '#server/testing/test-app.ts';
-import {
-	connectClient,
-	useCollabHarness,
-	waitFor,
-	type TestClient
-} from './testing/collab-harness.ts';
-
-const kinds = await availableDatabaseKinds();
+import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 
 /**
  * Integrity of conversations (issue 12): a document name resolves only to the object of its own
  * kind, a project room's end takes effect at its moment, and awareness carries only typing under
  * the sender's own identity and client id.
  */
-describe.each(kinds)('integrity of conversations on %s', (kind) => {
-	const h = useCollabHarness(kind);
+describeEachHarness('integrity of conversations on %s', (h) => {
 	const world = useTeamOfPeople(() => h.app, 'Integrity Co', ['Alice', 'Bob', 'Carol']);
 	const { admin } = world;
 	const [alice, bob, carol] = world.people;

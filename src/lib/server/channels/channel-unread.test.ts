@@ -1,19 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { useTestApp } from '../testing/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachApp } from '../testing/each-database.ts';
 import { MessageRepository } from '../messages/message.repository.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 import type { AssignPersonInput } from '#shared/api/org.schema.ts';
-
-const kinds = await availableDatabaseKinds();
 
 /**
  * The channel list counts, for channels this browser has not opened, what is unread and how
  * much of it mentions the person: by name, @channel, and @team for the people of that team.
  */
-describe.each(kinds)('unread and mention counts on %s', (kind) => {
-	const app = useTestApp(kind);
-
+describeEachApp('unread and mention counts on %s', (app) => {
 	async function organization() {
 		const { admin, joinCode } = await app.createOrganization();
 		const eng = await app.org.createDepartment(admin, { name: 'Engineering' });

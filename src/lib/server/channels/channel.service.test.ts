@@ -1,16 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { useTestApp } from '../testing/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachApp } from '../testing/each-database.ts';
 import { errorCode } from '../testing/error-code.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 import type { AssignPersonInput } from '#shared/api/org.schema.ts';
 import { createChannelSchema } from '#shared/api/channels.schema.ts';
 
-const kinds = await availableDatabaseKinds();
-
-describe.each(kinds)('channels on %s', (kind) => {
-	const app = useTestApp(kind);
-
+describeEachApp('channels on %s', (app) => {
 	async function organization() {
 		const { admin, joinCode } = await app.createOrganization();
 		const eng = await app.org.createDepartment(admin, { name: 'Engineering' });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeEachDatabase } from '../testing/each-database.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
 import { ABANDONED_UPLOAD_HOURS, cleanupAbandonedUploads } from './abandoned-uploads.job.ts';
 import { previewKeys } from './file.repository.ts';
 import * as samples from './testing/samples.ts';
@@ -12,9 +12,7 @@ import * as samples from './testing/samples.ts';
  * ABANDONED_UPLOAD_HOURS, goes with its stored objects (an image's previews too); a file a
  * message carries, and a recent upload, stay. Running it again changes nothing.
  */
-const kinds = await availableDatabaseKinds();
-
-describe.each(kinds)('the cleanup of abandoned uploads (%s)', (kind) => {
+describeEachDatabase('the cleanup of abandoned uploads (%s)', (kind) => {
 	it('removes old pending files and their objects, keeps attached and recent ones', async () => {
 		const app: TestApp = await createTestApp(kind);
 		try {

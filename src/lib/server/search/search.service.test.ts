@@ -1,13 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { useTestApp } from '../testing/test-app.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachApp } from '../testing/each-database.ts';
 import { MessageRepository } from '../messages/message.repository.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 
-const kinds = await availableDatabaseKinds();
-
-describe.each(kinds)('server search on %s', (kind) => {
-	const app = useTestApp(kind);
+describeEachApp('server search on %s', (app) => {
 	let admin: SessionUser;
 	let alice: SessionUser;
 	let bob: SessionUser;
