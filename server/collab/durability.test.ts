@@ -4,7 +4,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
-import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
+import {
+	killCollabProcess,
+	outputOf,
+	runCollabProcess,
+	setUpCollabProcess,
+	serveCollabProcess
+} from './testing/collab-child.ts';
 import { restartablePort } from './testing/test-port.ts';
 
 /**
@@ -32,14 +38,8 @@ describe('durability under SIGKILL', () => {
 	it('keeps every acknowledged message through four kills of the server', async () => {
 		const port = await restartablePort();
 		const env = { DATA_DIR: dataDir, PORT: String(port) };
-		const setup = runCollabProcess(['setup', '3'], env);
-		const { channelId, members } = JSON.parse(
-			(await outputOf(setup, (text) => text.trim().endsWith('}'))).trim()
-		) as { channelId: string; members: { id: string; token: string }[] };
-		await new Promise((resolve) => setup.on('exit', resolve));
-
-		let server = runCollabProcess(['serve'], env);
-		await outputOf(server, (text) => text.includes('ready'));
+		const { channelId, members } = await setUpCollabProcess(3, env);
+		let server = await serveCollabProcess(env);
 		const name = documentName('channel', channelId, 0);
 		const url = `ws://127.0.0.1:${port}/collab`;
 		const clients: TestClient[] = members.map((m) =>
@@ -89,8 +89,7 @@ describe('durability under SIGKILL', () => {
 			const stored = await storedMessageIds(env, name);
 			expect(seenAsSent.filter((id) => !stored.has(id))).toEqual([]);
 			checkedAfterKills += seenAsSent.length;
-			server = runCollabProcess(['serve'], env);
-			await outputOf(server, (text) => text.includes('ready'));
+			server = await serveCollabProcess(env);
 		}
 		sending = false;
 		await Promise.all(senders);
