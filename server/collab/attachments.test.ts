@@ -10,6 +10,7 @@ import {
 import type { UploadedFile } from '#shared/files/files.schema.ts';
 import { useTeamOfPeople, type SignedInPerson as Person } from '#server/testing/test-app.ts';
 import * as samples from '#server/files/testing/samples.ts';
+import { uploadBytes } from '#server/files/testing/upload.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 
 /**
@@ -29,8 +30,7 @@ describeEachHarness('files carried by messages on %s', (h) => {
 	/** Uploads as the person is now (placed in the team after their session began). */
 	async function upload(person: Person, channelId: string, bytes: Uint8Array, name: string) {
 		const { user } = (await h.app.auth.validateToken(person.token))!;
-		const body = new Blob([bytes.slice()]).stream();
-		return h.app.files.upload(user, channelId, { name, voice: 'false' }, body, null);
+		return uploadBytes(h.app.files, user, channelId, bytes, name);
 	}
 
 	async function opened(person: Person, name: string): Promise<TestClient> {

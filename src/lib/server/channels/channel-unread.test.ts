@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { recordedMessage } from '../messages/testing/recorded-message.ts';
 import { describeEachApp } from '../testing/each-database.ts';
 import { MessageRepository } from '../messages/message.repository.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
@@ -35,23 +36,17 @@ describeEachApp('unread and mention counts on %s', (app) => {
 	) {
 		// Messages of one update are often accepted in the same millisecond.
 		if (!extra.sameMillisecond) at += 60_000;
-		const id = crypto.randomUUID();
-		await messages().upsert({
-			id,
+		const message = recordedMessage(at, {
 			channelId,
-			shard: 0,
 			authorId: author.id,
 			threadId: extra.threadId ?? null,
 			text: extra.deleted ? '' : `message with ${mentions.join(', ') || 'no mention'}`,
 			mentions: extra.deleted ? [] : mentions,
-			attachments: [],
-			version: 1,
 			createdAt: new Date(at + (extra.sameMillisecond ? 1 : 0)),
-			acceptedAt: new Date(at),
-			editedAt: null,
 			deleted: extra.deleted ?? false
 		});
-		return { id, at };
+		await messages().upsert(message);
+		return { id: message.id, at };
 	}
 
 	async function counts(user: SessionUser, channelId: string) {
@@ -115,22 +110,15 @@ describeEachApp('unread and mention counts on %s', (app) => {
 		const first = await post(o.team, o.manager, []);
 		const read = await post(o.team, o.manager, [o.dev.id], { sameMillisecond: true });
 		// One more accepted in that millisecond, written after the one read: it is news.
-		const after = crypto.randomUUID();
-		await messages().upsert({
-			id: after,
-			channelId: o.team,
-			shard: 0,
-			authorId: o.manager.id,
-			threadId: null,
-			text: '@channel after',
-			mentions: ['channel'],
-			attachments: [],
-			version: 1,
-			createdAt: new Date(read.at + 2),
-			acceptedAt: new Date(read.at),
-			editedAt: null,
-			deleted: false
-		});
+		await messages().upsert(
+			recordedMessage(read.at, {
+				channelId: o.team,
+				authorId: o.manager.id,
+				text: '@channel after',
+				mentions: ['channel'],
+				createdAt: new Date(read.at + 2)
+			})
+		);
 		await messages().recordRead(o.team, o.dev.id, first.id, new Date(first.at));
 		expect(await counts(o.dev, o.team), 'read the first of three').toEqual({
 			unread: 2,

@@ -6,6 +6,7 @@ import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { ABANDONED_UPLOAD_HOURS, cleanupAbandonedUploads } from './abandoned-uploads.job.ts';
 import { previewKeys } from './file.repository.ts';
 import * as samples from './testing/samples.ts';
+import { uploadBytes } from './testing/upload.ts';
 
 /**
  * The hourly cleanup, run through the job queue: an upload no message carries, older than
@@ -20,13 +21,7 @@ describeEachDatabase('the cleanup of abandoned uploads (%s)', (kind) => {
 			const ada: SessionUser = org.admin;
 			const channelId = (await app.channels.list(ada)).find((c) => c.kind === 'announcements')!.id;
 			const send = (bytes: Uint8Array, name: string) =>
-				app.files.upload(
-					ada,
-					channelId,
-					{ name, voice: 'false' },
-					new Blob([bytes.slice()]).stream(),
-					null
-				);
+				uploadBytes(app.files, ada, channelId, bytes, name);
 			const abandoned = await send(await samples.phonePhoto(), 'abandoned.jpg');
 			const sent = await send(samples.pdf, 'sent.pdf');
 			const recent = await send(samples.pdf, 'recent.pdf');

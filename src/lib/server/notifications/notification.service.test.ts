@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { recordedMessage } from '../messages/testing/recorded-message.ts';
 import { describeEachApp } from '../testing/each-database.ts';
 import { type SignedInPerson } from '../testing/test-app.ts';
 import { errorCode } from '../testing/error-code.ts';
@@ -52,22 +53,13 @@ describeEachApp('notifications on %s', (app) => {
 		extra: Partial<MessageRecord> = {}
 	): Promise<MessageRecord> {
 		at += 60_000;
-		const message: MessageRecord = {
-			id: crypto.randomUUID(),
+		const message = recordedMessage(at, {
 			channelId,
-			shard: 0,
 			authorId: author.id,
-			threadId: null,
 			text,
 			mentions,
-			attachments: [],
-			version: 1,
-			createdAt: new Date(at),
-			acceptedAt: new Date(at),
-			editedAt: null,
-			deleted: false,
 			...extra
-		};
+		});
 		const service = record();
 		await service.recordMessage(channelId, 0, author.id, {
 			value: {

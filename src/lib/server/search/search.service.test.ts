@@ -1,4 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
+import { recordedMessage } from '../messages/testing/recorded-message.ts';
 import { describeEachApp } from '../testing/each-database.ts';
 import { MessageRepository } from '../messages/message.repository.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
@@ -44,24 +45,14 @@ describeEachApp('server search on %s', (app) => {
 			extra: Partial<Parameters<MessageRepository['upsert']>[0]> = {}
 		) => {
 			at += 3_600_000;
-			const id = crypto.randomUUID();
-			await messages.upsert({
-				id,
+			const message = recordedMessage(at, {
 				channelId: channels[channel]!,
-				shard: 0,
 				authorId: author.id,
-				threadId: null,
 				text,
-				mentions: [],
-				attachments: [],
-				version: 1,
-				createdAt: new Date(at),
-				acceptedAt: new Date(at),
-				editedAt: null,
-				deleted: false,
 				...extra
 			});
-			return id;
+			await messages.upsert(message);
+			return message.id;
 		};
 		await post('platform', alice, 'The deployment of the gateway went fine');
 		await post('platform', alice, 'Déploiement en production demain', {
