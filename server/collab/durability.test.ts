@@ -6,10 +6,9 @@ import { documentName, listMessages, postMessage } from '#shared/chat/document-s
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 import {
 	killCollabProcess,
-	outputOf,
-	runCollabProcess,
+	serveCollabProcess,
 	setUpCollabProcess,
-	serveCollabProcess
+	storedMessageIds
 } from './testing/collab-child.ts';
 import { restartablePort } from './testing/test-port.ts';
 
@@ -21,15 +20,6 @@ import { restartablePort } from './testing/test-port.ts';
  * client holding someone else's message that the server lost: such a client is closed as
  * "stale", rebuilds its copy and resends its own messages, and the author resends the lost one.
  */
-/**
- * The ids of the messages the stored document holds, read in a process of its own as a
- * restarted server would load it (the server must not be running).
- */
-async function storedMessageIds(env: Record<string, string>, name: string): Promise<Set<string>> {
-	const reader = runCollabProcess(['stored', name], env);
-	const text = await outputOf(reader, (out) => out.trim().endsWith(']'));
-	return new Set(JSON.parse(text.trim()) as string[]);
-}
 
 describe('durability under SIGKILL', () => {
 	const dataDir = path.join(os.tmpdir(), `cf-durability-${process.pid}-${Date.now()}`);

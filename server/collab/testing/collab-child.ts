@@ -58,6 +58,19 @@ export async function serveCollabProcess(env: Record<string, string>): Promise<C
 	return server;
 }
 
+/**
+ * The ids of the messages the stored document holds, read in a process of its own as a
+ * restarted server would load it (the server must not be running).
+ */
+export async function storedMessageIds(
+	env: Record<string, string>,
+	name: string
+): Promise<Set<string>> {
+	const reader = runCollabProcess(['stored', name], env);
+	const text = await outputOf(reader, (out) => out.trim().endsWith(']'));
+	return new Set(JSON.parse(text.trim()) as string[]);
+}
+
 /** Kills the child at once (SIGKILL: no shutdown work) and waits until it is gone. */
 export async function killCollabProcess(child: ChildProcess): Promise<void> {
 	if (child.exitCode !== null || child.signalCode !== null) return;
