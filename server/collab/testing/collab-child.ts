@@ -38,16 +38,18 @@ export interface ChildMember {
 
 /**
  * Runs `setup` in a child process (an organization with one channel and `members` people in it,
- * in the database `env` names) and waits until it is done.
+ * in the database `env` names) and resolves with what it printed; with `untilExit`, once it has
+ * also exited (an embedded database's folder is free again).
  */
 export async function setUpCollabProcess(
 	members: number,
-	env: Record<string, string>
+	env: Record<string, string>,
+	options: { untilExit?: boolean } = {}
 ): Promise<{ channelId: string; members: ChildMember[] }> {
 	const setup = runCollabProcess(['setup', String(members)], env);
 	const exited = new Promise((resolve) => setup.on('exit', resolve));
 	const printed = await outputOf(setup, (text) => text.trim().endsWith('}'));
-	await exited;
+	if (options.untilExit) await exited;
 	return JSON.parse(printed.trim()) as { channelId: string; members: ChildMember[] };
 }
 
