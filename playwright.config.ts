@@ -1,11 +1,10 @@
 import { defineConfig, devices } from '@playwright/test';
-import fs from 'node:fs';
 import path from 'node:path';
 import { SMTP_URL } from './tests/e2e/support/mail.ts';
+import { chromiumLaunchOptions } from './tests/e2e/support/chromium.ts';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
 const dataDir = path.resolve('test-results', `e2e-data-${Date.now()}`);
-const debianChromium = '/usr/bin/chromium';
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -26,18 +25,7 @@ export default defineConfig({
 		baseURL: `http://localhost:${port}`,
 		trace: 'retain-on-failure',
 		screenshot: 'only-on-failure',
-		launchOptions: {
-			...(fs.existsSync(debianChromium) ? { executablePath: debianChromium } : {}),
-			// Chromium otherwise reaches for Google's services at every start, which this
-			// network refuses.
-			args: [
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--no-first-run',
-				'--disable-gpu'
-			]
-		}
+		launchOptions: chromiumLaunchOptions
 	},
 	// The test SMTP server process, which the e2e server below sends its emails to.
 	globalSetup: './tests/e2e/global-setup.ts',

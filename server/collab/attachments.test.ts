@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachHarness } from './testing/collab-suite.ts';
 import {
 	documentName,
 	listMessages,
@@ -7,42 +8,29 @@ import {
 	userRoot
 } from '#shared/chat/document-schema.ts';
 import type { UploadedFile } from '#shared/files/files.schema.ts';
-import { availableDatabaseKinds } from '#server/testing/test-database.ts';
-import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
+import { useTeamOfPeople, type SignedInPerson as Person } from '#server/testing/test-app.ts';
 import * as samples from '#server/files/testing/samples.ts';
-import {
-	connectClient,
-	useCollabHarness,
-	waitFor,
-	type TestClient
-} from './testing/collab-harness.ts';
-
-const kinds = await availableDatabaseKinds();
+import { uploadBytes } from '#server/files/testing/upload.ts';
+import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 
 /**
  * A message names its files by id; the server accepts only files its author uploaded to that
  * conversation, described as they were uploaded, and carried by no other message.
  */
-describe.each(kinds)('files carried by messages on %s', (kind) => {
-	const h = useCollabHarness(kind);
-	let alice: Person;
-	let bob: Person;
+describeEachHarness('files carried by messages on %s', (h) => {
+	const world = useTeamOfPeople(() => h.app, 'Attachments Co', ['Alice', 'Bob']);
+	const [alice, bob] = world.people;
 	let team: string;
 	let dm: string;
-
 	beforeAll(async () => {
-		const org = await h.app.createOrganization('Attachments Co');
-		const platform = await h.app.createTeam(org.admin, 'Platform', 'Engineering');
-		[alice, bob] = await h.app.joinTeam(org, platform.id, ['Alice', 'Bob']);
-		team = (await h.app.channels.list(org.admin)).find((c) => c.kind === 'team')!.id;
+		team = world.channelId('team');
 		dm = (await h.app.channels.openDm(alice.user, { memberIds: [bob.user.id] })).id;
 	});
 
 	/** Uploads as the person is now (placed in the team after their session began). */
 	async function upload(person: Person, channelId: string, bytes: Uint8Array, name: string) {
 		const { user } = (await h.app.auth.validateToken(person.token))!;
-		const body = new Blob([bytes.slice()]).stream();
-		return h.app.files.upload(user, channelId, { name, voice: 'false' }, body, null);
+		return uploadBytes(h.app.files, user, channelId, bytes, name);
 	}
 
 	async function opened(person: Person, name: string): Promise<TestClient> {

@@ -2,13 +2,10 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '#server/testing/each-database.ts';
 import { createTestApp, type TestApp } from '#server/testing/test-app.ts';
-import {
-	availableDatabaseKinds,
-	createTestDatabase,
-	type TestDatabase
-} from '#server/testing/test-database.ts';
+import { createTestDatabase, type TestDatabase } from '#server/testing/test-database.ts';
 import { openDatabase } from '#server/db/database.ts';
 import { MessageRecordService } from '#server/messages/message-record.service.ts';
 import { MessageRepository } from '#server/messages/message.repository.ts';
@@ -18,8 +15,6 @@ import type { SessionUser } from '#shared/api/auth.schema.ts';
 import { listNotificationsQuery } from '#shared/api/notifications.schema.ts';
 import { LocalPresenceStore } from './presence-store.ts';
 import { AwayDeliveryListener } from './away-delivery.ts';
-
-const kinds = await availableDatabaseKinds();
 
 /** The in-process presence store, counting its reads. */
 class CountedPresenceStore extends LocalPresenceStore {
@@ -37,7 +32,7 @@ const PUBLIC_URL = 'https://chat.example.test';
  * collaboration server records them, notifications, the presence store, the job queue, real SMTP
  * (smtp-server) and a local HTTPS push service that decrypts what it receives.
  */
-describe.each(kinds)('away delivery on %s', (kind) => {
+describeEachDatabase('away delivery on %s', (kind) => {
 	let smtp: SmtpTestServer;
 	let receiver: PushReceiver;
 	let app: TestApp;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SignedInPerson } from '#server/testing/test-app.ts';
+import { useTeamOfPeople } from '#server/testing/test-app.ts';
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { useCollabHarness, waitFor } from './testing/collab-harness.ts';
 
@@ -11,15 +11,14 @@ import { useCollabHarness, waitFor } from './testing/collab-harness.ts';
  */
 describe('a document the server closed', () => {
 	const h = useCollabHarness('pglite');
-	let alice: SignedInPerson;
+	const world = useTeamOfPeople(() => h.app, 'Closed Co', ['Alice'], {
+		team: 'Tier one',
+		department: 'Support'
+	});
+	const [alice] = world.people;
 	let name: string;
-
-	beforeAll(async () => {
-		const org = await h.app.createOrganization('Closed Co');
-		const team = await h.app.createTeam(org.admin, 'Tier one', 'Support');
-		[alice] = await h.app.joinTeam(org, team.id, ['Alice']);
-		const channels = await h.app.channels.list(org.admin);
-		name = documentName('channel', channels.find((c) => c.name === 'Tier one')!.id, 0);
+	beforeAll(() => {
+		name = documentName('channel', world.channelId('team', 'Tier one'), 0);
 	});
 
 	it('opens again cleanly: what the client sends next is accepted', async () => {

@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachHarness } from './testing/collab-suite.ts';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
@@ -11,33 +12,25 @@ import {
 	editMessage,
 	userRoot
 } from '#shared/chat/document-schema.ts';
-import { availableDatabaseKinds } from '#server/testing/test-database.ts';
-import type { SignedInPerson } from '#server/testing/test-app.ts';
-import { useCollabHarness, waitFor, type TestClient } from './testing/collab-harness.ts';
+import { useTeamOfPeople, type SignedInPerson } from '#server/testing/test-app.ts';
+import { waitFor, type TestClient } from './testing/collab-harness.ts';
 
-const kinds = await availableDatabaseKinds();
-
-describe.each(kinds)('collaboration server on %s', (kind) => {
-	const h = useCollabHarness(kind);
-	let admin: SignedInPerson;
-	let alice: SignedInPerson;
-	let bob: SignedInPerson;
+describeEachHarness('collaboration server on %s', (h) => {
+	const world = useTeamOfPeople(() => h.app, 'Collab Co', ['Alice', 'Bob']);
+	const { admin } = world;
+	const [alice, bob] = world.people;
 	let outsider: SignedInPerson;
 	let teamChannel: string;
 	let otherTeamChannel: string;
 	let announcements: string;
-
 	beforeAll(async () => {
-		const org = await h.app.createOrganization('Collab Co');
-		admin = { user: org.admin, token: org.token };
-		const platform = await h.app.createTeam(org.admin, 'Platform', 'Engineering');
-		const mobile = await h.app.org.createTeam(org.admin, {
+		const mobile = await h.app.org.createTeam(admin.user, {
 			name: 'Mobile',
-			departmentId: platform.departmentId
+			departmentId: world.team.departmentId
 		});
-		[alice, bob] = await h.app.joinTeam(org, platform.id, ['Alice', 'Bob']);
+		const org = { admin: admin.user, joinCode: world.joinCode };
 		[outsider] = await h.app.joinTeam(org, mobile.id, ['Olga']);
-		const channels = await h.app.channels.list(org.admin);
+		const channels = await h.app.channels.list(admin.user);
 		teamChannel = channels.find((c) => c.kind === 'team' && c.name === 'Platform')!.id;
 		otherTeamChannel = channels.find((c) => c.kind === 'team' && c.name === 'Mobile')!.id;
 		announcements = channels.find((c) => c.kind === 'announcements')!.id;

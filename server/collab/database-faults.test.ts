@@ -16,7 +16,12 @@ import {
 } from '#server/testing/database-proxy.ts';
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
-import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
+import {
+	killCollabProcess,
+	outputOf,
+	runCollabProcess,
+	setUpCollabProcess
+} from './testing/collab-child.ts';
 import { restartablePort } from './testing/test-port.ts';
 
 /**
@@ -51,10 +56,7 @@ describe.skipIf(!hasPostgres)('database faults under load', () => {
 		const port = await restartablePort();
 		const direct = { DATABASE_URL: database.url!, PORT: String(port), DATA_DIR: '/tmp/cf-faults' };
 		const env = { ...direct, DATABASE_URL: proxy.url };
-		const setup = runCollabProcess(['setup', String(SENDERS)], direct);
-		const { channelId, members } = JSON.parse(
-			(await outputOf(setup, (text) => text.trim().endsWith('}'))).trim()
-		) as { channelId: string; members: { id: string; token: string }[] };
+		const { channelId, members } = await setUpCollabProcess(SENDERS, direct);
 		const startServer = async () => {
 			server = runCollabProcess(['serve'], env);
 			if (process.env.DEBUG_FAULTS) {

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
-import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
+import {
+	killCollabProcess,
+	serveCollabProcess,
+	setUpCollabProcess,
+	storedMessageIds
+} from './testing/collab-child.ts';
 import { restartablePort } from './testing/test-port.ts';
 
 /**
@@ -15,15 +20,6 @@ import { restartablePort } from './testing/test-port.ts';
  * client holding someone else's message that the server lost: such a client is closed as
  * "stale", rebuilds its copy and resends its own messages, and the author resends the lost one.
  */
-/**
- * The ids of the messages the stored document holds, read in a process of its own as a
- * restarted server would load it (the server must not be running).
- */
-async function storedMessageIds(env: Record<string, string>, name: string): Promise<Set<string>> {
-	const reader = runCollabProcess(['stored', name], env);
-	const text = await outputOf(reader, (out) => out.trim().endsWith(']'));
-	return new Set(JSON.parse(text.trim()) as string[]);
-}
 
 describe('durability under SIGKILL', () => {
 	const dataDir = path.join(os.tmpdir(), `cf-durability-${process.pid}-${Date.now()}`);
@@ -32,14 +28,8 @@ describe('durability under SIGKILL', () => {
 	it('keeps every acknowledged message through four kills of the server', async () => {
 		const port = await restartablePort();
 		const env = { DATA_DIR: dataDir, PORT: String(port) };
-		const setup = runCollabProcess(['setup', '3'], env);
-		const { channelId, members } = JSON.parse(
-			(await outputOf(setup, (text) => text.trim().endsWith('}'))).trim()
-		) as { channelId: string; members: { id: string; token: string }[] };
-		await new Promise((resolve) => setup.on('exit', resolve));
-
-		let server = runCollabProcess(['serve'], env);
-		await outputOf(server, (text) => text.includes('ready'));
+		const { channelId, members } = await setUpCollabProcess(3, env, { untilExit: true });
+		let server = await serveCollabProcess(env);
 		const name = documentName('channel', channelId, 0);
 		const url = `ws://127.0.0.1:${port}/collab`;
 		const clients: TestClient[] = members.map((m) =>
@@ -89,8 +79,7 @@ describe('durability under SIGKILL', () => {
 			const stored = await storedMessageIds(env, name);
 			expect(seenAsSent.filter((id) => !stored.has(id))).toEqual([]);
 			checkedAfterKills += seenAsSent.length;
-			server = runCollabProcess(['serve'], env);
-			await outputOf(server, (text) => text.includes('ready'));
+			server = await serveCollabProcess(env);
 		}
 		sending = false;
 		await Promise.all(senders);

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '#server/testing/each-database.ts';
 import { PersonFeed } from '#client/collab/person-feed.svelte.ts';
 import { feedDocumentName, type FeedEvent } from '#shared/feed/feed-event.ts';
 import { FeedRepository } from '#server/feed/feed.repository.ts';
 import { FeedService } from '#server/feed/feed.service.ts';
 import { FeedAudienceRepository } from '#server/feed/feed-audience.repository.ts';
 import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
-import { availableDatabaseKinds } from '#server/testing/test-database.ts';
 import {
 	startCollabHarness,
 	waitFor,
 	type CollabHarness,
 	type TestClient
 } from './testing/collab-harness.ts';
-
-const kinds = await availableDatabaseKinds();
 
 /** A tab's feed: the browser's own PersonFeed on a real provider, and what it applied. */
 interface FeedTab {
@@ -29,7 +27,7 @@ interface FeedTab {
  * written into it, every kind of change reaches it live, and a tab that was away gets
  * what it missed, each event once.
  */
-describe.each(kinds)('person feeds on %s', (kind) => {
+describeEachDatabase('person feeds on %s', (kind) => {
 	let h: CollabHarness;
 	let admin: Person;
 	let alice: Person;

@@ -1,45 +1,30 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { describeEachHarness } from './testing/collab-suite.ts';
 import * as Y from 'yjs';
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { applyStored, DocumentRepository } from '#server/documents/document.repository.ts';
 import { presenceDocumentName } from '#shared/chat/presence.ts';
-import { availableDatabaseKinds } from '#server/testing/test-database.ts';
-import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
-import {
-	connectClient,
-	useCollabHarness,
-	waitFor,
-	type TestClient
-} from './testing/collab-harness.ts';
-
-const kinds = await availableDatabaseKinds();
+import { useTeamOfPeople, type SignedInPerson as Person } from '#server/testing/test-app.ts';
+import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 
 /**
  * Integrity of conversations (issue 12): a document name resolves only to the object of its own
  * kind, a project room's end takes effect at its moment, and awareness carries only typing under
  * the sender's own identity and client id.
  */
-describe.each(kinds)('integrity of conversations on %s', (kind) => {
-	const h = useCollabHarness(kind);
+describeEachHarness('integrity of conversations on %s', (h) => {
+	const world = useTeamOfPeople(() => h.app, 'Integrity Co', ['Alice', 'Bob', 'Carol']);
+	const { admin } = world;
+	const [alice, bob, carol] = world.people;
 	let orgId: string;
-	let admin: Person;
-	let alice: Person;
-	let bob: Person;
-	let carol: Person;
 	let team: string;
 	let announcements: string;
 	let dm: string;
 	let project: string;
-
 	beforeAll(async () => {
-		const org = await h.app.createOrganization('Integrity Co');
-		orgId = org.admin.orgId;
-		admin = { user: org.admin, token: org.token };
-		const platform = await h.app.createTeam(org.admin, 'Platform', 'Engineering');
-		[alice, bob, carol] = await h.app.joinTeam(org, platform.id, ['Alice', 'Bob', 'Carol']);
-		const channels = await h.app.channels.list(org.admin);
-		team = channels.find((c) => c.kind === 'team')!.id;
-		announcements = channels.find((c) => c.kind === 'announcements')!.id;
+		orgId = admin.user.orgId;
+		team = world.channelId('team');
+		announcements = world.channelId('announcements');
 		dm = (await h.app.channels.openDm(alice.user, { memberIds: [bob.user.id] })).id;
 		project = (
 			await h.app.channels.create(admin.user, {

@@ -9,7 +9,12 @@ import {
 } from '#server/testing/test-database.ts';
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
-import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
+import {
+	killCollabProcess,
+	setUpCollabProcess,
+	serveCollabProcess,
+	type ChildMember
+} from './testing/collab-child.ts';
 import { restartablePort } from './testing/test-port.ts';
 
 /**
@@ -41,13 +46,9 @@ describe.skipIf(!hasPostgres)('a message relayed and lost in a crash', () => {
 		database = await createTestDatabase('postgres');
 		const port = await restartablePort();
 		const env = { DATABASE_URL: database.url!, PORT: String(port), DATA_DIR: '/tmp/cf-lost' };
-		const setup = runCollabProcess(['setup', '2'], env);
-		const { channelId, members } = JSON.parse(
-			(await outputOf(setup, (text) => text.trim().endsWith('}'))).trim()
-		) as { channelId: string; members: { id: string; token: string }[] };
-		const [alice, bob] = members as [(typeof members)[0], (typeof members)[0]];
-		server = runCollabProcess(['serve'], env);
-		await outputOf(server, (text) => text.includes('ready'));
+		const { channelId, members } = await setUpCollabProcess(2, env);
+		const [alice, bob] = members as [ChildMember, ChildMember];
+		server = await serveCollabProcess(env);
 		const name = documentName('channel', channelId, 0);
 		const url = `ws://127.0.0.1:${port}/collab`;
 		const open = (member: typeof alice, doc?: Y.Doc) => {
@@ -97,8 +98,7 @@ describe.skipIf(!hasPostgres)('a message relayed and lost in a crash', () => {
 
 		// Bob writes while the server is down, and comes back first.
 		const own = postMessage(bobTab.doc, bob.id, { text: 'Written by Bob meanwhile' });
-		server = runCollabProcess(['serve'], env);
-		await outputOf(server, (text) => text.includes('ready'));
+		server = await serveCollabProcess(env);
 		await waitFor(() => Boolean(stampOf(bobTab.doc, own.id)), 15_000, "bob's own message sent");
 		expect(bobTab.closes.some((reason) => reason.startsWith('stale'))).toBe(true);
 		expect(stampOf(bobTab.doc, lost.id), 'his copy is the server’s now').toBeUndefined();

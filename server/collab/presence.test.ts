@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachHarness } from './testing/collab-suite.ts';
 import { PresenceHub } from '#client/collab/presence.svelte.ts';
 import { presenceDocumentName } from '#shared/chat/presence.ts';
 import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
-import { availableDatabaseKinds } from '#server/testing/test-database.ts';
-import { useCollabHarness, waitFor, type TestClient } from './testing/collab-harness.ts';
-
-const kinds = await availableDatabaseKinds();
+import { waitFor, type TestClient } from './testing/collab-harness.ts';
 
 /**
  * Presence as the server sums it up per organization (presence.extension.ts), through real
  * providers over real WebSockets, read by the browser's own PresenceHub.
  */
-describe.each(kinds)('presence on %s', (kind) => {
-	const h = useCollabHarness(kind);
+describeEachHarness('presence on %s', (h) => {
 	let admin: Person;
 	let alice: Person;
 	let bob: Person;

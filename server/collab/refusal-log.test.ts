@@ -6,7 +6,12 @@ import { messageYjsSyncStep2 } from 'y-protocols/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { documentName, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor } from './testing/collab-harness.ts';
-import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
+import {
+	killCollabProcess,
+	runCollabProcess,
+	setUpCollabProcess,
+	type ChildMember
+} from './testing/collab-child.ts';
 import { restartablePort } from './testing/test-port.ts';
 
 /** A raw sync frame of the Hocuspocus protocol: document name, message type 0, sync type. */
@@ -31,12 +36,7 @@ describe('the log of a refused update', () => {
 	it('is one warn line with the person, document, connection and reason code', async () => {
 		const port = await restartablePort();
 		const env = { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
-		const setup = runCollabProcess(['setup', '2'], env);
-		const { channelId, members } = JSON.parse(
-			(await outputOf(setup, (text) => text.trim().endsWith('}'))).trim()
-		) as { channelId: string; members: { id: string; token: string }[] };
-		await new Promise((resolve) => setup.on('exit', resolve));
-
+		const { channelId, members } = await setUpCollabProcess(2, env, { untilExit: true });
 		const server = runCollabProcess(['serve'], env);
 		let stdout = '';
 		let stderr = '';
@@ -44,10 +44,7 @@ describe('the log of a refused update', () => {
 		server.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 		try {
 			await waitFor(() => stdout.includes('ready'), 30_000, 'the server to start');
-			const [mallory, victim] = members as [
-				{ id: string; token: string },
-				{ id: string; token: string }
-			];
+			const [mallory, victim] = members as [ChildMember, ChildMember];
 			const name = documentName('channel', channelId, 0);
 			const client = connectClient(`ws://127.0.0.1:${port}/collab`, mallory.token, name, {
 				maxAttempts: 1

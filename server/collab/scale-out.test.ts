@@ -19,7 +19,7 @@ import {
 	postMessage
 } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
-import { outputOf, runCollabProcess } from './testing/collab-child.ts';
+import { serveCollabProcess } from './testing/collab-child.ts';
 import { createScaleOut, SharedDocumentRepository, startEventRelay } from './scale-out.ts';
 import { applyStored } from '#server/documents/document.repository.ts';
 import { RedisPresenceStore } from './presence-store.ts';
@@ -43,12 +43,6 @@ const skipReason = !hasRedis
 	: !hasPostgres
 		? 'real Postgres is not reachable (two processes must share one database)'
 		: null;
-
-async function startProcess(env: Record<string, string>): Promise<ChildProcess> {
-	const child = runCollabProcess(['serve'], env);
-	await outputOf(child, (text) => text.includes('ready'));
-	return child;
-}
 
 describe.skipIf(skipReason !== null)('two processes scaled out through Redis', () => {
 	const prefix = `cf-test-${randomBytes(4).toString('hex')}`;
@@ -119,7 +113,7 @@ describe.skipIf(skipReason !== null)('two processes scaled out through Redis', (
 		const ports = [await restartablePort(), await restartablePort()];
 		for (const port of ports) {
 			processes.push(
-				await startProcess({
+				await serveCollabProcess({
 					PORT: String(port),
 					DATABASE_URL: database.url!,
 					REDIS_URL: redisUrl,

@@ -16,7 +16,13 @@ import {
 } from '#server/testing/database-proxy.ts';
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
-import { killCollabProcess, outputOf, runCollabProcess } from './testing/collab-child.ts';
+import {
+	killCollabProcess,
+	outputOf,
+	runCollabProcess,
+	setUpCollabProcess,
+	serveCollabProcess
+} from './testing/collab-child.ts';
 import { restartablePort } from './testing/test-port.ts';
 
 /**
@@ -28,16 +34,6 @@ import { restartablePort } from './testing/test-port.ts';
 const hasPostgres = await isPostgresReachable();
 
 const DEADLINE_MS = 1_500;
-
-interface Setup {
-	channelId: string;
-	members: { id: string; token: string }[];
-}
-
-async function setUp(env: Record<string, string>): Promise<Setup> {
-	const setup = runCollabProcess(['setup', '1'], env);
-	return JSON.parse((await outputOf(setup, (text) => text.trim().endsWith('}'))).trim()) as Setup;
-}
 
 /** Everything the process printed, and how long after `since` it exited. */
 function exitOf(child: ChildProcess, since: () => number): Promise<{ ms: number; output: string }> {
@@ -71,16 +67,18 @@ describe('a graceful stop', () => {
 			cleanup.push(() => proxy.close());
 			const port = await restartablePort();
 			const base = { PORT: String(port), DATA_DIR: '/tmp/cf-shutdown' };
-			const { channelId, members } = await setUp({ ...base, DATABASE_URL: database.url! });
+			const { channelId, members } = await setUpCollabProcess(1, {
+				...base,
+				DATABASE_URL: database.url!
+			});
 			const env = {
 				...base,
 				DATABASE_URL: proxy.url,
 				SHUTDOWN_DEADLINE_MS: String(DEADLINE_MS)
 			};
 			const start = async () => {
-				const server = runCollabProcess(['serve'], env);
+				const server = await serveCollabProcess(env);
 				servers.push(server);
-				await outputOf(server, (text) => text.includes('ready'));
 				return server;
 			};
 			const first = await start();
@@ -123,7 +121,7 @@ describe('a graceful stop', () => {
 		cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
 		const port = await restartablePort();
 		const env = { PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '' };
-		const { channelId, members } = await setUp(env);
+		const { channelId, members } = await setUpCollabProcess(1, env);
 		const server = runCollabProcess(['serve'], env);
 		servers.push(server);
 		let signalledAt = 0;

@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachHarness } from './testing/collab-suite.ts';
 import * as Y from 'yjs';
 import {
 	acceptedAt,
@@ -7,35 +8,23 @@ import {
 	postMessage
 } from '#shared/chat/document-schema.ts';
 import { applyStored } from '#server/documents/document.repository.ts';
-import { availableDatabaseKinds } from '#server/testing/test-database.ts';
-import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
-import {
-	connectClient,
-	useCollabHarness,
-	waitFor,
-	type TestClient
-} from './testing/collab-harness.ts';
+import { useTeamOfPeople, type SignedInPerson as Person } from '#server/testing/test-app.ts';
+import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 import { STAMP_RIDE_MS } from './stamp-queue.ts';
-
-const kinds = await availableDatabaseKinds();
 
 /**
  * An acceptance stamp reaches its author's screens as soon as it is logged, and everyone else's
  * with the document's next change: one frame per message for each member, not two.
  */
-describe.each(kinds)('acceptance stamps on %s', (kind) => {
-	const h = useCollabHarness(kind);
-	let alice: Person;
-	let bob: Person;
-	let carol: Person;
+describeEachHarness('acceptance stamps on %s', (h) => {
+	const world = useTeamOfPeople(() => h.app, 'Stamps Co', ['Alice', 'Bob', 'Carol'], {
+		team: 'Tier one',
+		department: 'Support'
+	});
+	const [alice, bob, carol] = world.people;
 	let name: string;
-
-	beforeAll(async () => {
-		const org = await h.app.createOrganization('Stamps Co');
-		const team = await h.app.createTeam(org.admin, 'Tier one', 'Support');
-		[alice, bob, carol] = await h.app.joinTeam(org, team.id, ['Alice', 'Bob', 'Carol']);
-		const channels = await h.app.channels.list(org.admin);
-		name = documentName('channel', channels.find((c) => c.name === 'Tier one')!.id, 0);
+	beforeAll(() => {
+		name = documentName('channel', world.channelId('team', 'Tier one'), 0);
 	});
 
 	const opened = (person: Person): Promise<TestClient> => h.open(person.token, name);

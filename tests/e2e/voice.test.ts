@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import { expect, test, type Page } from './support/test.ts';
 import { createOrganization, teamOf } from './support/people.ts';
 import { controlledByServiceWorker, message, openChannel, send } from './support/chat.ts';
+import { chromiumLaunchOptions } from './support/chromium.ts';
 
 /**
  * Issue 15, voice messages: Ada records with the browser's microphone (Chromium's fake device,
@@ -9,18 +9,12 @@ import { controlledByServiceWorker, message, openChannel, send } from './support
  * duration Ada's browser measured (a recorded WebM has none in its header), plays it, changes
  * the speed and seeks with the keyboard.
  */
-const debianChromium = '/usr/bin/chromium';
-
 test.use({
+	// test.use replaces launchOptions whole: the project's own are kept.
 	launchOptions: {
-		...(fs.existsSync(debianChromium) ? { executablePath: debianChromium } : {}),
+		...chromiumLaunchOptions,
 		args: [
-			// playwright.config.ts's own launch options, kept: test.use replaces launchOptions whole.
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-			'--no-first-run',
-			'--disable-gpu',
+			...chromiumLaunchOptions.args,
 			'--use-fake-device-for-media-stream',
 			'--use-fake-ui-for-media-stream',
 			'--autoplay-policy=no-user-gesture-required'

@@ -30,6 +30,49 @@ export function outputOf(child: ChildProcess, until: (text: string) => boolean):
 	});
 }
 
+/** A member of the channel `setup` made, with a session token. */
+export interface ChildMember {
+	id: string;
+	token: string;
+}
+
+/**
+ * Runs `setup` in a child process (an organization with one channel and `members` people in it,
+ * in the database `env` names) and resolves with what it printed; with `untilExit`, once it has
+ * also exited (an embedded database's folder is free again).
+ */
+export async function setUpCollabProcess(
+	members: number,
+	env: Record<string, string>,
+	options: { untilExit?: boolean } = {}
+): Promise<{ channelId: string; members: ChildMember[] }> {
+	const setup = runCollabProcess(['setup', String(members)], env);
+	const exited = new Promise((resolve) => setup.on('exit', resolve));
+	const printed = await outputOf(setup, (text) => text.trim().endsWith('}'));
+	if (options.untilExit) await exited;
+	return JSON.parse(printed.trim()) as { channelId: string; members: ChildMember[] };
+}
+
+/** Starts the server in a child process and resolves once it is ready. */
+export async function serveCollabProcess(env: Record<string, string>): Promise<ChildProcess> {
+	const server = runCollabProcess(['serve'], env);
+	await outputOf(server, (text) => text.includes('ready'));
+	return server;
+}
+
+/**
+ * The ids of the messages the stored document holds, read in a process of its own as a
+ * restarted server would load it (the server must not be running).
+ */
+export async function storedMessageIds(
+	env: Record<string, string>,
+	name: string
+): Promise<Set<string>> {
+	const reader = runCollabProcess(['stored', name], env);
+	const text = await outputOf(reader, (out) => out.trim().endsWith(']'));
+	return new Set(JSON.parse(text.trim()) as string[]);
+}
+
 /** Kills the child at once (SIGKILL: no shutdown work) and waits until it is gone. */
 export async function killCollabProcess(child: ChildProcess): Promise<void> {
 	if (child.exitCode !== null || child.signalCode !== null) return;

@@ -17,15 +17,13 @@ function listed(id: number, text: string, extra: Partial<ListedMessage> = {}): L
 	});
 }
 
+/** Everything the client finds for `q`, unfiltered, as Me. */
+function searchAll(client: SearchClient, q: string, limit: number) {
+	return client.search({ q, meId: ME, authorIds: null, channelIds: null, readable: null, limit });
+}
+
 async function find(client: SearchClient, q: string): Promise<string[]> {
-	const result = await client.search({
-		q,
-		meId: ME,
-		authorIds: null,
-		channelIds: null,
-		readable: null,
-		limit: 20
-	});
+	const result = await searchAll(client, q, 20);
 	return result.hits.map((hit) => hit.message.text);
 }
 
@@ -56,24 +54,10 @@ describe('SearchClient (the index fed by conversation listings)', () => {
 		// Pending messages are searchable (offline), and found again once accepted.
 		const pending = listed(3, 'Offline draft about budgets', { acceptedAt: null });
 		client.listed(CHANNEL, 0, [pending]);
-		const result = await client.search({
-			q: 'budg',
-			meId: ME,
-			authorIds: null,
-			channelIds: null,
-			readable: null,
-			limit: 5
-		});
+		const result = await searchAll(client, 'budg', 5);
 		expect(result.hits[0]?.message.pending).toBe(true);
 		client.listed(CHANNEL, 0, [{ ...pending, acceptedAt: 9_999 }]);
-		const accepted = await client.search({
-			q: 'budg',
-			meId: ME,
-			authorIds: null,
-			channelIds: null,
-			readable: null,
-			limit: 5
-		});
+		const accepted = await searchAll(client, 'budg', 5);
 		expect(accepted.hits[0]?.message).toMatchObject({ pending: false, time: 9_999 });
 
 		// Access lost: the channel's messages go.

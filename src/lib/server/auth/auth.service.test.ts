@@ -1,14 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { useTestApp, testClient, type TestApp } from '../testing/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachApp } from '../testing/each-database.ts';
+import { testClient, type TestApp } from '../testing/test-app.ts';
 import { errorCode } from '../testing/error-code.ts';
 import { sessionIdFromToken } from './session-token.ts';
 
-const kinds = await availableDatabaseKinds();
-
-describe.each(kinds)('auth on %s', (kind) => {
-	const app = useTestApp(kind);
-
+describeEachApp('auth on %s', (app) => {
 	it('makes the creator of an organization its Super Admin with a join code', async () => {
 		const { admin, joinCode } = await app.createOrganization('Initech');
 		expect(admin.role).toBe('super_admin');

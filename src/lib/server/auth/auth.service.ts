@@ -1,4 +1,5 @@
 import type { Sql } from '../db/database.ts';
+import type { Role, UserStatus } from '#shared/roles.ts';
 import { AppError } from '../errors.ts';
 import { DomainService, type DomainParts } from '../domain-service.ts';
 import type { OrgRepository } from '../org/org.repository.ts';
@@ -80,18 +81,11 @@ export class AuthService extends DomainService {
 				generateJoinCode(),
 				sql
 			);
-			const person = await this.people.insert(
-				{
-					orgId: organization.id,
-					email: input.email,
-					name: input.name,
-					title: input.title,
-					passwordHash,
-					role: 'super_admin',
-					status: 'active'
-				},
-				sql
-			);
+			const person = await this.insertPerson(sql, input, passwordHash, {
+				orgId: organization.id,
+				role: 'super_admin',
+				status: 'active'
+			});
 			await this.channels.insert(
 				{
 					orgId: organization.id,
@@ -141,18 +135,11 @@ export class AuthService extends DomainService {
 		const userId = await this.database.sql.begin(async (tx) => {
 			const sql = tx as unknown as Sql;
 			if (await this.people.emailExists(input.email, sql)) throw emailTaken();
-			const person = await this.people.insert(
-				{
-					orgId: organization.id,
-					email: input.email,
-					name: input.name,
-					title: input.title,
-					passwordHash,
-					role: 'team_member',
-					status
-				},
-				sql
-			);
+			const person = await this.insertPerson(sql, input, passwordHash, {
+				orgId: organization.id,
+				role: 'team_member',
+				status
+			});
 			await this.audit.record(
 				{
 					orgId: organization.id,
@@ -169,6 +156,17 @@ export class AuthService extends DomainService {
 		this.events.emit('structure.changed', { orgId: organization.id });
 		if (status === 'pending') return { pendingApproval: true };
 		return this.issueSession(userId, client);
+	}
+
+	/** A new person as they signed up, inside the transaction `sql`. */
+	private insertPerson(
+		sql: Sql,
+		input: { email: string; name: string; title: string },
+		passwordHash: string,
+		placement: { orgId: string; role: Role; status: UserStatus }
+	) {
+		const { email, name, title } = input;
+		return this.people.insert({ ...placement, email, name, title, passwordHash }, sql);
 	}
 
 	/** Same answer for an unknown email and a wrong password; failures slow further tries. */

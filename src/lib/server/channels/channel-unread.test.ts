@@ -1,29 +1,21 @@
-import { describe, expect, it } from 'vitest';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { useTestApp } from '../testing/test-app.ts';
+import { expect, it } from 'vitest';
+import { recordedMessage } from '../messages/testing/recorded-message.ts';
+import { describeEachApp } from '../testing/each-database.ts';
 import { MessageRepository } from '../messages/message.repository.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
-
-const kinds = await availableDatabaseKinds();
+import type { AssignPersonInput } from '#shared/api/org.schema.ts';
 
 /**
  * The channel list counts, for channels this browser has not opened, what is unread and how
  * much of it mentions the person: by name, @channel, and @team for the people of that team.
  */
-describe.each(kinds)('unread and mention counts on %s', (kind) => {
-	const app = useTestApp(kind);
-
+describeEachApp('unread and mention counts on %s', (app) => {
 	async function organization() {
 		const { admin, joinCode } = await app.createOrganization();
 		const eng = await app.org.createDepartment(admin, { name: 'Engineering' });
 		const platform = await app.org.createTeam(admin, { name: 'Platform', departmentId: eng.id });
-		const person = async (name: string, placement: Record<string, string>) => {
-			const { user } = await app.join(joinCode, name);
-			await app.people.assign(admin, user.id, placement);
-			return (await app.auth.validateToken(
-				(await app.auth.issueSession(user.id, { userAgent: '', ip: '' })).token
-			))!.user;
-		};
+		const person = (name: string, placement: AssignPersonInput) =>
+			app.joinPlaced({ admin, joinCode }, name, placement);
 		const head = await person('Hedy Head', { departmentId: eng.id, role: 'department_head' });
 		const manager = await person('Max Manager', { teamId: platform.id, role: 'team_manager' });
 		const dev = await person('Dana Dev', { teamId: platform.id, role: 'team_member' });
@@ -44,23 +36,17 @@ describe.each(kinds)('unread and mention counts on %s', (kind) => {
 	) {
 		// Messages of one update are often accepted in the same millisecond.
 		if (!extra.sameMillisecond) at += 60_000;
-		const id = crypto.randomUUID();
-		await messages().upsert({
-			id,
+		const message = recordedMessage(at, {
 			channelId,
-			shard: 0,
 			authorId: author.id,
 			threadId: extra.threadId ?? null,
 			text: extra.deleted ? '' : `message with ${mentions.join(', ') || 'no mention'}`,
 			mentions: extra.deleted ? [] : mentions,
-			attachments: [],
-			version: 1,
 			createdAt: new Date(at + (extra.sameMillisecond ? 1 : 0)),
-			acceptedAt: new Date(at),
-			editedAt: null,
 			deleted: extra.deleted ?? false
 		});
-		return { id, at };
+		await messages().upsert(message);
+		return { id: message.id, at };
 	}
 
 	async function counts(user: SessionUser, channelId: string) {
@@ -124,22 +110,15 @@ describe.each(kinds)('unread and mention counts on %s', (kind) => {
 		const first = await post(o.team, o.manager, []);
 		const read = await post(o.team, o.manager, [o.dev.id], { sameMillisecond: true });
 		// One more accepted in that millisecond, written after the one read: it is news.
-		const after = crypto.randomUUID();
-		await messages().upsert({
-			id: after,
-			channelId: o.team,
-			shard: 0,
-			authorId: o.manager.id,
-			threadId: null,
-			text: '@channel after',
-			mentions: ['channel'],
-			attachments: [],
-			version: 1,
-			createdAt: new Date(read.at + 2),
-			acceptedAt: new Date(read.at),
-			editedAt: null,
-			deleted: false
-		});
+		await messages().upsert(
+			recordedMessage(read.at, {
+				channelId: o.team,
+				authorId: o.manager.id,
+				text: '@channel after',
+				mentions: ['channel'],
+				createdAt: new Date(read.at + 2)
+			})
+		);
 		await messages().recordRead(o.team, o.dev.id, first.id, new Date(first.at));
 		expect(await counts(o.dev, o.team), 'read the first of three').toEqual({
 			unread: 2,

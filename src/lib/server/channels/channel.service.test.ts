@@ -1,28 +1,19 @@
-import { describe, expect, it } from 'vitest';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { useTestApp } from '../testing/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachApp } from '../testing/each-database.ts';
 import { errorCode } from '../testing/error-code.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
+import type { AssignPersonInput } from '#shared/api/org.schema.ts';
 import { createChannelSchema } from '#shared/api/channels.schema.ts';
 
-const kinds = await availableDatabaseKinds();
-
-describe.each(kinds)('channels on %s', (kind) => {
-	const app = useTestApp(kind);
-
+describeEachApp('channels on %s', (app) => {
 	async function organization() {
 		const { admin, joinCode } = await app.createOrganization();
 		const eng = await app.org.createDepartment(admin, { name: 'Engineering' });
 		const sales = await app.org.createDepartment(admin, { name: 'Sales' });
 		const platform = await app.org.createTeam(admin, { name: 'Platform', departmentId: eng.id });
 		const field = await app.org.createTeam(admin, { name: 'Field', departmentId: sales.id });
-		const person = async (name: string, placement: Record<string, string>) => {
-			const { user } = await app.join(joinCode, name);
-			await app.people.assign(admin, user.id, placement);
-			return (await app.auth.validateToken(
-				(await app.auth.issueSession(user.id, { userAgent: '', ip: '' })).token
-			))!.user;
-		};
+		const person = (name: string, placement: AssignPersonInput) =>
+			app.joinPlaced({ admin, joinCode }, name, placement);
 		const head = await person('Hedy Head', { departmentId: eng.id, role: 'department_head' });
 		const manager = await person('Max Manager', { teamId: platform.id, role: 'team_manager' });
 		const dev = await person('Dana Dev', { teamId: platform.id, role: 'team_member' });
@@ -57,9 +48,7 @@ describe.each(kinds)('channels on %s', (kind) => {
 	it('moves people between channels when they move between teams', async () => {
 		const o = await organization();
 		await app.people.assign(o.admin, o.dev.id, { teamId: o.field.id });
-		const moved = (await app.auth.validateToken(
-			(await app.auth.issueSession(o.dev.id, { userAgent: '', ip: '' })).token
-		))!.user;
+		const moved = await app.sessionUser(o.dev.id);
 		expect(await names(moved)).toEqual([
 			'announcements:Official Announcements',
 			'department:Sales',

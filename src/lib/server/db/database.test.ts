@@ -1,15 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeEachDatabase } from '../testing/each-database.ts';
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs/promises';
 import { openDatabase } from './database.ts';
 import { runMigrations } from './migrate.ts';
-import { availableDatabaseKinds, createTestDatabase } from '../testing/test-database.ts';
+import { createTestDatabase } from '../testing/test-database.ts';
 import { migrations } from './migrations/index.ts';
 
-const kinds = await availableDatabaseKinds();
-
-describe.each(kinds)('database on %s', (kind) => {
+describeEachDatabase('database on %s', (kind) => {
 	it('applies every migration once and is idempotent on a second run', async () => {
 		// Test databases of PGlite start from an image already migrated: this one starts empty.
 		const db =

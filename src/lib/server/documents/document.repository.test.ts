@@ -1,15 +1,10 @@
 import * as Y from 'yjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-	availableDatabaseKinds,
-	createTestDatabase,
-	type TestDatabase
-} from '../testing/test-database.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../testing/each-database.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import { applyStored, DocumentRepository } from './document.repository.ts';
 
-const kinds = await availableDatabaseKinds();
-
-describe.each(kinds)('stored documents on %s', (kind) => {
+describeEachDatabase('stored documents on %s', (kind) => {
 	let database: TestDatabase;
 	let documents: DocumentRepository;
 	beforeAll(async () => {

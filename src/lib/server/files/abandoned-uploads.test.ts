@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeEachDatabase } from '../testing/each-database.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
 import { ABANDONED_UPLOAD_HOURS, cleanupAbandonedUploads } from './abandoned-uploads.job.ts';
 import { previewKeys } from './file.repository.ts';
 import * as samples from './testing/samples.ts';
+import { uploadBytes } from './testing/upload.ts';
 
 /**
  * The hourly cleanup, run through the job queue: an upload no message carries, older than
  * ABANDONED_UPLOAD_HOURS, goes with its stored objects (an image's previews too); a file a
  * message carries, and a recent upload, stay. Running it again changes nothing.
  */
-const kinds = await availableDatabaseKinds();
-
-describe.each(kinds)('the cleanup of abandoned uploads (%s)', (kind) => {
+describeEachDatabase('the cleanup of abandoned uploads (%s)', (kind) => {
 	it('removes old pending files and their objects, keeps attached and recent ones', async () => {
 		const app: TestApp = await createTestApp(kind);
 		try {
@@ -22,13 +21,7 @@ describe.each(kinds)('the cleanup of abandoned uploads (%s)', (kind) => {
 			const ada: SessionUser = org.admin;
 			const channelId = (await app.channels.list(ada)).find((c) => c.kind === 'announcements')!.id;
 			const send = (bytes: Uint8Array, name: string) =>
-				app.files.upload(
-					ada,
-					channelId,
-					{ name, voice: 'false' },
-					new Blob([bytes.slice()]).stream(),
-					null
-				);
+				uploadBytes(app.files, ada, channelId, bytes, name);
 			const abandoned = await send(await samples.phonePhoto(), 'abandoned.jpg');
 			const sent = await send(samples.pdf, 'sent.pdf');
 			const recent = await send(samples.pdf, 'recent.pdf');

@@ -5,6 +5,7 @@ import { s3Storage, startS3Server, type S3Server } from '../storage/s3-test-serv
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
 import * as samples from './testing/samples.ts';
+import { uploadBytes } from './testing/upload.ts';
 
 /**
  * Files when the storage is S3 (`S3_*` set): the same service against a real S3 server process.
@@ -34,13 +35,7 @@ describe(`files on S3 (${kind})`, () => {
 	});
 
 	const send = (bytes: Uint8Array, name: string) =>
-		app.files.upload(
-			ada,
-			channelId,
-			{ name, voice: 'false' },
-			new Blob([bytes.slice()]).stream(),
-			null
-		);
+		uploadBytes(app.files, ada, channelId, bytes, name);
 	const objectWrites = () =>
 		server.requests.filter((request) => request.startsWith('PUT /connectflow-files/files/'));
 

@@ -1,10 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installAppContext } from '../app-context.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useServedApp } from '../testing/served-app.ts';
 import { SESSION_COOKIE } from '../auth/session-token.ts';
-import { startDevServer, type DevServer } from '../testing/dev-server.ts';
-import { createTestApp, type SignedInPerson, type TestApp } from '../testing/test-app.ts';
+import { type SignedInPerson } from '../testing/test-app.ts';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
 import { META_SUFFIX } from '../storage/common.ts';
 import * as samples from './testing/samples.ts';
@@ -28,8 +27,7 @@ interface Answer {
 }
 
 describe(`files of conversations over HTTP (${kind})`, () => {
-	let app: TestApp;
-	let server: DevServer;
+	const { app, server } = useServedApp(kind);
 	let ada: SignedInPerson;
 	let bruno: SignedInPerson;
 	let outsider: SignedInPerson;
@@ -37,9 +35,6 @@ describe(`files of conversations over HTTP (${kind})`, () => {
 	let announcementsId: string;
 
 	beforeAll(async () => {
-		app = await createTestApp(kind);
-		installAppContext(app);
-		server = await startDevServer();
 		const org = await app.createOrganization('Files Inc');
 		ada = { user: org.admin, token: org.token };
 		bruno = await app.join(org.joinCode, 'Bruno Baker');
@@ -55,10 +50,6 @@ describe(`files of conversations over HTTP (${kind})`, () => {
 		announcementsId = (await app.channels.list(org.admin)).find(
 			(channel) => channel.kind === 'announcements'
 		)!.id;
-	}, 120_000);
-	afterAll(async () => {
-		await server?.close();
-		await app?.database.close();
 	});
 
 	const cookie = (person: SignedInPerson | null): Record<string, string> =>

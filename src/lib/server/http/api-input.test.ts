@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useServedApp } from '../testing/served-app.ts';
 import { errorStatus, isErrorBody } from '#shared/errors.ts';
-import { installAppContext } from '../app-context.ts';
 import { SESSION_COOKIE, sessionIdFromToken } from '../auth/session-token.ts';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { databaseFingerprint } from '../testing/database-fingerprint.ts';
 import {
 	deepArray,
@@ -21,7 +20,6 @@ import {
 } from '../testing/generated-input.ts';
 import { apiContracts } from '#shared/api/catalog.ts';
 import type { ApiContract as Endpoint } from '#shared/api/contract.ts';
-import { startDevServer, type DevServer } from '../testing/dev-server.ts';
 
 /**
  * Every operation of the API catalogue, fed input generated from its own schemas with one place
@@ -52,15 +50,10 @@ interface Sent {
 }
 
 describe(`generated hostile input over the whole API (${kind})`, () => {
-	let app: TestApp;
-	let server: DevServer;
+	const { app, server } = useServedApp(kind);
 	let fixture: Fixture;
 
 	beforeAll(async () => {
-		app = await createTestApp(kind);
-		// Installed before the server starts, so the app never opens a database of its own.
-		installAppContext(app);
-		server = await startDevServer();
 		const { admin, token, joinCode } = await app.createOrganization('Hostile Input Inc');
 		const member = await app.join(joinCode, 'Mona Member');
 		const department = await app.org.createDepartment(admin, { name: 'Engineering' });
@@ -81,11 +74,6 @@ describe(`generated hostile input over the whole API (${kind})`, () => {
 				session: sessionIdFromToken(token)
 			}
 		};
-	});
-
-	afterAll(async () => {
-		await server?.close();
-		await app?.close();
 	});
 
 	for (const who of ['Super Admin', 'anonymous'] as const) {

@@ -3,12 +3,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useServedApp } from '../testing/served-app.ts';
 import { loadConfig } from '../config.ts';
-import { createAppContext, installAppContext, type AppContext } from '../app-context.ts';
+import { createAppContext, type AppContext } from '../app-context.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { SESSION_COOKIE } from '../auth/session-token.ts';
-import { startDevServer, type DevServer } from '../testing/dev-server.ts';
-import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { createTestApp } from '../testing/test-app.ts';
 import {
 	availableDatabaseKinds,
 	createTestDatabase,
@@ -299,15 +299,11 @@ describe.runIf(kinds.includes('postgres'))('the job queue across processes (post
 });
 
 describe(`GET /api/admin/jobs over HTTP (${kinds.at(-1)})`, () => {
-	let app: TestApp;
-	let server: DevServer;
+	const { app, server } = useServedApp(kinds.at(-1)!);
 	let adminToken: string;
 	let memberToken: string;
 
 	beforeAll(async () => {
-		app = await createTestApp(kinds.at(-1)!);
-		installAppContext(app);
-		server = await startDevServer();
 		const org = await app.createOrganization('Jobs Admin Inc');
 		adminToken = org.token;
 		memberToken = (await app.join(org.joinCode, 'Mia Member')).token;
@@ -316,10 +312,6 @@ describe(`GET /api/admin/jobs over HTTP (${kinds.at(-1)})`, () => {
 		});
 		await app.jobQueue.start();
 		await app.jobQueue.schedule(failingKind, { reason: 'http' });
-	}, 120_000);
-	afterAll(async () => {
-		await server?.close();
-		await app?.close();
 	});
 
 	const get = (token: string | null, query = '') =>

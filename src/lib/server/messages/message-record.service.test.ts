@@ -1,20 +1,16 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachApp } from '../testing/each-database.ts';
 import * as Y from 'yjs';
 import { markAccepted, postMessage } from '#shared/chat/document-schema.ts';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { useTestApp } from '../testing/test-app.ts';
 import { MessageRecordService } from './message-record.service.ts';
 import { MessageRepository } from './message.repository.ts';
-
-const kinds = await availableDatabaseKinds();
 
 /**
  * Loading a document repairs the record from it: the document's stamp is the authority for when
  * a message was accepted (its author saw it, everyone orders by it), so a row written with
  * another time (a stamp a crash lost, a row written before the stamp) follows the document.
  */
-describe.each(kinds)('message record repair on %s', (kind) => {
-	const app = useTestApp(kind);
+describeEachApp('message record repair on %s', (app) => {
 	let record: MessageRecordService;
 	let channelId: string;
 	let authorId: string;

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { useTestApp } from '../testing/test-app.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachApp } from '../testing/each-database.ts';
 import { MessageRepository, type MessageRecord } from './message.repository.ts';
 
-const kinds = await availableDatabaseKinds();
-
-describe.each(kinds)('message record on %s', (kind) => {
-	const app = useTestApp(kind);
+describeEachApp('message record on %s', (app) => {
 	let repository: MessageRepository;
 	let channelId: string;
 	let authorId: string;

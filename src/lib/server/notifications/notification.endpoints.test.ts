@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installAppContext } from '../app-context.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useServedApp } from '../testing/served-app.ts';
 import { SESSION_COOKIE } from '../auth/session-token.ts';
-import { startDevServer, type DevServer } from '../testing/dev-server.ts';
-import { createTestApp, type SignedInPerson, type TestApp } from '../testing/test-app.ts';
+import { type SignedInPerson } from '../testing/test-app.ts';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
 import { databaseFingerprint as fingerprint } from '../testing/database-fingerprint.ts';
 
@@ -13,17 +12,13 @@ import { databaseFingerprint as fingerprint } from '../testing/database-fingerpr
 const kind = (await availableDatabaseKinds()).at(-1)!;
 
 describe(`notifications over HTTP (${kind})`, () => {
-	let app: TestApp;
-	let server: DevServer;
+	const { app, server } = useServedApp(kind);
 	let ann: SignedInPerson;
 	let ben: SignedInPerson;
 	let benNotification: string;
 	let teamChannel: string;
 
 	beforeAll(async () => {
-		app = await createTestApp(kind);
-		installAppContext(app);
-		server = await startDevServer();
 		const org = await app.createOrganization('Bells Inc');
 		const team = await app.createTeam(org.admin, 'Platform', 'Engineering');
 		[ann, ben] = await app.joinTeam(org, team.id, ['Ann Author', 'Ben Reader']);
@@ -38,10 +33,6 @@ describe(`notifications over HTTP (${kind})`, () => {
 			.notifications[0]!.id;
 		teamChannel = (await app.channels.list(annUser)).find((c) => c.kind === 'team')!.id;
 		void group;
-	}, 120_000);
-	afterAll(async () => {
-		await server?.close();
-		await app?.database.close();
 	});
 
 	async function send(person: SignedInPerson | null, method: string, path: string, body?: unknown) {

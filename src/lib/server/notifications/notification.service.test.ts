@@ -1,13 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { useTestApp, type SignedInPerson } from '../testing/test-app.ts';
+import { expect, it } from 'vitest';
+import { recordedMessage } from '../messages/testing/recorded-message.ts';
+import { describeEachApp } from '../testing/each-database.ts';
+import { type SignedInPerson } from '../testing/test-app.ts';
 import { errorCode } from '../testing/error-code.ts';
 import { MessageRecordService } from '../messages/message-record.service.ts';
 import { MessageRepository, type MessageRecord } from '../messages/message.repository.ts';
 import type { DomainEventMap } from '../events.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
-
-const kinds = await availableDatabaseKinds();
 
 /**
  * Notifications are made from the message record, as the collaboration server feeds it: who is
@@ -15,8 +14,7 @@ const kinds = await availableDatabaseKinds();
  * the record is fed the same message, as preferences and quiet hours say; read by the API or by
  * reading the conversation, with a feed event for every tab.
  */
-describe.each(kinds)('notifications on %s', (kind) => {
-	const app = useTestApp(kind);
+describeEachApp('notifications on %s', (app) => {
 	let at = Date.parse('2026-03-02T10:00:00Z');
 
 	const record = () =>
@@ -55,22 +53,13 @@ describe.each(kinds)('notifications on %s', (kind) => {
 		extra: Partial<MessageRecord> = {}
 	): Promise<MessageRecord> {
 		at += 60_000;
-		const message: MessageRecord = {
-			id: crypto.randomUUID(),
+		const message = recordedMessage(at, {
 			channelId,
-			shard: 0,
 			authorId: author.id,
-			threadId: null,
 			text,
 			mentions,
-			attachments: [],
-			version: 1,
-			createdAt: new Date(at),
-			acceptedAt: new Date(at),
-			editedAt: null,
-			deleted: false,
 			...extra
-		};
+		});
 		const service = record();
 		await service.recordMessage(channelId, 0, author.id, {
 			value: {

@@ -40,6 +40,14 @@ export function snippetOf(text: string, attachments: unknown[] = []): string {
 	return flat.length > SNIPPET_LENGTH ? `${flat.slice(0, SNIPPET_LENGTH - 1)}…` : flat;
 }
 
+/** Notifications to store: who is notified and why, by whom, where, and the row each one makes. */
+interface NotificationBatch {
+	channel: ChannelRow;
+	actor: { id: string; name: string } | null;
+	wanted: { person: { id: string }; reason: NotificationReason }[];
+	make: (person: { id: string }, reason: NotificationReason) => NewNotification;
+}
+
 /**
  * In-app notifications. They are made on the server, from what it accepted: the message record
  * (`messagesRecorded`, fed by MessageRecordService after each batch is written) and an
@@ -161,11 +169,11 @@ export class NotificationService {
 			});
 			if (reason) wanted.push({ person, reason });
 		}
-		return this.store(
+		return this.store({
 			channel,
-			author ? { id: author.id, name: author.name } : null,
+			actor: author ? { id: author.id, name: author.name } : null,
 			wanted,
-			(person, reason) => ({
+			make: (person, reason) => ({
 				userId: person.id,
 				orgId: channel.orgId,
 				channelId: channel.id,
@@ -176,7 +184,7 @@ export class NotificationService {
 				snippet: snippetOf(record.text, record.attachments),
 				heldByDnd: false
 			})
-		);
+		});
 	}
 
 	/**
@@ -196,17 +204,22 @@ export class NotificationService {
 		const wanted = userIds
 			.filter((id) => id !== actor.id)
 			.map((id) => ({ person: { id }, reason }));
-		return this.storeIn(tx, channel, actor, wanted, (person, reason) => ({
-			userId: person.id,
-			orgId: channel.orgId,
-			channelId: channel.id,
-			messageId: null,
-			threadId: null,
-			actorId: actor.id,
-			reason,
-			snippet: '',
-			heldByDnd: false
-		}));
+		return this.storeIn(tx, {
+			channel,
+			actor,
+			wanted,
+			make: (person, reason) => ({
+				userId: person.id,
+				orgId: channel.orgId,
+				channelId: channel.id,
+				messageId: null,
+				threadId: null,
+				actorId: actor.id,
+				reason,
+				snippet: '',
+				heldByDnd: false
+			})
+		});
 	}
 
 	/** After the commit: the feeds are woken and email and push are told. */
@@ -226,15 +239,10 @@ export class NotificationService {
 		}
 	}
 
-	private async store(
-		channel: ChannelRow,
-		actor: { id: string; name: string } | null,
-		wanted: { person: { id: string }; reason: NotificationReason }[],
-		make: (person: { id: string }, reason: NotificationReason) => NewNotification
-	): Promise<StoredNotification[]> {
-		if (wanted.length === 0) return [];
+	private async store(batch: NotificationBatch): Promise<StoredNotification[]> {
+		if (batch.wanted.length === 0) return [];
 		const created = await this.database.sql.begin((tx) =>
-			this.storeIn(tx as unknown as Sql, channel, actor, wanted, make)
+			this.storeIn(tx as unknown as Sql, batch)
 		);
 		this.announce(created);
 		return created;
@@ -243,10 +251,7 @@ export class NotificationService {
 	/** Applies preferences and quiet hours, stores what is left and appends its feed events. */
 	private async storeIn(
 		tx: Sql,
-		channel: ChannelRow,
-		actor: { id: string; name: string } | null,
-		wanted: { person: { id: string }; reason: NotificationReason }[],
-		make: (person: { id: string }, reason: NotificationReason) => NewNotification
+		{ channel, actor, wanted, make }: NotificationBatch
 	): Promise<StoredNotification[]> {
 		if (wanted.length === 0) return [];
 		const ids = wanted.map(({ person }) => person.id);

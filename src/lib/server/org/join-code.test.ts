@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { useTestApp, testClient } from '../testing/test-app.ts';
+import { describeEachApp } from '../testing/each-database.ts';
+import { testClient } from '../testing/test-app.ts';
 import { errorCode } from '../testing/error-code.ts';
 import { isAppError } from '../errors.ts';
 import { generateJoinCode } from './join-code.ts';
 import { joinAddressRule, joinGlobalRule } from './join-code-throttle.ts';
 
-const kinds = await availableDatabaseKinds();
 const password = 'correct horse battery';
 let counter = 0;
 const person = (joinCode: string) => ({
@@ -41,9 +40,7 @@ describe('join codes', () => {
 	});
 });
 
-describe.each(kinds)('join codes on %s', (kind) => {
-	const app = useTestApp(kind);
-
+describeEachApp('join codes on %s', (app) => {
 	it('accept a code typed in lower case, with spaces or without dashes, old codes included', async () => {
 		const { joinCode, admin } = await app.createOrganization('Typing Co');
 		const compact = joinCode.replaceAll('-', '');
@@ -80,9 +77,7 @@ describe.each(kinds)('join codes on %s', (kind) => {
 	});
 });
 
-describe.each(kinds)('join-code guessing from many addresses on %s', (kind) => {
-	const app = useTestApp(kind);
-
+describeEachApp('join-code guessing from many addresses on %s', (app) => {
 	it('gives each address one guess per window once all wrong codes exceed the shared budget', async () => {
 		const { joinCode, admin } = await app.createOrganization('Botnet Target');
 		const address = (i: number) => ({ ...testClient, ip: `10.${i >> 8}.${i & 255}.7` });

@@ -1,14 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { useTestApp } from '../testing/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachApp } from '../testing/each-database.ts';
 import { errorCode } from '../testing/error-code.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 
-const kinds = await availableDatabaseKinds();
-
-describe.each(kinds)('organization structure and people on %s', (kind) => {
-	const app = useTestApp(kind);
-
+describeEachApp('organization structure and people on %s', (app) => {
 	/** A fresh organization: Engineering (Platform, Mobile) and Sales (Field) with people placed. */
 	async function organization() {
 		const { admin, joinCode } = await app.createOrganization();

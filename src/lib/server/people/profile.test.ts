@@ -1,15 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { useTestApp } from '../testing/test-app.ts';
+import { expect, it } from 'vitest';
+import { describeEachApp } from '../testing/each-database.ts';
 import { errorCode } from '../testing/error-code.ts';
 import type { Role } from '#shared/roles.ts';
 
-const kinds = await availableDatabaseKinds();
-
 /** Issue 14, "people are not dead ends": one person's card, with the manager they report to. */
-describe.each(kinds)('profile cards on %s', (kind) => {
-	const app = useTestApp(kind);
-
+describeEachApp('profile cards on %s', (app) => {
 	/** Engineering (head Hana) with Platform (manager Manny, member Mia) and Mobile (no manager). */
 	async function organization() {
 		const { admin, joinCode } = await app.createOrganization('Profile Works');

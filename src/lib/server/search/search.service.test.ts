@@ -1,13 +1,10 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { availableDatabaseKinds } from '../testing/test-database.ts';
-import { useTestApp } from '../testing/test-app.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { recordedMessage } from '../messages/testing/recorded-message.ts';
+import { describeEachApp } from '../testing/each-database.ts';
 import { MessageRepository } from '../messages/message.repository.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 
-const kinds = await availableDatabaseKinds();
-
-describe.each(kinds)('server search on %s', (kind) => {
-	const app = useTestApp(kind);
+describeEachApp('server search on %s', (app) => {
 	let admin: SessionUser;
 	let alice: SessionUser;
 	let bob: SessionUser;
@@ -20,16 +17,12 @@ describe.each(kinds)('server search on %s', (kind) => {
 		const dept = await app.org.createDepartment(admin, { name: 'Engineering' });
 		const platform = await app.org.createTeam(admin, { name: 'Platform', departmentId: dept.id });
 		const mobile = await app.org.createTeam(admin, { name: 'Mobile', departmentId: dept.id });
-		const refresh = async (id: string) =>
-			(await app.auth.validateToken(
-				(await app.auth.issueSession(id, { userAgent: '', ip: '' })).token
-			))!.user;
 		const a = await app.join(org.joinCode, 'Alice Álvarez');
 		const b = await app.join(org.joinCode, 'Bob Brown');
 		await app.people.assign(admin, a.user.id, { teamId: platform.id });
 		await app.people.assign(admin, b.user.id, { teamId: mobile.id });
-		alice = await refresh(a.user.id);
-		bob = await refresh(b.user.id);
+		alice = await app.sessionUser(a.user.id);
+		bob = await app.sessionUser(b.user.id);
 		const secret = await app.channels.create(bob, {
 			kind: 'private',
 			name: 'bob-secret',
@@ -52,24 +45,14 @@ describe.each(kinds)('server search on %s', (kind) => {
 			extra: Partial<Parameters<MessageRepository['upsert']>[0]> = {}
 		) => {
 			at += 3_600_000;
-			const id = crypto.randomUUID();
-			await messages.upsert({
-				id,
+			const message = recordedMessage(at, {
 				channelId: channels[channel]!,
-				shard: 0,
 				authorId: author.id,
-				threadId: null,
 				text,
-				mentions: [],
-				attachments: [],
-				version: 1,
-				createdAt: new Date(at),
-				acceptedAt: new Date(at),
-				editedAt: null,
-				deleted: false,
 				...extra
 			});
-			return id;
+			await messages.upsert(message);
+			return message.id;
 		};
 		await post('platform', alice, 'The deployment of the gateway went fine');
 		await post('platform', alice, 'Déploiement en production demain', {

@@ -6,11 +6,14 @@ import { afterAll, beforeAll } from 'vitest';
  * `afterAll`: vitest runs those hooks in reverse). The object is the same throughout, so a test
  * can hold it from the start.
  */
-export function openForSuite<T extends { close(): unknown }>(open: () => Promise<T>): T {
+export function openForSuite<T extends { close(): unknown }>(
+	open: () => Promise<T>,
+	timeoutMs?: number
+): T {
 	const opened = {} as T;
 	beforeAll(async () => {
 		Object.assign(opened, await open());
-	});
+	}, timeoutMs);
 	afterAll(() => opened.close());
 	return opened;
 }

@@ -1,7 +1,9 @@
 import { loadConfig } from '../config.ts';
 import { createAppContext, type AppContext } from '../app-context.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
-import type { Team } from '#shared/api/org.schema.ts';
+import type { AssignPersonInput, Team } from '#shared/api/org.schema.ts';
+import type { ChannelSummary } from '#shared/api/channels.schema.ts';
+import { beforeAll } from 'vitest';
 import type { FileStorage } from '../storage/storage.ts';
 import { openForSuite } from './suite.ts';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database.ts';
@@ -27,6 +29,14 @@ export interface TestApp extends AppContext {
 		teamId: string,
 		names: Names
 	): Promise<{ [K in keyof Names]: SignedInPerson }>;
+	/** The person as a new session of theirs sees them (after a placement changed them). */
+	sessionUser(personId: string): Promise<SessionUser>;
+	/** Registers a person with the join code, places them and returns them as `sessionUser`. */
+	joinPlaced(
+		org: { admin: SessionUser; joinCode: string },
+		name: string,
+		placement: AssignPersonInput
+	): Promise<SessionUser>;
 }
 
 const client = {
@@ -61,6 +71,10 @@ export async function createTestApp(
 		if ('pendingApproval' in result) throw new Error('Registration is waiting for approval');
 		return { user: result.user, token: result.token };
 	};
+	const sessionUser = async (personId: string): Promise<SessionUser> => {
+		const { token } = await context.auth.issueSession(personId, { userAgent: '', ip: '' });
+		return (await context.auth.validateToken(token))!.user;
+	};
 	return {
 		...context,
 		async createOrganization(name = 'Acme Corp') {
@@ -90,6 +104,12 @@ export async function createTestApp(
 				people.push(person);
 			}
 			return people as { [K in keyof typeof names]: SignedInPerson };
+		},
+		sessionUser,
+		async joinPlaced(org, name, placement) {
+			const { user } = await join(org.joinCode, name);
+			await context.people.assign(org.admin, user.id, placement);
+			return sessionUser(user.id);
 		}
 	};
 }
@@ -100,3 +120,55 @@ export function useTestApp(kind: DatabaseKind): TestApp {
 }
 
 export const testClient = client;
+
+/** An organization with one team (in a department of its own) and people in it. */
+export interface TeamOfPeople<Names extends readonly string[]> {
+	/** The organization's Super Admin. */
+	admin: SignedInPerson;
+	joinCode: string;
+	team: Team;
+	/** The team's members, in the order of their names. */
+	people: { [K in keyof Names]: SignedInPerson };
+	/** The channels the admin sees once the team exists. */
+	channels: ChannelSummary[];
+	/** The id of the organization's first channel of that kind (and name). */
+	channelId(kind: ChannelSummary['kind'], name?: string): string;
+}
+
+/**
+ * The organization most suites start from, made before the suite's tests in the app `appOf` gives
+ * then (opened by then, see openForSuite). As there, its objects (the admin, the team, each
+ * person) are the same throughout, so a suite can name them from the start:
+ * `const [alice, bob] = world.people`.
+ */
+export function useTeamOfPeople<const Names extends readonly string[]>(
+	appOf: () => TestApp,
+	organization: string,
+	names: Names,
+	placement: { team?: string; department?: string } = {}
+): TeamOfPeople<Names> {
+	const world: TeamOfPeople<Names> = {
+		admin: {} as SignedInPerson,
+		joinCode: '',
+		team: {} as Team,
+		people: names.map(() => ({}) as SignedInPerson) as TeamOfPeople<Names>['people'],
+		channels: [],
+		channelId(kind, name) {
+			const found = world.channels.find((c) => c.kind === kind && (name ?? c.name) === c.name);
+			if (!found) throw new Error(`No ${kind} channel ${name ?? ''} in ${organization}`);
+			return found.id;
+		}
+	};
+	beforeAll(async () => {
+		const app = appOf();
+		const org = await app.createOrganization(organization);
+		Object.assign(world.admin, { user: org.admin, token: org.token });
+		world.joinCode = org.joinCode;
+		const { team = 'Platform', department = 'Engineering' } = placement;
+		Object.assign(world.team, await app.createTeam(org.admin, team, department));
+		const people = await app.joinTeam(org, world.team.id, names);
+		people.forEach((person, index) => Object.assign(world.people[index]!, person));
+		world.channels = await app.channels.list(org.admin);
+	});
+	return world;
+}
