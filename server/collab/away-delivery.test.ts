@@ -1,16 +1,20 @@
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '#server/testing/each-database.ts';
 import { createTestApp, type TestApp } from '#server/testing/test-app.ts';
+import {
+	DELIVERY_PUBLIC_URL,
+	startAppWithDelivery,
+	type DeliveryServices
+} from '#server/testing/delivery-services.ts';
 import { createTestDatabase, type TestDatabase } from '#server/testing/test-database.ts';
 import { openDatabase } from '#server/db/database.ts';
 import { MessageRecordService } from '#server/messages/message-record.service.ts';
 import { MessageRepository } from '#server/messages/message.repository.ts';
-import { startSmtpTestServer, type SmtpTestServer } from '#server/mail/testing/smtp-test-server.ts';
-import { startPushReceiver, type PushReceiver } from '#server/push/testing/push-receiver.ts';
+import type { SmtpTestServer } from '#server/mail/testing/smtp-test-server.ts';
+import type { PushReceiver } from '#server/push/testing/push-receiver.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 import { listNotificationsQuery } from '#shared/api/notifications.schema.ts';
 import { LocalPresenceStore } from './presence-store.ts';
@@ -25,7 +29,7 @@ class CountedPresenceStore extends LocalPresenceStore {
 		return super.read(orgId);
 	}
 }
-const PUBLIC_URL = 'https://chat.example.test';
+const PUBLIC_URL = DELIVERY_PUBLIC_URL;
 
 /**
  * Email and push for people who are away, end to end on the real parts: messages recorded as the
@@ -33,6 +37,7 @@ const PUBLIC_URL = 'https://chat.example.test';
  * (smtp-server) and a local HTTPS push service that decrypts what it receives.
  */
 describeEachDatabase('away delivery on %s', (kind) => {
+	let services: DeliveryServices;
 	let smtp: SmtpTestServer;
 	let receiver: PushReceiver;
 	let app: TestApp;
@@ -41,28 +46,15 @@ describeEachDatabase('away delivery on %s', (kind) => {
 	let at = Date.parse('2026-04-01T09:00:00Z');
 
 	beforeAll(async () => {
-		smtp = await startSmtpTestServer();
-		receiver = await startPushReceiver();
-		https.globalAgent.options.ca = receiver.certificate;
-		app = await createTestApp(kind, undefined, {
-			env: {
-				SMTP_URL: smtp.url,
-				PUBLIC_URL,
-				MAIL_FROM: 'ConnectFlow <cf@example.test>',
-				PUSH_ALLOW_PRIVATE_ENDPOINTS: 'true',
-				JOBS_SUPERVISE_SECONDS: '1'
-			}
-		});
-		await app.jobQueue.start();
+		services = await startAppWithDelivery(kind);
+		({ smtp, receiver, app } = services);
 		presence = new CountedPresenceStore();
 		listener = new AwayDeliveryListener(app, presence);
 	}, 60_000);
 
 	afterAll(async () => {
 		await listener?.close();
-		await app?.close();
-		await smtp?.close();
-		await receiver?.close();
+		await services?.close();
 	});
 
 	async function user(token: string): Promise<SessionUser> {

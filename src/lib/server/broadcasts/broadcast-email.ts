@@ -1,4 +1,4 @@
-import { escapeHtml, type ComposedEmail } from '../mail/digest.ts';
+import { emailDocument, escapeHtml, type ComposedEmail } from '../mail/digest.ts';
 
 export interface BroadcastEmailInput {
 	person: { name: string; email: string };
@@ -37,27 +37,17 @@ export function composeBroadcastEmail(input: BroadcastEmailInput): ComposedEmail
 		'You get this email because it is an emergency broadcast of your organization; it is sent to everyone, whatever their email settings.',
 		''
 	].join('\n');
-	const html = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>${escapeHtml(subject)}</title>
-</head>
-<body style="margin:0;padding:24px 12px;background:#f4f5f7;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2328;">
-<div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px;border-top:6px solid #b42318;">
-<p style="margin:0 0 8px;font-size:13px;color:#b42318;font-weight:700;letter-spacing:.04em;text-transform:uppercase;">Urgent · ${escapeHtml(input.orgName)}</p>
+	const html = emailDocument(
+		subject,
+		'border-top:6px solid #b42318;',
+		`<p style="margin:0 0 8px;font-size:13px;color:#b42318;font-weight:700;letter-spacing:.04em;text-transform:uppercase;">Urgent · ${escapeHtml(input.orgName)}</p>
 <h1 style="margin:0 0 12px;font-size:20px;">${escapeHtml(broadcast.title)}</h1>
 <p style="margin:0 0 20px;white-space:pre-wrap;">${escapeHtml(broadcast.body)}</p>
 <p style="margin:0 0 20px;font-size:13px;color:#57606a;">From ${escapeHtml(input.senderName)}</p>
 <a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 16px;background:#b42318;color:#ffffff;border-radius:6px;text-decoration:none;font-weight:600;">Acknowledge in ConnectFlow</a>
 <hr style="border:none;border-top:1px solid #d0d7de;margin:24px 0 12px;">
-<p style="margin:0;font-size:12px;color:#57606a;">An emergency broadcast of your organization goes to everyone, whatever their email settings.</p>
-</div>
-</body>
-</html>
-`;
+<p style="margin:0;font-size:12px;color:#57606a;">An emergency broadcast of your organization goes to everyone, whatever their email settings.</p>`
+	);
 	return {
 		to: { name: person.name, address: person.email },
 		subject,

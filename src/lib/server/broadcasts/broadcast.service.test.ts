@@ -1,45 +1,37 @@
-import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import type { TestApp } from '../testing/test-app.ts';
+import {
+	DELIVERY_PUBLIC_URL,
+	startAppWithDelivery,
+	type DeliveryServices
+} from '../testing/delivery-services.ts';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
 import { errorCode } from '../testing/error-code.ts';
-import { startSmtpTestServer, type SmtpTestServer } from '../mail/testing/smtp-test-server.ts';
-import { startPushReceiver, type PushReceiver } from '../push/testing/push-receiver.ts';
+import type { SmtpTestServer } from '../mail/testing/smtp-test-server.ts';
+import type { PushReceiver } from '../push/testing/push-receiver.ts';
 import { sendBroadcastSchema } from '#shared/api/broadcasts.schema.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 
 const kinds = await availableDatabaseKinds();
-const PUBLIC_URL = 'https://chat.example.test';
+const PUBLIC_URL = DELIVERY_PUBLIC_URL;
 
 /**
  * Emergency broadcasts on the real parts: the live feed, the job queue, real SMTP
  * (smtp-server) and a local HTTPS push service that decrypts what it receives.
  */
 describe.each(kinds)('emergency broadcasts on %s', (kind) => {
+	let services: DeliveryServices;
 	let smtp: SmtpTestServer;
 	let receiver: PushReceiver;
 	let app: TestApp;
 
 	beforeAll(async () => {
-		smtp = await startSmtpTestServer();
-		receiver = await startPushReceiver();
-		https.globalAgent.options.ca = receiver.certificate;
-		app = await createTestApp(kind, undefined, {
-			env: {
-				SMTP_URL: smtp.url,
-				PUBLIC_URL,
-				MAIL_FROM: 'ConnectFlow <cf@example.test>',
-				PUSH_ALLOW_PRIVATE_ENDPOINTS: 'true',
-				JOBS_SUPERVISE_SECONDS: '1'
-			}
-		});
-		await app.jobQueue.start();
+		services = await startAppWithDelivery(kind);
+		({ smtp, receiver, app } = services);
 	}, 60_000);
 
 	afterAll(async () => {
-		await app?.close();
-		await smtp?.close();
-		await receiver?.close();
+		await services?.close();
 	});
 
 	async function organization(name: string) {

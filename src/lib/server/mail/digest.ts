@@ -99,17 +99,10 @@ export function composeMissedMessages(input: DigestInput): ComposedEmail {
 		''
 	].join('\n');
 
-	const html = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>${escapeHtml(subject)}</title>
-</head>
-<body style="margin:0;padding:24px 12px;background:#f4f5f7;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2328;">
-<div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px;">
-<p style="margin:0 0 16px;">Hi ${escapeHtml(person.name)},</p>
+	const html = emailDocument(
+		subject,
+		'',
+		`<p style="margin:0 0 16px;">Hi ${escapeHtml(person.name)},</p>
 <p style="margin:0 0 20px;">You missed ${count === 1 ? 'a message' : `${count} messages`} in <strong>${escapeHtml(place)}</strong> (${escapeHtml(org.name)}):</p>
 ${messages
 	.map(
@@ -125,11 +118,8 @@ ${messages
 	.join('\n')}
 ${more > 0 ? `<p style="margin:0 0 16px;"><a href="${escapeHtml(conversationUrl)}" style="color:#4f46e5;">…and ${more} more in ${escapeHtml(place)}</a></p>` : ''}
 <hr style="border:none;border-top:1px solid #d0d7de;margin:24px 0 12px;">
-<p style="margin:0;font-size:12px;color:#57606a;">You get this email because email notifications are on for you in ConnectFlow. <a href="${escapeHtml(unsubscribeUrl)}" style="color:#57606a;">Turn them off</a> · <a href="${escapeHtml(settingsUrl)}" style="color:#57606a;">Settings</a></p>
-</div>
-</body>
-</html>
-`;
+<p style="margin:0;font-size:12px;color:#57606a;">You get this email because email notifications are on for you in ConnectFlow. <a href="${escapeHtml(unsubscribeUrl)}" style="color:#57606a;">Turn them off</a> · <a href="${escapeHtml(settingsUrl)}" style="color:#57606a;">Settings</a></p>`
+	);
 
 	return {
 		to: { name: person.name, address: person.email },
@@ -145,6 +135,28 @@ ${more > 0 ? `<p style="margin:0 0 16px;"><a href="${escapeHtml(conversationUrl)
 		},
 		links
 	};
+}
+
+/**
+ * The HTML around every email's content: one centred card on a grey page, light and dark aware.
+ * `cardStyle` adds to the card's style (an urgent email's red top border).
+ */
+export function emailDocument(subject: string, cardStyle: string, content: string): string {
+	return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>${escapeHtml(subject)}</title>
+</head>
+<body style="margin:0;padding:24px 12px;background:#f4f5f7;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2328;">
+<div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px;${cardStyle}">
+${content}
+</div>
+</body>
+</html>
+`;
 }
 
 export function escapeHtml(value: string): string {
