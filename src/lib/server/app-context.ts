@@ -30,6 +30,9 @@ import { BreakoutRepository } from './breakouts/breakout.repository.ts';
 import { BreakoutService } from './breakouts/breakout.service.ts';
 import { registerBreakoutJobs } from './breakouts/breakout.jobs.ts';
 import { JobRepository } from './jobs/job.repository.ts';
+import { DashboardRepository } from './dashboard/dashboard.repository.ts';
+import { DashboardService } from './dashboard/dashboard.service.ts';
+import { registerDashboardJobs } from './dashboard/dashboard-rollup.job.ts';
 import { JobService } from './jobs/job.service.ts';
 import { jobKinds } from './jobs/kinds.ts';
 import { logger } from './logging/logger.ts';
@@ -67,6 +70,8 @@ export interface AppContext {
 	jobQueue: JobQueue;
 	/** What Super Admins see of the jobs. */
 	jobs: JobService;
+	/** The managers' activity dashboard and its daily rollup job. */
+	dashboard: DashboardService;
 	/** Email notifications: settings, the missed-messages email, one-click unsubscribe. */
 	email: EmailNotificationService;
 	/** The browsers people receive push on, and the VAPID key. */
@@ -174,6 +179,11 @@ export function createAppContext(
 		summaries
 	});
 	registerBreakoutJobs(jobQueue, breakouts);
+	const dashboard = new DashboardService({
+		repository: new DashboardRepository(database.sql),
+		org: orgRepository
+	});
+	registerDashboardJobs(jobQueue, dashboard);
 	return {
 		config,
 		database,
@@ -202,6 +212,7 @@ export function createAppContext(
 		breakouts,
 		jobQueue,
 		jobs: new JobService({ queue: jobQueue, repository: new JobRepository(database.sql) }),
+		dashboard,
 		email,
 		push,
 		pushSender,

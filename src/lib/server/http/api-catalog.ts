@@ -9,6 +9,7 @@ import * as mail from '../mail/mail.endpoints.ts';
 import * as push from '../push/push.endpoints.ts';
 import * as notifications from '../notifications/notification.endpoints.ts';
 import * as breakouts from '../breakouts/breakout.endpoints.ts';
+import * as dashboard from '../dashboard/dashboard.endpoints.ts';
 import type { apiContracts, OperationName } from '#shared/api/catalog.ts';
 import type { Operation } from './endpoint.ts';
 
@@ -28,5 +29,6 @@ export const apiOperations: { [K in OperationName]: Operation<(typeof apiContrac
 	...jobs,
 	...mail,
 	...push,
-	...notifications
+	...notifications,
+	...dashboard
 };

@@ -1,6 +1,7 @@
 import { sendMissedMessagesEmail } from '../delivery/away-delivery.ts';
 import { cleanupAbandonedUploads } from '../files/abandoned-uploads.job.ts';
 import { breakoutJobKinds } from '../breakouts/breakout.jobs.ts';
+import { dashboardRollup } from '../dashboard/dashboard-rollup.job.ts';
 import type { JobKind } from './job-queue.ts';
 
 /**
@@ -10,5 +11,6 @@ import type { JobKind } from './job-queue.ts';
 export const jobKinds: readonly JobKind[] = [
 	cleanupAbandonedUploads,
 	sendMissedMessagesEmail,
-	...breakoutJobKinds
+	...breakoutJobKinds,
+	dashboardRollup
 ];

@@ -9,6 +9,7 @@ import * as mail from './mail.ts';
 import * as push from './push.ts';
 import * as notifications from './notifications.ts';
 import * as breakouts from './breakouts.ts';
+import * as dashboard from './dashboard.ts';
 import type { ApiContract } from './contract.ts';
 
 /**
@@ -26,7 +27,8 @@ export const apiContracts = {
 	...jobs,
 	...mail,
 	...push,
-	...notifications
+	...notifications,
+	...dashboard
 } as const satisfies Record<string, ApiContract>;
 
 export type OperationName = keyof typeof apiContracts;

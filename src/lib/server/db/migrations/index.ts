@@ -9,6 +9,7 @@ import mailPush from './008-mail-push.ts';
 import awayDelivery from './009-away-delivery.ts';
 import emailBatchDefault from './010-email-batch-default.ts';
 import breakoutRooms from './011-breakout-rooms.ts';
+import activityRollup from './013-activity-rollup.ts';
 
 export interface Migration {
 	version: number;
@@ -28,5 +29,6 @@ export const migrations: Migration[] = [
 	{ version: 8, name: 'mail-push', sql: mailPush },
 	{ version: 9, name: 'away-delivery', sql: awayDelivery },
 	{ version: 10, name: 'email-batch-default', sql: emailBatchDefault },
-	{ version: 11, name: 'breakout-rooms', sql: breakoutRooms }
+	{ version: 11, name: 'breakout-rooms', sql: breakoutRooms },
+	{ version: 13, name: 'activity-rollup', sql: activityRollup }
 ];
