@@ -131,6 +131,7 @@ export class DashboardService {
 	/** Rolls up every finished day that is not yet (the daily job); answers the days done. */
 	async catchUp(today = dayOf(new Date())): Promise<string[]> {
 		const days = await this.repository.daysToRollUp(today, CATCH_UP_DAYS);
+		if (days.length > 0) await this.repository.refreshStatistics();
 		for (const day of days) await this.repository.rollUpDay(day);
 		return days;
 	}
