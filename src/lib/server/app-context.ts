@@ -33,6 +33,9 @@ import { BroadcastRepository } from './broadcasts/broadcast.repository.ts';
 import { BroadcastService } from './broadcasts/broadcast.service.ts';
 import { registerBroadcastJobs } from './broadcasts/broadcast.jobs.ts';
 import { JobRepository } from './jobs/job.repository.ts';
+import { DashboardRepository } from './dashboard/dashboard.repository.ts';
+import { DashboardService } from './dashboard/dashboard.service.ts';
+import { registerDashboardJobs } from './dashboard/dashboard-rollup.job.ts';
 import { JobService } from './jobs/job.service.ts';
 import { jobKinds } from './jobs/kinds.ts';
 import { logger } from './logging/logger.ts';
@@ -71,6 +74,8 @@ export interface AppContext {
 	jobQueue: JobQueue;
 	/** What Super Admins see of the jobs. */
 	jobs: JobService;
+	/** The managers' activity dashboard and its daily rollup job. */
+	dashboard: DashboardService;
 	/** Email notifications: settings, the missed-messages email, one-click unsubscribe. */
 	email: EmailNotificationService;
 	/** The browsers people receive push on, and the VAPID key. */
@@ -188,6 +193,11 @@ export function createAppContext(
 		log: logger.child({ module: 'broadcasts' })
 	});
 	registerBroadcastJobs(jobQueue, broadcasts);
+	const dashboard = new DashboardService({
+		repository: new DashboardRepository(database.sql),
+		org: orgRepository
+	});
+	registerDashboardJobs(jobQueue, dashboard);
 	return {
 		config,
 		database,
@@ -217,6 +227,7 @@ export function createAppContext(
 		broadcasts,
 		jobQueue,
 		jobs: new JobService({ queue: jobQueue, repository: new JobRepository(database.sql) }),
+		dashboard,
 		email,
 		push,
 		pushSender,

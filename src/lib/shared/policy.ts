@@ -138,8 +138,25 @@ export const policy = {
 		actor.orgId === org.id &&
 		(actor.role === 'super_admin' || actor.role === 'department_head'),
 
-	editOwnProfile: (actor: Actor) => isActive(actor)
+	editOwnProfile: (actor: Actor) => isActive(actor),
+
+	/**
+	 * Sees the activity dashboard of a part of the organization: a Super Admin any part, a
+	 * Department Head their department and its teams, a Team Manager their team.
+	 */
+	viewDashboard: (actor: Actor, scope: DashboardScopeRef) =>
+		sameOrg(actor, scope) &&
+		(isSuperAdmin(actor) ||
+			(scope.kind === 'department' && headsDepartment(actor, scope.id)) ||
+			(scope.kind === 'team' &&
+				(headsDepartment(actor, scope.departmentId) || managesTeam(actor, scope.id))))
 } as const;
+
+/** A part of the organization a dashboard covers (`departmentId`: a team's department). */
+export type DashboardScopeRef =
+	| { kind: 'org'; orgId: string }
+	| { kind: 'department'; orgId: string; id: string }
+	| { kind: 'team'; orgId: string; id: string; departmentId: string };
 
 export type PolicyAction = keyof typeof policy;
 

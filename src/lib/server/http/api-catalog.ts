@@ -10,6 +10,7 @@ import * as push from '../push/push.endpoints.ts';
 import * as notifications from '../notifications/notification.endpoints.ts';
 import * as breakouts from '../breakouts/breakout.endpoints.ts';
 import * as broadcasts from '../broadcasts/broadcast.endpoints.ts';
+import * as dashboard from '../dashboard/dashboard.endpoints.ts';
 import type { apiContracts, OperationName } from '#shared/api/catalog.ts';
 import type { Operation } from './endpoint.ts';
 
@@ -30,5 +31,6 @@ export const apiOperations: { [K in OperationName]: Operation<(typeof apiContrac
 	...jobs,
 	...mail,
 	...push,
-	...notifications
+	...notifications,
+	...dashboard
 };

@@ -2,6 +2,7 @@ import { sendMissedMessagesEmail } from '../delivery/away-delivery.ts';
 import { cleanupAbandonedUploads } from '../files/abandoned-uploads.job.ts';
 import { breakoutJobKinds } from '../breakouts/breakout.jobs.ts';
 import { broadcastJobKinds } from '../broadcasts/broadcast.jobs.ts';
+import { dashboardRollup } from '../dashboard/dashboard-rollup.job.ts';
 import type { JobKind } from './job-queue.ts';
 
 /**
@@ -12,5 +13,6 @@ export const jobKinds: readonly JobKind[] = [
 	cleanupAbandonedUploads,
 	sendMissedMessagesEmail,
 	...breakoutJobKinds,
-	...broadcastJobKinds
+	...broadcastJobKinds,
+	dashboardRollup
 ];

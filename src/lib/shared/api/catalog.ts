@@ -10,6 +10,7 @@ import * as push from './push.ts';
 import * as notifications from './notifications.ts';
 import * as breakouts from './breakouts.ts';
 import * as broadcasts from './broadcasts.ts';
+import * as dashboard from './dashboard.ts';
 import type { ApiContract } from './contract.ts';
 
 /**
@@ -28,7 +29,8 @@ export const apiContracts = {
 	...jobs,
 	...mail,
 	...push,
-	...notifications
+	...notifications,
+	...dashboard
 } as const satisfies Record<string, ApiContract>;
 
 export type OperationName = keyof typeof apiContracts;

@@ -28,6 +28,8 @@ export const load: LayoutServerLoad = async (event) => {
 			manageJoinCode: policy.manageJoinCode(user, org),
 			viewAuditLog: policy.viewAuditLog(user, org),
 			viewJobs: policy.viewJobs(user),
+			// Everyone who opens /admin sees the dashboard of at least their own team or department.
+			viewDashboard: policy.accessAdmin(user),
 			createDepartment: policy.createDepartment(user, org),
 			approveMembers: policy.approveMember(user, org)
 		}

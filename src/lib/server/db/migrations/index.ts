@@ -9,7 +9,8 @@ import mailPush from './008-mail-push.ts';
 import awayDelivery from './009-away-delivery.ts';
 import emailBatchDefault from './010-email-batch-default.ts';
 import breakoutRooms from './011-breakout-rooms.ts';
-import broadcasts from './014-broadcasts.ts';
+import broadcasts from './012-broadcasts.ts';
+import activityRollup from './013-activity-rollup.ts';
 
 export interface Migration {
 	version: number;
@@ -30,5 +31,6 @@ export const migrations: Migration[] = [
 	{ version: 9, name: 'away-delivery', sql: awayDelivery },
 	{ version: 10, name: 'email-batch-default', sql: emailBatchDefault },
 	{ version: 11, name: 'breakout-rooms', sql: breakoutRooms },
-	{ version: 14, name: 'broadcasts', sql: broadcasts }
+	{ version: 12, name: 'broadcasts', sql: broadcasts },
+	{ version: 13, name: 'activity-rollup', sql: activityRollup }
 ];
