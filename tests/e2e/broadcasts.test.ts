@@ -24,7 +24,7 @@ test('a broadcast reaches two people who acknowledge it while the sender watches
 		data: { title: 'Hi', body: 'Hello', scope: { kind: 'org' } }
 	});
 	expect(refused.status()).toBe(403);
-	expect((await refused.json()).code).toBe('FORBIDDEN');
+	expect((await refused.json()).error.code).toBe('FORBIDDEN');
 
 	// Cara's tab goes offline before the broadcast is sent.
 	await expect(cara.page.getByTestId('app-connection')).toHaveAttribute('data-status', 'online');
