@@ -18,8 +18,10 @@ export default defineConfig({
 	// One retry in CI: browser timing (service worker install, socket reconnects) on a shared
 	// two-core machine. A test that fails twice fails the run; flaky ones are reported as such.
 	retries: process.env.CI ? 1 : 0,
-	timeout: 60_000,
-	expect: { timeout: 10_000 },
+	// Two minutes a test: three workers of several browsers each share two cores, and a test's
+	// steps slow down with them (none waits on a fixed time).
+	timeout: 120_000,
+	expect: { timeout: 15_000 },
 	reporter: process.env.CI ? [['list']] : [['list']],
 	use: {
 		baseURL: `http://localhost:${port}`,
@@ -42,9 +44,9 @@ export default defineConfig({
 			HOST: '127.0.0.1',
 			SMTP_URL,
 			MAIL_FROM: 'ConnectFlow <e2e@example.test>',
-			// Emails of missed messages wait 15 s for more (10 minutes by default), so that a test
+			// Emails of missed messages wait 30 s for more (10 minutes by default), so that a test
 			// sees the batch arrive; long enough to read something on another device meanwhile.
-			EMAIL_BATCH_SECONDS: '15'
+			EMAIL_BATCH_SECONDS: '30'
 		}
 	}
 });

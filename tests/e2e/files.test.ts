@@ -181,7 +181,9 @@ test('A drops images and documents, cancels one, sends; B views and downloads; o
 		offline: false,
 		latency: 20,
 		downloadThroughput: -1,
-		uploadThroughput: 400 * 1024
+		// Slow enough that noise.png (about 1.9 MB) is still on its way after the screenshots of
+		// its progress, also on a busy machine where each screenshot takes seconds.
+		uploadThroughput: 120 * 1024
 	});
 
 	await dropFiles(ada.page, [

@@ -78,7 +78,8 @@ test('a channel with history never shows the empty state; an empty one does', as
 	const page = await device.newPage();
 	await watchFromNavigation(page);
 	await page.goto(`/c/${busy.id}`);
-	await expect(page.getByTestId('message').first()).toBeVisible();
+	// Everything comes over the socket here: on a busy machine it may take its time to connect.
+	await expect(page.getByTestId('message').first()).toBeVisible({ timeout: 30_000 });
 	let seen = await watched(page);
 	expect(seen.sawEmpty, 'first visit: the empty state showed for a channel of 400 messages').toBe(
 		false
