@@ -9,7 +9,7 @@ import { createOrganization, joinOrganization, signIn } from './support/people.t
 test('an organization from sign-up to org chart, with sessions on two devices', async ({
 	browser
 }) => {
-	test.setTimeout(120_000);
+	test.setTimeout(240_000);
 	const a = await createOrganization(browser, 'Acme Rockets', 'Ada Lovelace');
 
 	await a.page.goto('/admin/join-code');
