@@ -26,7 +26,7 @@ test('one email per conversation for what Bruno missed while away, none for what
 	browser,
 	baseURL
 }) => {
-	test.setTimeout(90_000);
+	test.setTimeout(180_000);
 	const alice = await createOrganization(browser, 'Mail Room', 'Alice Archer');
 	const { bruno, brunoId } = await teamOf(alice.page, browser);
 	const api = alice.page.request;
