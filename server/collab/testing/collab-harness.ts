@@ -10,6 +10,9 @@ import { createTestApp, type TestApp } from '#server/testing/test-app.ts';
 import type { DatabaseKind, TestDatabase } from '#server/testing/test-database.ts';
 import { openForSuite } from '#server/testing/suite.ts';
 
+/** A person of the harness's organization with their session token (browser-side tests use it). */
+export type { SignedInPerson } from '#server/testing/test-app.ts';
+
 /**
  * A real collaboration server on a loopback port, over a real test database, and real providers
  * connecting to it over real WebSockets with a session cookie.

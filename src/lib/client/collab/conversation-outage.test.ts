@@ -14,14 +14,14 @@ import {
 	realPostgresUrl,
 	type TestDatabase
 } from '$lib/server/testing/test-database.ts';
-import type { SignedInPerson } from '$lib/server/testing/test-app.ts';
 import { documentName } from '$lib/shared/chat/document-schema.ts';
 import {
 	connectClient,
 	sessionSocket,
 	startCollabHarness,
 	waitFor,
-	type CollabHarness
+	type CollabHarness,
+	type SignedInPerson
 } from '#collab/testing/collab-harness.ts';
 import type { ConversationNotice } from './close-recovery.ts';
 import { Conversation } from './conversation.svelte.ts';

@@ -3,8 +3,12 @@ import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 import { documentName, postMessage, userRoot } from '$lib/shared/chat/document-schema.ts';
 import type { ChannelSummary } from '$lib/shared/api/channels.schema.ts';
-import type { SignedInPerson as Person } from '$lib/server/testing/test-app.ts';
-import { sessionSocket, useCollabHarness, waitFor } from '#collab/testing/collab-harness.ts';
+import {
+	sessionSocket,
+	useCollabHarness,
+	waitFor,
+	type SignedInPerson as Person
+} from '#collab/testing/collab-harness.ts';
 import type { ConversationNotice } from './close-recovery.ts';
 import type { ConversationRights } from './conversation-access.svelte.ts';
 import { Conversation } from './conversation.svelte.ts';
