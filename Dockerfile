@@ -27,6 +27,10 @@ COPY package.json ./
 # src/lib/server and src/lib/shared directly, so those ship as source.
 COPY server ./server
 COPY src/lib ./src/lib
+# `npm run backup` / `npm run restore` (docker compose exec app npm run backup). For Postgres
+# they need pg_dump/pg_restore of the server's major version on the PATH, which this slim image
+# does not have: back Postgres up from a host or container that has them (see README).
+COPY scripts/backup ./scripts/backup
 
 RUN mkdir -p /data && chown node:node /data
 USER node
@@ -37,4 +41,7 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 	CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/').then((r) => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1))"]
 
-CMD ["node", "server/main.ts"]
+# V8 flags and malloc arenas bounding the server's memory: server/node-flags.ts (checked against
+# these lines).
+ENV MALLOC_ARENA_MAX=2
+CMD ["node", "--max-semi-space-size=16", "--heap-growing-percent=50", "--liftoff-only", "server/main.ts"]

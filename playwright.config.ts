@@ -26,7 +26,15 @@ export default defineConfig({
 	reporter: process.env.CI ? [['list']] : [['list']],
 	use: {
 		baseURL: `http://localhost:${port}`,
-		trace: 'retain-on-failure',
+		// Each new context the service worker would install in precaches the app (about 12 MB),
+		// fetches the data of every page in the sidebar and fills in the emoji font (7.6 MB): in a
+		// three-person test that is most of what the two cores do. So it is blocked, and the files
+		// that test what it does (offline, push, the emoji font, the CSP it carries, files and voice
+		// sent offline) allow it with `test.use({ serviceWorkers: 'allow' })`.
+		serviceWorkers: 'block',
+		// A trace records every action's DOM and screenshots, for every test: taken only when a
+		// failed test runs again (CI retries once), where it shows what went wrong.
+		trace: 'on-first-retry',
 		screenshot: 'only-on-failure',
 		launchOptions: chromiumLaunchOptions
 	},

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../server/node-flags.ts';
 import { buildOutcome, runQuietly } from './start/quiet-build.ts';
 
 /**
@@ -12,4 +14,13 @@ if (build.code !== 0) {
 	process.stderr.write(`\n${build.output}`);
 	process.exit(build.code);
 }
-await import('../server/main.ts');
+// A process of its own: the server's V8 flags and malloc setting (server/node-flags.ts) only
+// work from the start. Ctrl-C reaches both (same process group); the server's exit code is ours.
+const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'server/main.ts'], {
+	stdio: 'inherit',
+	env: { ...process.env, ...SERVER_ENV }
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.on(signal, () => server.kill(signal));
+}
+server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

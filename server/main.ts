@@ -7,6 +7,10 @@ import { createCollabServer } from './collab/collab-server.ts';
 import { contentSecurityPolicy } from '../src/lib/server/http/content-security-policy.js';
 import { runningMessage } from './running-message.ts';
 import { shutDown } from './shutdown.ts';
+import { handleOpsRequest } from '../src/lib/server/ops/ops-endpoints.ts';
+import { holdDataFolder, type DataFolderHold } from '../src/lib/server/backup/backup-socket.ts';
+import { logger } from '../src/lib/server/logging/logger.ts';
+import { missingServerFlags } from './node-flags.ts';
 
 /**
  * The process entry: one Node process serves the SvelteKit app (HTTP) and, on the same port,
@@ -14,6 +18,13 @@ import { shutDown } from './shutdown.ts';
  */
 const PROTOCOL_HEADER = 'x-connectflow-protocol';
 const config = loadConfig();
+const missingFlags = missingServerFlags();
+if (missingFlags.length > 0) {
+	logger.warn(
+		{ code: 'node-flags-missing', missing: missingFlags },
+		`started without ${missingFlags.join(' ')}: memory is not bounded as documented (server/node-flags.ts)`
+	);
+}
 if (config.ORIGIN) process.env.ORIGIN = config.ORIGIN;
 // adapter-node assumes https unless told otherwise; this server speaks plain http, and only a
 // trusted proxy in front of it may say the client used https.
@@ -28,14 +39,26 @@ if (config.TRUST_PROXY) {
 	process.env.XFF_DEPTH ??= '1';
 }
 
+// The embedded database's folder is this process's alone (PGlite admits one), and `npm run
+// backup` takes its image through this process: backup/backup-socket.ts.
+let folder: DataFolderHold | null = null;
+if (!config.DATABASE_URL) folder = await holdDataFolder(config.dataDir, 'server');
 // The app process runs the background jobs (jobs/job-queue.ts).
 const context = await openAppContext(config, { startJobs: true });
 installAppContext(context);
+folder?.serve(context.database);
 
 const handlerUrl = pathToFileURL(path.resolve('build/handler.js')).href;
 const { handler } = (await import(handlerUrl)) as { handler: http.RequestListener };
 
+const ops = {
+	readiness: context.readiness,
+	metrics: context.metrics,
+	metricsToken: config.METRICS_TOKEN
+};
 const server = http.createServer((request, response) => {
+	// /healthz, /readyz, /metrics: answered here, before SvelteKit, cheap and sessionless.
+	if (handleOpsRequest(ops, request, response)) return;
 	const forwarded = config.TRUST_PROXY ? request.headers['x-forwarded-proto'] : undefined;
 	request.headers[PROTOCOL_HEADER] = forwarded === 'https' ? 'https' : 'http';
 	// Static files (the service worker script among them) bypass SvelteKit's hooks: they get the
@@ -61,6 +84,8 @@ server.listen(config.PORT, config.HOST, () => {
 	const database =
 		context.database.kind === 'pglite' ? `PGlite in ${config.pgliteDir}` : 'Postgres';
 	console.log(runningMessage({ origin: config.ORIGIN, host: config.HOST, port, database }));
+	// Until now /readyz answered 503 (starting).
+	context.readiness.ready();
 });
 
 let stopping = false;

@@ -11,8 +11,10 @@ import {
 	RETRY_AFTER_SECONDS
 } from '$lib/server/errors.ts';
 import { logger } from '$lib/server/logging/logger.ts';
+import { secondsSince } from '$lib/server/ops/metrics.ts';
 import { contentSecurityPolicy } from '$lib/server/http/content-security-policy.js';
 import { reconnectingPage } from '$lib/server/http/reconnecting-page.js';
+import { strictTransportSecurity } from '$lib/server/http/transport-security.ts';
 
 export const init: ServerInit = async () => {
 	await appContext();
@@ -29,6 +31,27 @@ const handleRequestMeta: Handle = ({ event, resolve }) => {
 };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const COUNTED_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * HTTP metrics (ops/metrics.ts): every request SvelteKit answers, by route id (never the path:
+ * ids in paths would make a series per person), method and status, and its duration.
+ */
+const handleMetrics: Handle = async ({ event, resolve }) => {
+	const { metrics } = await appContext();
+	const started = performance.now();
+	const route = event.route.id ?? 'unmatched';
+	const method = COUNTED_METHODS.has(event.request.method) ? event.request.method : 'other';
+	let status = 500;
+	try {
+		const response = await resolve(event);
+		status = response.status;
+		return response;
+	} finally {
+		metrics.httpRequests.inc({ route, method, status: String(status) });
+		metrics.httpSeconds.observe({ route, method }, secondsSince(started));
+	}
+};
 
 /**
  * Cross-site request forgery: a browser always sends Origin on a cross-site POST, so a
@@ -90,7 +113,8 @@ const handleApiErrors: Handle = async ({ event, resolve }) => {
 
 /**
  * Pages get their Content-Security-Policy, with this request's nonce, from SvelteKit (kit.csp);
- * every other answer (API JSON, redirects, data) gets the same policy without one.
+ * every other answer (API JSON, redirects, data) gets the same policy without one. Over https
+ * (ORIGIN https://…), every answer also carries HSTS (http/transport-security.ts).
  */
 const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
@@ -100,10 +124,13 @@ const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('x-frame-options', 'DENY');
+	const hsts = strictTransportSecurity(event.url);
+	if (hsts) response.headers.set('strict-transport-security', hsts);
 	return response;
 };
 
 export const handle = sequence(
+	handleMetrics,
 	handleRequestMeta,
 	handleOrigin,
 	handleSession,

@@ -1,4 +1,3 @@
-import { HocuspocusProvider } from '@hocuspocus/provider';
 import postgres from 'postgres';
 import { postMessage } from '../../src/lib/shared/chat/messages.ts';
 import {
@@ -6,7 +5,7 @@ import {
 	type SmtpTestServer
 } from '../../src/lib/server/mail/testing/smtp-test-server.ts';
 import type { Member } from './api.ts';
-import { socketFor, synced } from './notification-latency.ts';
+import { openAs } from './notification-latency.ts';
 import { round } from './proc.ts';
 import { onProductDatabase, type ProductDatabase } from './servers.ts';
 
@@ -92,14 +91,12 @@ export async function emailJobCounts(
 
 /** The administrator of the away organization, in its announcements channel as a browser is. */
 export async function openAnnouncer(wsUrl: string, admin: Member, announcementsDoc: string) {
-	const socket = socketFor(wsUrl, admin.token);
-	const provider = new HocuspocusProvider({
-		websocketProvider: socket,
-		name: announcementsDoc,
-		token: 'cookie'
-	});
-	provider.attach();
-	await synced(provider, 'the announcements channel');
+	const { provider, close } = await openAs(
+		wsUrl,
+		admin,
+		announcementsDoc,
+		'the announcements channel'
+	);
 	return {
 		/** Posts one @channel (a Yjs write, as the browser does); answers its id and send time. */
 		announce(): { id: string; sentAt: number } {
@@ -113,10 +110,7 @@ export async function openAnnouncer(wsUrl: string, admin: Member, announcementsD
 			});
 			return { id, sentAt };
 		},
-		close() {
-			provider.destroy();
-			socket.destroy();
-		}
+		close
 	};
 }
 

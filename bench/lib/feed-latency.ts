@@ -1,6 +1,6 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { api, type Member } from './api.ts';
-import { socketFor, watchFeedFromNow } from './notification-latency.ts';
+import { repeatUntilStopped, socketFor, watchFeedFromNow } from './notification-latency.ts';
 import { Latencies } from './stats.ts';
 
 /**
@@ -71,29 +71,11 @@ export async function openFeedWatchers(
 		requests.add(Float64Array.of(performance.now() - started));
 	}
 
+	/** Every watcher has been shown everything sent. */
+	const drained = () => deliveries >= sentAt.size * watchers.length;
 	return {
-		renameWhile(intervalMs) {
-			let stopped = false;
-			let index = 0;
-			const running = (async () => {
-				while (!stopped) {
-					const next = performance.now() + intervalMs;
-					await rename(++index);
-					await new Promise((resolve) =>
-						setTimeout(resolve, Math.max(0, next - performance.now()))
-					);
-				}
-			})();
-			return async () => {
-				stopped = true;
-				await running;
-				const expected = sentAt.size * watchers.length;
-				const until = performance.now() + 5_000;
-				while (deliveries < expected && performance.now() < until) {
-					await new Promise((resolve) => setTimeout(resolve, 20));
-				}
-			};
-		},
+		renameWhile: (intervalMs) =>
+			repeatUntilStopped(rename, intervalMs, { drainMs: 5_000, drained }),
 		result: () => ({
 			watchers: watchers.length,
 			changes: sentAt.size,

@@ -94,6 +94,26 @@ export function synced(provider: HocuspocusProvider, what: string): Promise<void
 	});
 }
 
+/** A person in one document as a browser tab is, on a socket of their own, synced. */
+export async function openAs(
+	wsUrl: string,
+	person: Member,
+	name: string,
+	what: string
+): Promise<{ provider: HocuspocusProvider; close(): void }> {
+	const socket = socketFor(wsUrl, person.token);
+	const provider = new HocuspocusProvider({ websocketProvider: socket, name, token: 'cookie' });
+	provider.attach();
+	await synced(provider, what);
+	return {
+		provider,
+		close() {
+			provider.destroy();
+			socket.destroy();
+		}
+	};
+}
+
 export async function openNotificationWatchers(
 	wsUrl: string,
 	admin: Member,
@@ -125,20 +145,13 @@ export async function openNotificationWatchers(
 		);
 	}
 
-	const adminSocket = socketFor(wsUrl, admin.token);
-	const announcements = new HocuspocusProvider({
-		websocketProvider: adminSocket,
-		name: announcementsDoc,
-		token: 'cookie'
-	});
-	announcements.attach();
-	await synced(announcements, 'the announcements channel');
+	const announcer = await openAs(wsUrl, admin, announcementsDoc, 'the announcements channel');
 
 	function announce(index: number): void {
 		const now = Date.now();
 		const id = crypto.randomUUID();
 		sentAt.set(id, performance.now());
-		postMessage(announcements.document, admin.id, {
+		postMessage(announcer.provider.document, admin.id, {
 			id,
 			text: `@channel announcement ${index}: the all-hands moves to three o'clock`,
 			mentions: ['channel'],
@@ -146,26 +159,11 @@ export async function openNotificationWatchers(
 		});
 	}
 
+	/** Every watcher has been shown everything sent. */
+	const drained = () => deliveries >= sentAt.size * watchers.length;
 	return {
-		announceWhile(intervalMs) {
-			let stopped = false;
-			let index = 0;
-			const running = (async () => {
-				while (!stopped) {
-					announce(++index);
-					await new Promise((resolve) => setTimeout(resolve, intervalMs));
-				}
-			})();
-			return async () => {
-				stopped = true;
-				await running;
-				const expected = sentAt.size * watchers.length;
-				const until = performance.now() + 15_000;
-				while (deliveries < expected && performance.now() < until) {
-					await new Promise((resolve) => setTimeout(resolve, 20));
-				}
-			};
-		},
+		announceWhile: (intervalMs) =>
+			repeatUntilStopped(announce, intervalMs, { drainMs: 15_000, drained }),
 		result: () => ({
 			watchers: watchers.length,
 			announcements: sentAt.size,
@@ -176,10 +174,38 @@ export async function openNotificationWatchers(
 			notify_max_ms: latencies.max()
 		}),
 		close() {
-			announcements.destroy();
-			adminSocket.destroy();
+			announcer.close();
 			for (const provider of providers) provider.destroy();
 			for (const socket of sockets) socket.destroy();
+		}
+	};
+}
+
+/**
+ * Runs `step` with 1, 2, … every `intervalMs` (start to start) until the returned stop is
+ * called; the stop waits for the step under way, then up to `drainMs` for `drained()`, so that
+ * what was sent last has time to arrive.
+ */
+export function repeatUntilStopped(
+	step: (index: number) => unknown,
+	intervalMs: number,
+	until: { drainMs: number; drained: () => boolean }
+): () => Promise<void> {
+	let stopped = false;
+	let index = 0;
+	const running = (async () => {
+		while (!stopped) {
+			const next = performance.now() + intervalMs;
+			await step(++index);
+			await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - performance.now())));
+		}
+	})();
+	return async () => {
+		stopped = true;
+		await running;
+		const deadline = performance.now() + until.drainMs;
+		while (!until.drained() && performance.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 20));
 		}
 	};
 }

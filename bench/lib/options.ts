@@ -14,7 +14,9 @@
  *                           who is away, to a local SMTP server, while messages flow, 12
  *                           breakout rooms of 5 people all ending at once while messages flow:
  *                           read-only, return to the parent and summary posted, from each end;
- *                           13 the manager dashboard's answer time over 1,000,000 messages)
+ *                           13 the manager dashboard's answer time over 1,000,000 messages;
+ *                           14 the compliance export of a channel of 1,000,000 messages while
+ *                           messages flow: throughput, peak server memory, delivery)
  *   --loaders=N             load processes holding the simulated members (default 2)
  *   --duration=S            seconds of sending in scenarios 1, 2, 5 and 6
  *   --blocks=N              product and bare baseline alternate in N blocks each (default 2)
@@ -57,6 +59,9 @@ export interface Sizes {
 	awayMembers: number;
 	/** Scenario 12: breakout rooms of 5 people that end at the same moment. */
 	breakoutRooms: number;
+	/** Scenario 15: old messages a retention run deletes, and how long delivery is measured. */
+	retentionMessages: number;
+	retentionDurationS: number;
 }
 
 const FULL: Sizes = {
@@ -71,7 +76,9 @@ const FULL: Sizes = {
 	scaleChannels: 100,
 	scaleRate: 200,
 	awayMembers: 1000,
-	breakoutRooms: 100
+	breakoutRooms: 100,
+	retentionMessages: 100_000,
+	retentionDurationS: 120
 };
 
 const QUICK: Sizes = {
@@ -86,7 +93,9 @@ const QUICK: Sizes = {
 	scaleChannels: 30,
 	scaleRate: 60,
 	awayMembers: 300,
-	breakoutRooms: 20
+	breakoutRooms: 20,
+	retentionMessages: 10_000,
+	retentionDurationS: 20
 };
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -114,13 +123,13 @@ export function parseOptions(argv: string[]): BenchOptions {
 	const db = flags.get('db') ?? 'both';
 	if (!['pglite', 'postgres', 'both'].includes(db)) throw new Error('--db=pglite|postgres|both');
 	const scenarios = new Set(
-		(flags.get('scenario') ?? '1,2,3,4,5,6,7,8,9,10,11,12,13')
+		(flags.get('scenario') ?? '1,2,3,4,5,6,7,8,9,10,11,12,13,14,15')
 			.split(',')
 			.map((value) => Number(value.trim()))
 	);
 	for (const scenario of scenarios) {
-		if (!Number.isInteger(scenario) || scenario < 1 || scenario > 13) {
-			throw new Error('--scenario takes numbers from 1 to 13');
+		if (!Number.isInteger(scenario) || scenario < 1 || scenario > 15) {
+			throw new Error('--scenario takes numbers from 1 to 15');
 		}
 	}
 	const sizes = { ...(quick ? QUICK : FULL) };

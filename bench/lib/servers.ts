@@ -5,7 +5,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { postgresAnswers } from '#server/testing/test-database.ts';
+import { createScratchDatabase, postgresAnswers } from '#server/testing/test-database.ts';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../server/node-flags.ts';
 
 /**
  * The servers under test, each in its own process: the built product (a private copy of
@@ -182,7 +183,10 @@ export async function startProduct(options: ProductOptions): Promise<ServerProce
 						`--cpu-prof-name=${options.name}.cpuprofile`
 					]
 				: []),
-			// Extra node flags for investigations, e.g. BENCH_SERVER_FLAGS='--trace-gc'.
+			// As the product is started (Dockerfile, npm start): its memory flags.
+			...SERVER_NODE_FLAGS,
+			// Extra node flags for investigations, e.g. BENCH_SERVER_FLAGS='--trace-gc' (a later
+			// flag overrides an earlier one).
 			...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
 			'server/main.ts'
 		],
@@ -195,6 +199,7 @@ export async function startProduct(options: ProductOptions): Promise<ServerProce
 				HOST: '127.0.0.1',
 				DATA_DIR: options.dataDir,
 				LOG_LEVEL: 'warn',
+				...SERVER_ENV,
 				...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
 				...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
 				...options.env
@@ -219,21 +224,8 @@ export async function startBare(): Promise<ServerProcess> {
 }
 
 /** A fresh database on the real Postgres server, dropped by `drop`. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-	const name = `cf_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
-	const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`create database ${name}`);
-	await admin.end();
-	const url = new URL(postgresUrl);
-	url.pathname = `/${name}`;
-	return {
-		url: url.toString(),
-		async drop() {
-			const cleanup = postgres(postgresUrl, { max: 1, onnotice: () => {} });
-			await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-			await cleanup.end();
-		}
-	};
+export function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+	return createScratchDatabase(postgresUrl, 'cf_bench');
 }
 
 export function postgresReachable(): Promise<boolean> {

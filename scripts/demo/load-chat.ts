@@ -3,6 +3,7 @@ import type { AppContext } from '#server/app-context.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 import { DocumentRepository } from '#server/documents/document.repository.ts';
 import { MessageRepository } from '#server/messages/message.repository.ts';
+import { messageRecord } from '#server/messages/message-record.service.ts';
 import type { ChannelSummary } from '#shared/api/channels.schema.ts';
 import {
 	documentName,
@@ -282,21 +283,9 @@ async function writeHistory(
 	if (shard > 0) await ctx.channels.channels.setHeadShard(channel.id, shard);
 	for (const record of records) {
 		for (const version of record.versions) {
-			await messages.upsert({
-				id: version.id,
-				channelId: channel.id,
-				shard: record.shard,
-				authorId: record.authorId,
-				threadId: version.threadId ?? null,
-				text: version.text,
-				mentions: version.mentions,
-				attachments: version.attachments ?? [],
-				version: version.version,
-				createdAt: new Date(version.createdAt),
-				acceptedAt: new Date(record.accepted),
-				editedAt: version.editedAt ? new Date(version.editedAt) : null,
-				deleted: false
-			});
+			await messages.upsert(
+				messageRecord(channel.id, record.shard, record.authorId, version, record.accepted)
+			);
 		}
 		const files = record.value.attachments?.map((file) => file.id) ?? [];
 		// As the live server does when a message carrying them is accepted (attachment-check.ts).

@@ -1,8 +1,8 @@
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPostgresReachable, realPostgresUrl } from '#server/testing/test-database.ts';
+import { listenInFront } from '#server/testing/database-proxy.ts';
 
 const postgresUp = await isPostgresReachable();
 
@@ -32,12 +32,8 @@ async function startResettingProxy(targetUrl: string) {
 		});
 		upstream.pipe(client);
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const url = new URL(targetUrl);
-	url.hostname = '127.0.0.1';
-	url.port = String((server.address() as AddressInfo).port);
 	return {
-		url: url.toString(),
+		url: await listenInFront(server, targetUrl),
 		resets: () => resets,
 		close: () => new Promise((resolve) => server.close(resolve))
 	};

@@ -20,6 +20,7 @@ import { channelRowId } from './conversations.ts';
 import type { StampQueue } from './stamp-queue.ts';
 import type { GuardedChanges } from './update-guard.ts';
 import { logger } from '#server/logging/logger.ts';
+import { Wired } from '#shared/wired.ts';
 
 /** A message as the server accepted it: the value its author wrote, and when it was accepted. */
 export interface AcceptedMessage {
@@ -32,21 +33,12 @@ export interface AcceptedMessage {
  * time (one order for everyone), records moderation, seals a full shard, and feeds the relational
  * record of messages and read marks. Its own changes to the document go through the stamp queue.
  */
-export class Acceptance {
-	readonly record: MessageRecordService;
-	readonly channels: ChannelService;
-	readonly stamps: StampQueue;
+export class Acceptance extends Wired<{
+	record: MessageRecordService;
+	channels: ChannelService;
+	stamps: StampQueue;
+}>() {
 	private messageCounts = new WeakMap<Document, number>();
-
-	constructor(deps: {
-		record: MessageRecordService;
-		channels: ChannelService;
-		stamps: StampQueue;
-	}) {
-		this.record = deps.record;
-		this.channels = deps.channels;
-		this.stamps = deps.stamps;
-	}
 
 	/**
 	 * Writes the acceptance stamps of an accepted update's new messages on the server's copy, at

@@ -5,6 +5,7 @@ import { closeReason } from '#shared/collab/close-reasons.ts';
 import type { ChannelContext, CollabContext } from './context.ts';
 import { resolveConversation, type ResolvedConversation } from './conversations.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
+import { logger } from '#server/logging/logger.ts';
 
 /** setTimeout's longest delay (about 24.8 days): a later end is waited for in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -125,9 +126,37 @@ export class AccessWatcher implements Extension {
 	 * read once and each (person, channel) checked once, however many connections they have.
 	 * A presence connection needs only an active person (of the same organization); a feed
 	 * connection only an active person.
+	 *
+	 * The change is committed when its event arrives, but reading the rights takes a few queries:
+	 * so before the first of them, in the event's own turn, each affected conversation connection
+	 * is marked as being read again (`rightsReread`), and the ingest holds its updates until then.
 	 */
-	async recheck(matches: (context: CollabContext) => boolean): Promise<void> {
+	recheck(matches: (context: CollabContext) => boolean): Promise<void> {
 		const affected = this.connections().filter((connection) => matches(connection.context));
+		const reread = this.reread(affected);
+		const settled = reread.then(
+			() => true,
+			(error: unknown) => {
+				// Their updates are refused as "resync" meanwhile: they connect again, and the auth
+				// extension reads the rights afresh (or reports the outage).
+				logger.warn({ err: error }, 'reading rights again after a change failed');
+				return false;
+			}
+		);
+		for (const { context } of affected) {
+			if (context.kind === 'channel') context.rightsReread = settled;
+		}
+		void settled.then(() => {
+			for (const { context } of affected) {
+				if (context.kind === 'channel' && context.rightsReread === settled) {
+					delete context.rightsReread;
+				}
+			}
+		});
+		return reread;
+	}
+
+	private async reread(affected: Connection<CollabContext>[]): Promise<void> {
 		const users = new Map<string, Promise<SessionUser | null>>();
 		const rights = new Map<string, Promise<ResolvedConversation | null>>();
 		for (const connection of affected) {
@@ -152,6 +181,8 @@ export class AccessWatcher implements Extension {
 			if (!rights.has(key)) rights.set(key, this.resolve(user, context));
 			const resolved = await rights.get(key)!;
 			if (!resolved) {
+				// Nothing still queued on it may pass as written under the old rights.
+				context.access = { read: false, post: false, react: false, moderate: false, manage: false };
 				connection.close(accessRevoked);
 				continue;
 			}

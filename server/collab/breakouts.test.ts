@@ -4,7 +4,12 @@ import { documentName, listMessages, postMessage } from '#shared/chat/document-s
 import { applyStored, DocumentRepository } from '#server/documents/document.repository.ts';
 import { availableDatabaseKinds } from '#server/testing/test-database.ts';
 import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
-import { connectClient, useCollabHarness, waitFor } from './testing/collab-harness.ts';
+import {
+	connectClient,
+	firstCloseAt,
+	useCollabHarness,
+	waitFor
+} from './testing/collab-harness.ts';
 import { logger } from '#server/logging/logger.ts';
 import { summaryMessageId } from '#server/breakouts/summary-message.ts';
 
@@ -44,6 +49,12 @@ describe.each(kinds)('breakout rooms on the socket on %s', (kind) => {
 				participantIds: [ben.user.id]
 			})
 		)[0]!;
+	/** A new room, and Ben (its participant) connected to its first shard. */
+	const benInNewRoom = async () => {
+		const room = await openRoom();
+		const name = documentName('breakout', room.id, 0);
+		return { room, name, bens: await h.open(ben.token, name) };
+	};
 
 	async function recorded(channelId: string): Promise<string[]> {
 		const rows = await h.app.database.sql<{ text: string }[]>`
@@ -90,9 +101,7 @@ describe.each(kinds)('breakout rooms on the socket on %s', (kind) => {
 	});
 
 	it('turns read-only at an early end on connections already open', async () => {
-		const room = await openRoom();
-		const name = documentName('breakout', room.id, 0);
-		const bens = await h.open(ben.token, name);
+		const { room, name, bens } = await benInNewRoom();
 		postMessage(bens.doc, ben.user.id, { text: 'before the end' });
 		await bens.acknowledged();
 		await h.collab.idle();
@@ -122,9 +131,7 @@ describe.each(kinds)('breakout rooms on the socket on %s', (kind) => {
 	});
 
 	it('keeps a writer writing past the old end after an extension', async () => {
-		const room = await openRoom();
-		const name = documentName('breakout', room.id, 0);
-		const bens = await h.open(ben.token, name);
+		const { room, name, bens } = await benInNewRoom();
 		await h.app.breakouts.extend(ann.user, room.id, { minutes: 10 });
 		await waitFor(
 			() =>
@@ -143,9 +150,8 @@ describe.each(kinds)('breakout rooms on the socket on %s', (kind) => {
 	});
 
 	it('posts the summary of an ended room in the parent channel, once, with a transcript link', async () => {
-		const room = await openRoom();
-		// Ben and Ann talk in the room: a decision and an action item the summary must carry.
-		const bens = await h.open(ben.token, documentName('breakout', room.id, 0));
+		// Ben and Ann talk in a room: a decision and an action item the summary must carry.
+		const { room, bens } = await benInNewRoom();
 		postMessage(bens.doc, ben.user.id, { text: 'Should we call it Orbit or Atlas?' });
 		postMessage(bens.doc, ben.user.id, { text: 'We decided to go with Orbit as the name.' });
 		postMessage(bens.doc, ben.user.id, { text: "I'll register the orbit domain by Friday." });
@@ -214,8 +220,7 @@ describe.each(kinds)('breakout rooms on the socket on %s', (kind) => {
 			).length;
 		/** Ends a room whose summary is then made and saved, and the process dies posting it. */
 		async function endAndCrashWhilePosting() {
-			const room = await openRoom();
-			const bens = await h.open(ben.token, documentName('breakout', room.id, 0));
+			const { room, bens } = await benInNewRoom();
 			postMessage(bens.doc, ben.user.id, { text: 'We decided to go with Orbit as the name.' });
 			await bens.acknowledged();
 			await h.collab.idle();
@@ -277,15 +282,7 @@ describe.each(kinds)('breakout rooms on the socket on %s', (kind) => {
 		postMessage(bens.doc, ben.user.id, { text: 'We decided on Orbit' });
 		await bens.acknowledged();
 
-		let switchedAt = 0;
-		await waitFor(
-			() => {
-				if (bens.closes.length > 0 && switchedAt === 0) switchedAt = Date.now();
-				return switchedAt !== 0;
-			},
-			6_000,
-			'the participant switched to read-only'
-		);
+		const switchedAt = await firstCloseAt(bens, 6_000, 'the participant switched to read-only');
 		expect(bens.closes[0]).toMatch(/^access-changed/);
 		const summaryShown = () => listMessages(cats.doc).some((m) => m.text.includes(`/c/${room.id}`));
 		await waitFor(summaryShown, 15_000, 'the summary in the parent');

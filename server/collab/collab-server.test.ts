@@ -117,6 +117,28 @@ describeEachHarness('collaboration server on %s', (h) => {
 		announcer.destroy();
 	});
 
+	it('refuses a post sent the moment posting is taken away, while the rights are read again', async () => {
+		const group = await h.app.createPrivateGroup(admin.user, 'Just in time', [bob.user.id]);
+		const b = await opened(bob.token, doc(group.id));
+		// The change is committed and announced; the access watcher has just begun to read Bob's
+		// rights again (from the same event) when his message leaves: it reaches the server before
+		// that reading ends. What arrives after the commit must be judged by the rights after it.
+		let sent = '';
+		const off = h.app.events.on('channel.changed', ({ channelId }) => {
+			if (channelId === group.id) sent = postMessage(b.doc, bob.user.id, { text: 'In time?' }).id;
+		});
+		await h.app.channels.update(admin.user, group.id, { postPolicy: 'moderators' });
+		off();
+		expect(sent).not.toBe('');
+		await waitFor(() => b.closes.some((reason) => reason.includes('may not post')));
+		await h.collab.idle();
+		expect(await h.app.database.sql`select id from messages where id = ${sent}`).toHaveLength(0);
+		const reader = await opened(admin.token, doc(group.id));
+		expect(listMessages(reader.doc).some((m) => m.id === sent)).toBe(false);
+		reader.destroy();
+		b.destroy();
+	});
+
 	it('refuses forbidden changes from a raw client and keeps the server copy unchanged', async () => {
 		const a = await opened(alice.token, doc(teamChannel));
 		const own = postMessage(a.doc, alice.user.id, { text: 'Alice owns this' });

@@ -7,6 +7,8 @@ import { DocumentRepository } from '#server/documents/document.repository.ts';
 import { MessageRepository } from '#server/messages/message.repository.ts';
 import { MessageRecordService } from '#server/messages/message-record.service.ts';
 import { SummaryPoster } from './summary-poster.ts';
+import { ApprovalPoster } from './approval-poster.ts';
+import { RetentionPurger } from './retention-purger.ts';
 import { MAX_UPDATE_BYTES } from '#shared/chat/document-schema.ts';
 import { closeReason } from '#shared/collab/close-reasons.ts';
 import { AccessWatcher } from './access-watcher.ts';
@@ -22,6 +24,7 @@ import { frameHeader } from './frames.ts';
 import { AttachmentCheck } from './attachment-check.ts';
 import { IngestExtension } from './ingest.extension.ts';
 import { LocalPresenceStore } from './presence-store.ts';
+import { MetricsExtension } from './metrics.extension.ts';
 import { PresenceExtension } from './presence.extension.ts';
 import { AwayDeliveryListener } from './away-delivery.ts';
 import { createScaleOut } from './scale-out.ts';
@@ -49,6 +52,9 @@ export interface CollabServer {
 /** How long a shutdown waits for a failing database before it leaves the rest to the clients. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
 
+/** The WebSocket close code for a server that restarts (RFC 6455 registry: Service Restart). */
+const SERVICE_RESTART = 1012;
+
 /**
  * The collaboration server: Hocuspocus with one extension per concern (auth, awareness, the
  * ingest of updates, presence, each person's feed, access), served on the HTTP server's own port at /collab.
@@ -63,7 +69,7 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 	);
 	// One direction only: the ingest uses acceptance, which writes through the stamp queue, which
 	// appends to the log.
-	const log = new DocumentLog(documents);
+	const log = new DocumentLog(documents, app.metrics);
 	const stamps = new StampQueue(log);
 	const acceptance = new Acceptance({ record, channels: app.channels, stamps });
 	const ingest = new IngestExtension({
@@ -71,7 +77,8 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 		stamps,
 		acceptance,
 		attachments: new AttachmentCheck(app.files.files),
-		loadWork: scaleOut ? (name, work) => scaleOut.loadWork(name, work) : undefined
+		loadWork: scaleOut ? (name, work) => scaleOut.loadWork(name, work) : undefined,
+		metrics: app.metrics
 	});
 	const presence = new PresenceExtension(scaleOut?.presence ?? new LocalPresenceStore());
 	const away = new AwayDeliveryListener(app, presence.store);
@@ -84,6 +91,8 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 			new AuthExtension(app),
 			new AwarenessExtension(scaleOut?.awarenessOwners ?? new LocalAwarenessOwners()),
 			ingest,
+			// After the ingest: it reads the ingest's verdict on each frame.
+			new MetricsExtension(app.metrics),
 			presence,
 			feed,
 			watcher,
@@ -94,15 +103,26 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 	watcher.start(hocuspocus);
 	const summaries = new SummaryPoster({ app, hocuspocus, stamps, record });
 	summaries.start();
+	const approvedPosts = new ApprovalPoster({ app, hocuspocus, stamps, record });
+	approvedPosts.start();
+	const purger = new RetentionPurger({ app, hocuspocus, stamps, log });
+	purger.start();
 	const sockets = new WebSocketServer({
 		noServer: true,
 		// Yjs decoding of a crafted frame can loop or exhaust memory: cap frames before decoding.
 		maxPayload: MAX_UPDATE_BYTES + 64 * 1024
 	});
 
+	let closing = false;
+
 	function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
 		const url = new URL(request.url ?? '/', 'http://localhost');
 		if (url.pathname !== COLLAB_PATH) return false;
+		if (closing) {
+			// Draining: the client's provider tries again, and the load balancer sends it elsewhere.
+			socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n\r\n');
+			return true;
+		}
 		if (!sameOrigin(request, app.config.ORIGIN)) {
 			socket.end(
 				'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n\r\nCross-site WebSocket refused\n'
@@ -148,17 +168,24 @@ export function createCollabServer(app: AppContext, extra: Extension[] = []): Co
 		},
 		async close(deadlineMs = SHUTDOWN_DEADLINE_MS) {
 			const started = Date.now();
+			closing = true;
 			watcher.stop();
+			purger.close();
 			await summaries.close();
+			approvedPosts.close();
 			feed.close();
 			await presence.close();
-			for (const client of sockets.clients) client.terminate();
+			// 1012 "service restart": the providers reconnect at once (to another process behind the
+			// load balancer). What they had acknowledged is logged below before the database closes.
+			for (const client of sockets.clients) client.close(SERVICE_RESTART, 'server restart');
 			await ingest.close(deadlineMs);
 			// The record is repaired from the documents when they next load: it waits no longer.
 			const left = Math.max(0, deadlineMs - (Date.now() - started));
 			await Promise.race([record.idle(), new Promise((resolve) => setTimeout(resolve, left))]);
 			await away.close();
 			await scaleOut?.close();
+			// A client that did not answer the close frame is cut.
+			for (const client of sockets.clients) client.terminate();
 			sockets.close();
 		}
 	};

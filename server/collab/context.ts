@@ -25,9 +25,10 @@ interface ConnectionBase {
 	log: Logger;
 	/**
 	 * Set once the server refused something this connection sent (ingest.extension.ts): it is
-	 * being closed, and what it still had queued is dropped without a word.
+	 * being closed, and what it still had queued is dropped without a word. Holds the close
+	 * reason's code (close-reasons.ts), which the metrics extension counts the refusal by.
 	 */
-	refused?: true;
+	refused?: CloseReasonCode;
 }
 
 /** What a connection to a conversation's document carries once the auth extension admitted it. */
@@ -41,6 +42,13 @@ export interface ChannelContext extends ConnectionBase {
 	shard: number;
 	/** Updated in place when the person's rights change while connected. */
 	access: ChannelAccess;
+	/**
+	 * While the access watcher reads the rights again after a committed change (a channel's
+	 * posting rule, the person's role or place): resolves true once `access` is up to date, false
+	 * when the reading failed. The ingest waits for it before it judges an update, so that nothing
+	 * that arrives after a change is accepted under the rights from before it.
+	 */
+	rightsReread?: Promise<boolean>;
 }
 
 /** A connection to an organization's presence document (presence.extension.ts). */

@@ -1,26 +1,19 @@
+import { logger } from '#server/logging/logger.ts';
 import { appendFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { applyStored, DocumentRepository } from '#server/documents/document.repository.ts';
-import {
-	createTestDatabase,
-	isPostgresReachable,
-	realPostgresUrl,
-	type TestDatabase
-} from '#server/testing/test-database.ts';
-import {
-	startDatabaseProxy,
-	terminateConnections,
-	type DatabaseProxy
-} from '#server/testing/database-proxy.ts';
-import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
-import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
+import { isPostgresReachable } from '#server/testing/test-database.ts';
+import { databaseBehindProxy } from '#server/testing/database-proxy.ts';
+import { documentName, listMessages } from '#shared/chat/document-schema.ts';
+import { connectClient, keepPosting, waitFor } from './testing/collab-harness.ts';
 import {
 	killCollabProcess,
 	outputOf,
 	runCollabProcess,
-	setUpCollabProcess
+	setUpCollabProcess,
+	useCollabProcesses
 } from './testing/collab-child.ts';
 import { restartablePort } from './testing/test-port.ts';
 
@@ -37,28 +30,23 @@ const SENDERS = 6;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!hasPostgres)('database faults under load', () => {
-	let database: TestDatabase;
-	let proxy: DatabaseProxy;
-	let server: ChildProcess | undefined;
-	const clients: TestClient[] = [];
-
-	afterAll(async () => {
-		for (const client of clients) client.destroy();
-		if (server) await killCollabProcess(server);
-		await proxy?.close();
-		await database?.close();
-	});
+	const { servers, clients, cleanup } = useCollabProcesses();
 
 	it('keeps every acknowledged message, in order, through outages and a crash', async () => {
-		database = await createTestDatabase('postgres');
-		const databaseName = new URL(database.url!).pathname.slice(1);
-		proxy = await startDatabaseProxy(database.url!);
+		const database = await databaseBehindProxy();
+		cleanup.push(() => database.close());
 		const port = await restartablePort();
-		const direct = { DATABASE_URL: database.url!, PORT: String(port), DATA_DIR: '/tmp/cf-faults' };
-		const env = { ...direct, DATABASE_URL: proxy.url };
+		const direct = {
+			DATABASE_URL: database.directUrl,
+			PORT: String(port),
+			DATA_DIR: '/tmp/cf-faults'
+		};
+		const env = { ...direct, DATABASE_URL: database.url };
 		const { channelId, members } = await setUpCollabProcess(SENDERS, direct);
+		let server: ChildProcess;
 		const startServer = async () => {
 			server = runCollabProcess(['serve'], env);
+			servers.push(server);
 			if (process.env.DEBUG_FAULTS) {
 				server.stdout!.on('data', (chunk: Buffer) =>
 					appendFileSync(process.env.DEBUG_FAULTS!, chunk)
@@ -88,16 +76,9 @@ describe.skipIf(!hasPostgres)('database faults under load', () => {
 			});
 		};
 		const watcher = setInterval(noteStamps, 5);
-		let sending = true;
-		const senders = clients.map(async (client, index) => {
-			let n = 0;
-			while (sending) {
-				const message = postMessage(client.doc, members[index]!.id, {
-					text: `sender ${index} message ${n++}`
-				});
-				posted.set(message.id, { sender: index, at: Date.now() });
-				await sleep(20 + Math.random() * 40);
-			}
+		const posting = keepPosting(clients, members, {
+			pauseMs: () => 20 + Math.random() * 40,
+			posted: (message, index) => posted.set(message.id, { sender: index, at: Date.now() })
 		});
 		const storedDoc = async () => {
 			const doc = new Y.Doc();
@@ -105,10 +86,9 @@ describe.skipIf(!hasPostgres)('database faults under load', () => {
 			return doc;
 		};
 		const outage = async (ms: number) => {
-			await terminateConnections(realPostgresUrl, databaseName);
-			proxy.cut();
+			await database.cut();
 			await sleep(ms);
-			proxy.restore();
+			database.restore();
 			return Date.now();
 		};
 
@@ -137,17 +117,16 @@ describe.skipIf(!hasPostgres)('database faults under load', () => {
 			// 2. Outages followed by a crash: shortly after the return, and in the middle of one.
 			for (const killAfterReturn of [150, 600, 1_200, null]) {
 				await sleep(1_000);
-				await terminateConnections(realPostgresUrl, databaseName);
-				proxy.cut();
+				await database.cut();
 				await sleep(1_500);
 				if (killAfterReturn !== null) {
-					proxy.restore();
+					database.restore();
 					await sleep(killAfterReturn * (0.5 + Math.random()));
 				} else await sleep(Math.random() * 500);
 				noteStamps();
 				const acknowledged = [...seen.keys()];
 				await killCollabProcess(server!);
-				proxy.restore();
+				database.restore();
 				// Before anyone can resend: storage alone holds everything seen as sent, and
 				// nothing in it waits for content that is not stored.
 				const stored = await storedDoc();
@@ -159,8 +138,7 @@ describe.skipIf(!hasPostgres)('database faults under load', () => {
 			}
 
 			await sleep(1_000);
-			sending = false;
-			await Promise.all(senders);
+			await posting.stop();
 			// The senders resend whatever was lost: in the end every message posted is stamped.
 			await waitFor(
 				() => [...posted.keys()].every((id) => seen.has(id)),
@@ -168,26 +146,29 @@ describe.skipIf(!hasPostgres)('database faults under load', () => {
 				'every stamp'
 			).catch((e) => {
 				const missing = [...posted].filter(([id]) => !seen.has(id));
-				console.log('MISSING', missing.length, JSON.stringify(missing.slice(0, 5)));
-				clients.forEach((c, i) =>
-					console.log(
-						i,
-						c.provider.isSynced,
-						c.provider.hasUnsyncedChanges,
-						c.closes.slice(-5),
-						c.denied.slice(-3),
-						missing
-							.filter(([, p]) => p.sender === i)
-							.map(([id]) =>
-								listMessages(c.doc).some((m) => m.id === id) ? 'unstamped' : 'absent'
-							)
-							.slice(0, 5)
-					)
+				logger.error(
+					{
+						missing: missing.length,
+						firstMissing: missing.slice(0, 5),
+						clients: clients.map((c, i) => ({
+							synced: c.provider.isSynced,
+							unsynced: c.provider.hasUnsyncedChanges,
+							closes: c.closes.slice(-5),
+							denied: c.denied.slice(-3),
+							missing: missing
+								.filter(([, p]) => p.sender === i)
+								.map(([id]) =>
+									listMessages(c.doc).some((m) => m.id === id) ? 'unstamped' : 'absent'
+								)
+								.slice(0, 5)
+						}))
+					},
+					'database faults: messages never stamped'
 				);
 				throw e;
 			});
 		} finally {
-			sending = false;
+			void posting.stop();
 			clearInterval(watcher);
 		}
 
@@ -223,8 +204,14 @@ describe.skipIf(!hasPostgres)('database faults under load', () => {
 		// No client kept reconnecting.
 		const resyncs = clients.map((c) => c.closes.filter((r) => r.startsWith('resync')).length);
 		expect(Math.max(...resyncs)).toBeLessThan(5);
-		console.log(
-			`database faults: ${posted.size} messages from ${SENDERS} senders through 5 outages and 4 kills; closes per client: ${clients.map((c) => c.closes.length).join(', ')}; denials: ${clients.map((c) => c.denied.length).join(', ')}`
+		logger.info(
+			{
+				messages: posted.size,
+				senders: SENDERS,
+				closesPerClient: clients.map((c) => c.closes.length),
+				denialsPerClient: clients.map((c) => c.denied.length)
+			},
+			'database faults: every message through 5 outages and 4 kills'
 		);
 	}, 180_000);
 });

@@ -4,6 +4,7 @@ import { applyStored, type DocumentRepository } from '#server/documents/document
 import { UpdateLog } from '#server/documents/update-log.ts';
 import { isDatabaseUnavailable } from '#server/errors.ts';
 import { logger } from '#server/logging/logger.ts';
+import { secondsSince, type Metrics } from '#server/ops/metrics.ts';
 import { unavailable } from './context.ts';
 
 /** Updates appended since the last compaction before the document is compacted again. */
@@ -34,10 +35,13 @@ export class DocumentLog {
 	readonly updates: UpdateLog;
 	private states = new Map<string, LogState>();
 	private closed = false;
+	/** Observes each append's latency (ops/metrics.ts). */
+	private readonly metrics: Pick<Metrics, 'logAppendSeconds'> | undefined;
 
-	constructor(repository: DocumentRepository) {
+	constructor(repository: DocumentRepository, metrics?: Pick<Metrics, 'logAppendSeconds'>) {
 		this.repository = repository;
 		this.updates = new UpdateLog(repository);
+		this.metrics = metrics;
 	}
 
 	/** Applies what is stored (compacted state, then the log) to the live document. */
@@ -69,8 +73,10 @@ export class DocumentLog {
 	async append(name: string, update: Uint8Array): Promise<number> {
 		const state = this.states.get(name);
 		if (state) state.appending++;
+		const started = performance.now();
 		try {
 			const seq = await this.updates.append(name, update);
+			this.metrics?.logAppendSeconds.observe(secondsSince(started));
 			if (state) {
 				state.inFlight.add(seq);
 				state.lastSeq = Math.max(state.lastSeq, seq);
@@ -99,14 +105,45 @@ export class DocumentLog {
 		if (this.closed) return;
 		const state = this.states.get(document.name);
 		if (!state || state.compacting || state.appending > 0 || state.lastSeq === 0) return;
+		try {
+			await this.fold(document, state);
+		} catch (error) {
+			logger.error({ err: error }, `compaction of ${document.name} failed`);
+		}
+	}
+
+	/**
+	 * Compacts now, waiting for a compaction or appends under way to finish first; throws when
+	 * it cannot (the database failed, or shutdown began). Retention needs the stored state and log
+	 * rewritten without what it deleted, not a compaction skipped because another was running.
+	 */
+	async compactNow(document: Document, timeoutMs = 30_000): Promise<void> {
+		const started = Date.now();
+		for (;;) {
+			const state = this.states.get(document.name);
+			if (!state || this.closed) throw new Error(`${document.name} cannot be compacted now`);
+			if (!state.compacting && state.appending === 0) {
+				await this.fold(document, state);
+				return;
+			}
+			if (Date.now() - started > timeoutMs) {
+				throw new Error(`${document.name} stayed busy for ${timeoutMs} ms`);
+			}
+			await new Promise((resolve) => setTimeout(resolve, 10));
+		}
+	}
+
+	/**
+	 * The compaction itself, marked as under way while it runs: the document's state stored in
+	 * place of the log up to the entry before the first not yet applied.
+	 */
+	private async fold(document: Document, state: LogState): Promise<void> {
 		state.compacting = true;
 		try {
 			const upto = state.inFlight.size > 0 ? Math.min(...state.inFlight) - 1 : state.lastSeq;
 			const appendedSince = state.sinceCompaction;
 			await this.repository.compact(document.name, Y.encodeStateAsUpdate(document), upto);
 			state.sinceCompaction = Math.max(0, state.sinceCompaction - appendedSince);
-		} catch (error) {
-			logger.error({ err: error }, `compaction of ${document.name} failed`);
 		} finally {
 			state.compacting = false;
 		}

@@ -1,9 +1,10 @@
+import { logger } from '#server/logging/logger.ts';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
-import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
+import { documentName, listMessages } from '#shared/chat/document-schema.ts';
+import { connectClient, keepPosting, waitFor, type TestClient } from './testing/collab-harness.ts';
 import {
 	killCollabProcess,
 	serveCollabProcess,
@@ -44,17 +45,10 @@ describe('durability under SIGKILL', () => {
 				if (message.acceptedAt !== null) acknowledged.add(message.id);
 			}
 		};
-		let sending = true;
-		const senders = clients.map(async (client, index) => {
-			let n = 0;
-			while (sending) {
-				const message = postMessage(client.doc, members[index]!.id, {
-					text: `sender ${index} message ${n++}`
-				});
-				posted[index]!.push(message.id);
-				await new Promise((resolve) => setTimeout(resolve, 15 + Math.random() * 20));
-				noteStamped(client);
-			}
+		const posting = keepPosting(clients, members, {
+			pauseMs: () => 15 + Math.random() * 20,
+			posted: (message, index) => posted[index]!.push(message.id),
+			afterPause: noteStamped
 		});
 
 		let checkedAfterKills = 0;
@@ -81,8 +75,7 @@ describe('durability under SIGKILL', () => {
 			checkedAfterKills += seenAsSent.length;
 			server = await serveCollabProcess(env);
 		}
-		sending = false;
-		await Promise.all(senders);
+		await posting.stop();
 		const stampedBeforeEnd = acknowledged.size;
 		// The senders resend whatever was lost: in the end every message posted is stamped.
 		const everything = posted.flat();
@@ -104,16 +97,30 @@ describe('durability under SIGKILL', () => {
 				)
 			);
 		} catch (error) {
-			for (const c of clients)
-				console.log('client', c.socket.status, c.provider.isSynced, c.closes);
+			logger.error(
+				{
+					clients: clients.map((c) => ({
+						socket: c.socket.status,
+						synced: c.provider.isSynced,
+						closes: c.closes
+					}))
+				},
+				'durability: messages never stamped'
+			);
 			throw error;
 		}
 		for (const client of clients) noteStamped(client);
 		expect(stampedBeforeEnd).toBeGreaterThan(50);
 		expect(everything.every((id) => acknowledged.has(id))).toBe(true);
 		expect(checkedAfterKills).toBeGreaterThan(50);
-		console.log(
-			`durability: ${checkedAfterKills} checks in storage right after a kill; ${stampedBeforeEnd} messages seen as sent while 3 senders posted through 4 SIGKILLs, ${everything.length} posted; stale closes: ${clients.map((c) => c.closes.filter((r) => r.startsWith('stale')).length).join(', ')}`
+		logger.info(
+			{
+				checkedAfterKills,
+				stampedBeforeEnd,
+				posted: everything.length,
+				staleCloses: clients.map((c) => c.closes.filter((r) => r.startsWith('stale')).length)
+			},
+			'durability: checks in storage right after a kill while 3 senders posted through 4 SIGKILLs'
 		);
 
 		// Every client ends up with every acknowledged message.

@@ -8,24 +8,16 @@ import {
 	type SignedInPerson as Member,
 	type TestApp
 } from '#server/testing/test-app.ts';
-import {
-	createTestDatabase,
-	isPostgresReachable,
-	type TestDatabase
-} from '#server/testing/test-database.ts';
-import { isRedisReachable, testRedisUrl } from '#server/testing/require-service.ts';
+import { createTestDatabase, type TestDatabase } from '#server/testing/test-database.ts';
+import { testRedisUrl } from '#server/testing/require-service.ts';
+import { scaleOutSkipReason } from '#server/testing/scale-out.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
-import { outputOf, runCollabProcess } from './testing/collab-child.ts';
+import { outputOf, runCollabProcess, stopCollabProcesses } from './testing/collab-child.ts';
 import { startEventRelay } from './scale-out.ts';
 import { restartablePort } from './testing/test-port.ts';
 import { logger } from '#server/logging/logger.ts';
 
-const [hasRedis, hasPostgres] = await Promise.all([isRedisReachable(), isPostgresReachable()]);
-const skipReason = !hasRedis
-	? `Redis is not reachable at ${testRedisUrl}`
-	: !hasPostgres
-		? 'real Postgres is not reachable (two processes must share one database)'
-		: null;
+const skipReason = await scaleOutSkipReason();
 
 /**
  * Feeds across two collaboration processes sharing Postgres and Redis: a change made in a third
@@ -68,12 +60,7 @@ describe.skipIf(skipReason !== null)('person feeds across processes through Redi
 	afterAll(async () => {
 		for (const feed of feeds) feed.destroy();
 		for (const client of clients) client.destroy();
-		for (const child of processes) child.kill('SIGTERM');
-		await Promise.all(
-			processes.map((child) =>
-				child.exitCode === null ? new Promise((resolve) => child.on('exit', resolve)) : null
-			)
-		);
+		await stopCollabProcesses(processes);
 		await relay?.stop();
 		await database?.close();
 	});
@@ -95,12 +82,7 @@ describe.skipIf(skipReason !== null)('person feeds across processes through Redi
 		const before = await app.feed.head(alice.user.id);
 		const timings: number[] = [];
 		const names = ['Launch', 'Launch 2', 'Launch 3', 'Launch 4', 'Launch 5'];
-		const group = await app.channels.create(admin.user, {
-			kind: 'private',
-			name: names[0]!,
-			topic: '',
-			memberIds: [alice.user.id]
-		});
+		const group = await app.createPrivateGroup(admin.user, names[0]!, [alice.user.id]);
 		for (const name of names.slice(1)) {
 			const started = performance.now();
 			await app.channels.update(admin.user, group.id, { name });

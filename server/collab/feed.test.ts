@@ -7,7 +7,9 @@ import { FeedService } from '#server/feed/feed.service.ts';
 import { FeedAudienceRepository } from '#server/feed/feed-audience.repository.ts';
 import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
 import {
+	refusalOf,
 	startCollabHarness,
+	storedRowsOf,
 	waitFor,
 	type CollabHarness,
 	type TestClient
@@ -116,16 +118,13 @@ describeEachDatabase('person feeds on %s', (kind) => {
 		await waitFor(() => own.client.closes.length > 0, 5_000, 'refusal of the update');
 		expect(own.client.closes[0]).toMatch(/^refused: this document is read-only/);
 		expect(h.collab.hocuspocus.documents.get(forAlice)?.getMap('anything').size ?? 0).toBe(0);
-		const stored = await h.app.database.sql`
-			select 1 from document_updates where name = ${forAlice}
-			union all select 1 from documents where name = ${forAlice}`;
-		expect(stored.length).toBe(0);
+		expect(await storedRowsOf(h, forAlice)).toBe(0);
 
 		// A request that is not one closes the feed's connection.
 		const malformed = await open(bob);
-		malformed.client.provider.sendStateless('{"after":-1}');
-		await waitFor(() => malformed.client.closes.length > 0, 5_000, 'refusal of the request');
-		expect(malformed.client.closes[0]).toMatch(/^refused: malformed feed request/);
+		expect(await refusalOf(malformed.client, '{"after":-1}', 'refusal of the request')).toMatch(
+			/^refused: malformed feed request/
+		);
 		own.client.destroy();
 		malformed.client.destroy();
 	});
@@ -138,14 +137,7 @@ describeEachDatabase('person feeds on %s', (kind) => {
 		await expectEvent(
 			tab,
 			async () => {
-				group.id = (
-					await h.app.channels.create(admin.user, {
-						kind: 'private',
-						name: 'Launch',
-						topic: '',
-						memberIds: [alice.user.id]
-					})
-				).id;
+				group.id = (await h.app.createPrivateGroup(admin.user, 'Launch', [alice.user.id])).id;
 			},
 			(e) => e.kind === 'conversation.added' && e.data.channelId === group.id,
 			'a new group'
@@ -243,12 +235,7 @@ describeEachDatabase('person feeds on %s', (kind) => {
 	it('catches up after a reconnection: nothing lost, nothing twice', async () => {
 		const feed = new PersonFeed(await h.app.feed.head(alice.user.id));
 		const first = await open(alice, undefined, feed);
-		const group = await h.app.channels.create(admin.user, {
-			kind: 'private',
-			name: 'Catch-up',
-			topic: '',
-			memberIds: [alice.user.id]
-		});
+		const group = await h.app.createPrivateGroup(admin.user, 'Catch-up', [alice.user.id]);
 		// Added, and invited (the notification, in the same transaction).
 		await waitFor(() => first.events.length === 2, 5_000, 'the first events');
 		expect(first.events.map((e) => e.kind)).toEqual(['conversation.added', 'notification.created']);

@@ -15,6 +15,7 @@ import { initServerArea, MAX_UPDATE_BYTES, parseEntryKey } from '#shared/chat/do
 import { parsePresenceDocumentName } from '#shared/chat/presence.ts';
 import { parseFeedDocumentName } from '#shared/feed/feed-event.ts';
 import { closeReason } from '#shared/collab/close-reasons.ts';
+import { secondsSince, type Metrics } from '#server/ops/metrics.ts';
 import { logger } from '#server/logging/logger.ts';
 import type { Acceptance } from './acceptance.ts';
 import type { AttachmentCheck } from './attachment-check.ts';
@@ -35,7 +36,9 @@ type Guarded =
 
 /**
  * The one way a client's update enters a conversation document, in four steps, all visible in
- * `beforeSync` (Hocuspocus calls it for every sync message before it applies anything):
+ * `beforeSync` (Hocuspocus calls it for every sync message before it applies anything). Before
+ * them, an update waits while the sender's rights are being read again after a committed change
+ * (`rightsReread`, set by access-watcher.ts), so that it is judged by the rights of now.
  *
  * 1. **guard**: the update is checked against the live document (update-guard.ts) and the
  *    sender's rights; a refusal closes that document's connection and nothing of it is applied.
@@ -65,6 +68,7 @@ export class IngestExtension implements Extension {
 	readonly loadWork: (documentName: string, work: () => Promise<void>) => Promise<void>;
 	/** Per connection, the message Hocuspocus is applying: resolved once it is relayed. */
 	private relays = new WeakMap<Connection, () => void>();
+	private readonly metrics: Pick<Metrics, 'acknowledgementSeconds'> | undefined;
 	/** Per document, ingests relayed but not yet logged and stamped: unload waits for them. */
 	private unstamped = new Map<string, Set<Promise<void>>>();
 
@@ -74,7 +78,10 @@ export class IngestExtension implements Extension {
 		acceptance: Acceptance;
 		attachments: AttachmentCheck;
 		loadWork?: (documentName: string, work: () => Promise<void>) => Promise<void>;
+		/** Observes each update's durable acknowledgement (ops/metrics.ts). */
+		metrics?: Pick<Metrics, 'acknowledgementSeconds'>;
 	}) {
+		this.metrics = deps.metrics;
 		this.log = deps.log;
 		this.stamps = deps.stamps;
 		this.acceptance = deps.acceptance;
@@ -110,6 +117,14 @@ export class IngestExtension implements Extension {
 		context,
 		document
 	}: beforeSyncPayload<CollabContext>): Promise<void> {
+		const received = performance.now();
+		// 0. Rights: a change to them was just committed and they are being read again
+		// (access-watcher.ts): the update is judged by the rights after the change, not before.
+		if (context.kind === 'channel' && context.rightsReread && carriesUpdate(type)) {
+			if (!(await context.rightsReread) && !context.refused) {
+				refuse(connection, context, 'resync', 'your rights could not be checked now');
+			}
+		}
 		// 1. Guard: checked against the live document, which nothing of the update has reached.
 		let changes: GuardedChanges | null = null;
 		if (carriesUpdate(type) && !context.refused) {
@@ -168,6 +183,7 @@ export class IngestExtension implements Extension {
 				(seq) => {
 					if (stamp) this.stamps.logged(document, stamp, seq, context.user.id);
 					else this.log.applied(document.name, seq);
+					this.metrics?.acknowledgementSeconds.observe(secondsSince(received));
 					if (changes.written.length > 0 || changes.moderated.length > 0) {
 						this.acceptance.accepted(document, context, changes, messages).catch((error) => {
 							logger.error({ err: error }, `accepting a change to ${document.name} failed`);
@@ -296,7 +312,7 @@ function refuse(
 	text: string
 ): void {
 	if (context.refused) return;
-	context.refused = true;
+	context.refused = code;
 	const close = closeReason(code, text);
 	context.log.warn({ code, reason: close.reason }, 'update refused');
 	connection.readOnly = true;

@@ -1,18 +1,14 @@
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { applyStored, DocumentRepository } from '#server/documents/document.repository.ts';
-import {
-	createTestDatabase,
-	isPostgresReachable,
-	type TestDatabase
-} from '#server/testing/test-database.ts';
+import { createTestDatabase, isPostgresReachable } from '#server/testing/test-database.ts';
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
-import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
+import { connectClient, waitFor } from './testing/collab-harness.ts';
 import {
 	killCollabProcess,
 	setUpCollabProcess,
 	serveCollabProcess,
+	useCollabProcesses,
 	type ChildMember
 } from './testing/collab-child.ts';
 import { restartablePort } from './testing/test-port.ts';
@@ -32,23 +28,21 @@ function stampOf(doc: Y.Doc, id: string): number | null | undefined {
 }
 
 describe.skipIf(!hasPostgres)('a message relayed and lost in a crash', () => {
-	let database: TestDatabase;
-	let server: ChildProcess | undefined;
-	const clients: TestClient[] = [];
-
-	afterAll(async () => {
-		for (const client of clients) client.destroy();
-		if (server) await killCollabProcess(server);
-		await database?.close();
-	});
+	const { servers, clients, cleanup } = useCollabProcesses();
 
 	it('reaches others before it is durable, and everyone recovers after the crash', async () => {
-		database = await createTestDatabase('postgres');
+		const database = await createTestDatabase('postgres');
+		cleanup.push(() => database.close());
 		const port = await restartablePort();
 		const env = { DATABASE_URL: database.url!, PORT: String(port), DATA_DIR: '/tmp/cf-lost' };
 		const { channelId, members } = await setUpCollabProcess(2, env);
 		const [alice, bob] = members as [ChildMember, ChildMember];
-		server = await serveCollabProcess(env);
+		const start = async () => {
+			const server = await serveCollabProcess(env);
+			servers.push(server);
+			return server;
+		};
+		const server = await start();
 		const name = documentName('channel', channelId, 0);
 		const url = `ws://127.0.0.1:${port}/collab`;
 		const open = (member: typeof alice, doc?: Y.Doc) => {
@@ -98,7 +92,7 @@ describe.skipIf(!hasPostgres)('a message relayed and lost in a crash', () => {
 
 		// Bob writes while the server is down, and comes back first.
 		const own = postMessage(bobTab.doc, bob.id, { text: 'Written by Bob meanwhile' });
-		server = await serveCollabProcess(env);
+		await start();
 		await waitFor(() => Boolean(stampOf(bobTab.doc, own.id)), 15_000, "bob's own message sent");
 		expect(bobTab.closes.some((reason) => reason.startsWith('stale'))).toBe(true);
 		expect(stampOf(bobTab.doc, lost.id), 'his copy is the server’s now').toBeUndefined();

@@ -3,7 +3,7 @@ import { describeEachHarness } from './testing/collab-suite.ts';
 import { PresenceHub } from '#client/collab/presence.svelte.ts';
 import { presenceDocumentName } from '#shared/chat/presence.ts';
 import type { SignedInPerson as Person } from '#server/testing/test-app.ts';
-import { waitFor, type TestClient } from './testing/collab-harness.ts';
+import { refusalOf, storedRowsOf, waitFor, type TestClient } from './testing/collab-harness.ts';
 
 /**
  * Presence as the server sums it up per organization (presence.extension.ts), through real
@@ -93,16 +93,13 @@ describeEachHarness('presence on %s', (h) => {
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		expect(h.collab.hocuspocus.documents.get(presenceDoc)?.getMap('anything').size ?? 0).toBe(0);
 		expect(bobTab.client.doc.getMap('anything').size).toBe(0);
-		const stored = await h.app.database.sql`
-			select 1 from document_updates where name = ${presenceDoc}
-			union all select 1 from documents where name = ${presenceDoc}`;
-		expect(stored.length).toBe(0);
+		expect(await storedRowsOf(h, presenceDoc)).toBe(0);
 
 		// A report that is not one closes that tab's presence connection, and it reads as gone.
 		const carol = await tab(admin);
-		carol.client.provider.sendStateless('{"status":"invisible"}');
-		await waitFor(() => carol.client.closes.length > 0, 5_000, 'refusal of the report');
-		expect(carol.client.closes[0]).toMatch(/refused: malformed presence report/);
+		expect(
+			await refusalOf(carol.client, '{"status":"invisible"}', 'refusal of the report')
+		).toMatch(/refused: malformed presence report/);
 		bobTab.client.destroy();
 		aliceTab.client.destroy();
 	});

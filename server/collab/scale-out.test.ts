@@ -5,11 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createAppContext, type AppContext } from '#server/app-context.ts';
 import { loadConfig } from '#server/config.ts';
-import {
-	createTestDatabase,
-	isPostgresReachable,
-	type TestDatabase
-} from '#server/testing/test-database.ts';
+import { createTestDatabase, type TestDatabase } from '#server/testing/test-database.ts';
 import { testClient, type SignedInPerson as Member } from '#server/testing/test-app.ts';
 import {
 	acceptedKey,
@@ -18,14 +14,21 @@ import {
 	messageKey,
 	postMessage
 } from '#shared/chat/document-schema.ts';
-import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
-import { serveCollabProcess } from './testing/collab-child.ts';
+import {
+	claimClockAhead,
+	connectClient,
+	underClientIdOf,
+	waitFor,
+	type TestClient
+} from './testing/collab-harness.ts';
+import { serveCollabProcess, stopCollabProcesses } from './testing/collab-child.ts';
 import { createScaleOut, SharedDocumentRepository, startEventRelay } from './scale-out.ts';
 import { applyStored } from '#server/documents/document.repository.ts';
 import { RedisPresenceStore } from './presence-store.ts';
 import { PresenceHub } from '#client/collab/presence.svelte.ts';
 import { presenceDocumentName } from '#shared/chat/presence.ts';
-import { isRedisReachable, testRedisUrl } from '#server/testing/require-service.ts';
+import { testRedisUrl } from '#server/testing/require-service.ts';
+import { scaleOutSkipReason } from '#server/testing/scale-out.ts';
 import { restartablePort } from './testing/test-port.ts';
 
 /**
@@ -37,12 +40,7 @@ import { restartablePort } from './testing/test-port.ts';
 const REDIS_BASE = testRedisUrl;
 
 // Both probes warn and skip on a developer's machine without the service, and fail under CI.
-const [hasRedis, hasPostgres] = await Promise.all([isRedisReachable(), isPostgresReachable()]);
-const skipReason = !hasRedis
-	? `Redis is not reachable at ${REDIS_BASE}`
-	: !hasPostgres
-		? 'real Postgres is not reachable (two processes must share one database)'
-		: null;
+const skipReason = await scaleOutSkipReason();
 
 describe.skipIf(skipReason !== null)('two processes scaled out through Redis', () => {
 	const prefix = `cf-test-${randomBytes(4).toString('hex')}`;
@@ -126,12 +124,7 @@ describe.skipIf(skipReason !== null)('two processes scaled out through Redis', (
 
 	afterAll(async () => {
 		for (const client of clients) client.destroy();
-		for (const child of processes) child.kill('SIGTERM');
-		await Promise.all(
-			processes.map((child) =>
-				child.exitCode === null ? new Promise((resolve) => child.on('exit', resolve)) : null
-			)
-		);
+		await stopCollabProcesses(processes);
 		await relay?.stop();
 		await database?.close();
 	});
@@ -229,11 +222,8 @@ describe.skipIf(skipReason !== null)('two processes scaled out through Redis', (
 		await waitFor(() => typingIn(watcherA).length === 0, 5_000, 'Alice’s state to go');
 
 		// Mallory opens the conversation on process B under Alice's id, with a clock far ahead.
-		const forgedDoc = new Y.Doc();
-		forgedDoc.clientID = aliceDoc.clientID;
-		const mallory = await openAt(urlB, bob, forgedDoc);
-		const forged = mallory.provider.awareness!;
-		forged.meta.set(forged.clientID, { clock: 5_000, lastUpdated: Date.now() });
+		const mallory = await openAt(urlB, bob, underClientIdOf(aliceDoc));
+		claimClockAhead(mallory);
 		typeAs(mallory, bob, 2);
 		const watcherB = await openAt(urlB, carol);
 		await new Promise((resolve) => setTimeout(resolve, 500));

@@ -117,6 +117,8 @@ export function createScaleOut(app: AppContext): ScaleOut | null {
 	const pub = extension.pub as RedisConnection;
 	reportErrors(pub, 'publisher');
 	reportErrors(extension.sub as RedisConnection, 'subscriber');
+	// Ready only while Redis answers (GET /readyz, ops/readiness.ts).
+	app.readiness.probe('redis', () => pub.ping());
 	const relay = new EventRelay(app.events, pub, target.prefix, identifier);
 	const timers = new Set<() => void>();
 	const locks = new Locks(pub, target.prefix);

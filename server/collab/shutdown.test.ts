@@ -2,26 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
-import {
-	createTestDatabase,
-	isPostgresReachable,
-	realPostgresUrl,
-	type TestDatabase
-} from '#server/testing/test-database.ts';
-import {
-	startDatabaseProxy,
-	terminateConnections,
-	type DatabaseProxy
-} from '#server/testing/database-proxy.ts';
+import { describe, expect, it } from 'vitest';
+import { isPostgresReachable } from '#server/testing/test-database.ts';
+import { databaseBehindProxy } from '#server/testing/database-proxy.ts';
 import { documentName, listMessages, postMessage } from '#shared/chat/document-schema.ts';
 import { connectClient, waitFor, type TestClient } from './testing/collab-harness.ts';
 import {
-	killCollabProcess,
 	outputOf,
 	runCollabProcess,
+	serveCollabProcess,
 	setUpCollabProcess,
-	serveCollabProcess
+	useCollabProcesses,
+	type ChildMember
 } from './testing/collab-child.ts';
 import { restartablePort } from './testing/test-port.ts';
 
@@ -49,31 +41,35 @@ const stamped = (client: TestClient, id: string) =>
 	listMessages(client.doc).find((message) => message.id === id)?.acceptedAt != null;
 
 describe('a graceful stop', () => {
-	const clients: TestClient[] = [];
-	const servers: ChildProcess[] = [];
-	const cleanup: Array<() => Promise<void> | void> = [];
-	afterAll(async () => {
-		for (const client of clients) client.destroy();
-		for (const server of servers) await killCollabProcess(server);
-		for (const step of cleanup) await step();
-	});
+	const { servers, clients, cleanup } = useCollabProcesses();
+
+	/** The set-up's member in its channel, through the server at `port`, synced. */
+	async function memberIn(port: number, channelId: string, member: ChildMember) {
+		const client = connectClient(
+			`ws://127.0.0.1:${port}/collab`,
+			member.token,
+			documentName('channel', channelId, 0),
+			{ maxAttempts: 0, userId: member.id }
+		);
+		clients.push(client);
+		await client.synced;
+		return client;
+	}
 
 	it.skipIf(!hasPostgres)(
 		'ends within its deadline while the database is out of reach; clients resend the rest',
 		async () => {
-			const database: TestDatabase = await createTestDatabase('postgres');
+			const database = await databaseBehindProxy();
 			cleanup.push(() => database.close());
-			const proxy: DatabaseProxy = await startDatabaseProxy(database.url!);
-			cleanup.push(() => proxy.close());
 			const port = await restartablePort();
 			const base = { PORT: String(port), DATA_DIR: '/tmp/cf-shutdown' };
 			const { channelId, members } = await setUpCollabProcess(1, {
 				...base,
-				DATABASE_URL: database.url!
+				DATABASE_URL: database.directUrl
 			});
 			const env = {
 				...base,
-				DATABASE_URL: proxy.url,
+				DATABASE_URL: database.url,
 				SHUTDOWN_DEADLINE_MS: String(DEADLINE_MS)
 			};
 			const start = async () => {
@@ -83,19 +79,11 @@ describe('a graceful stop', () => {
 			};
 			const first = await start();
 			const member = members[0]!;
-			const client = connectClient(
-				`ws://127.0.0.1:${port}/collab`,
-				member.token,
-				documentName('channel', channelId, 0),
-				{ maxAttempts: 0, userId: member.id }
-			);
-			clients.push(client);
-			await client.synced;
+			const client = await memberIn(port, channelId, member);
 			const before = postMessage(client.doc, member.id, { text: 'stored before the outage' });
 			await waitFor(() => stamped(client, before.id), 5_000, 'the first message stamped');
 
-			await terminateConnections(realPostgresUrl, new URL(database.url!).pathname.slice(1));
-			proxy.cut();
+			await database.cut();
 			const during = postMessage(client.doc, member.id, { text: 'written during the outage' });
 			await client.acknowledged(); // relayed, waiting for the log
 			let signalledAt = 0;
@@ -108,7 +96,7 @@ describe('a graceful stop', () => {
 			expect(stamped(client, during.id)).toBe(false);
 
 			// The database and a server are back: the client sends what was not stored.
-			proxy.restore();
+			database.restore();
 			await start();
 			await waitFor(() => stamped(client, during.id), 15_000, 'the message resent and stamped');
 			expect(stamped(client, before.id)).toBe(true);
@@ -128,14 +116,7 @@ describe('a graceful stop', () => {
 		const exited = exitOf(server, () => signalledAt);
 		await outputOf(server, (text) => text.includes('ready'));
 		const member = members[0]!;
-		const client = connectClient(
-			`ws://127.0.0.1:${port}/collab`,
-			member.token,
-			documentName('channel', channelId, 0),
-			{ maxAttempts: 0, userId: member.id }
-		);
-		clients.push(client);
-		await client.synced;
+		const client = await memberIn(port, channelId, member);
 		const ids = Array.from(
 			{ length: 5 },
 			(_, n) => postMessage(client.doc, member.id, { text: `message ${n}` }).id

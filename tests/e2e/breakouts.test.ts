@@ -1,7 +1,6 @@
 import { expect, test, type Page } from './support/test.ts';
 import { screenshotsAtSizes } from './support/screens.ts';
-import { joinOrganization, teamOf } from './support/people.ts';
-import { createOrganization } from './support/people.ts';
+import { createOrganization, joinOrganization, teamOf } from './support/people.ts';
 import { message, openChannel, send } from './support/chat.ts';
 
 /**
@@ -40,7 +39,7 @@ const leftOn = async (page: Page) =>
 const DECISION = 'We decided to ship on Friday';
 const ACTION = 'Action: Bruno will write the release notes';
 
-test('a timed breakout room: invited only, countdown, extension, return, summary', async ({
+test('a timed breakout room: invited only, countdown, extension, return, summary; End now', async ({
 	browser
 }) => {
 	// The room runs two minutes (one, extended by one), and the summary follows its end.
@@ -210,6 +209,30 @@ test('a timed breakout room: invited only, countdown, extension, return, summary
 			.getByTestId('breakout-transcript-tag')
 	).toBeVisible();
 	await screenshotsAtSizes(bruno.page, 'test-results/breakouts-transcript');
+
+	// A second room, which Alice ends early (after a confirmation; only she has the button):
+	// everyone in it returns to the channel at once, as at its timed end.
+	await openChannel(alice.page, 'Launch Crew');
+	await alice.page.getByTestId('open-breakout').click();
+	const second = alice.page.getByTestId('new-breakout-dialog');
+	await second.getByTestId('breakout-title').fill('Quick sync');
+	await second.getByTestId('breakout-minutes').fill('10');
+	await second.getByRole('combobox').fill('Bruno');
+	await second.locator('[data-testid="breakout-person-option"][data-name="Bruno Baker"]').click();
+	await second.getByTestId('breakout-create').click();
+	await expect(alice.page.getByTestId('breakout-bar')).toContainText('#Launch Crew');
+	await bruno.page.goto(alice.page.url());
+	await expect(bruno.page.getByTestId('breakout-bar')).toBeVisible();
+	await expect(bruno.page.getByTestId('breakout-end')).toHaveCount(0);
+	await alice.page.getByTestId('breakout-bar').getByTestId('breakout-end').click();
+	await expect(alice.page.getByText('End the breakout room now?')).toBeVisible();
+	await alice.page.getByTestId('confirm-dialog-confirm').click();
+	for (const person of [alice, bruno]) {
+		await expect(
+			person.page.getByTestId('breakout-return-notice').filter({ hasText: 'Quick sync' })
+		).toBeVisible();
+		expect(person.page.url()).toBe(parentUrl);
+	}
 
 	for (const person of [alice, bruno, cora]) await person.context.close();
 });

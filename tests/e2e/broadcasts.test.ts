@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { expect, test } from './support/test.ts';
-import { createOrganization, joinOrganization, teamOf } from './support/people.ts';
+import { founderAndTeam, joinOrganization } from './support/people.ts';
 import { mailTo } from './support/mail.ts';
 import { screenshotsAtSizes } from './support/screens.ts';
 
@@ -13,8 +13,11 @@ test('a broadcast reaches two people who acknowledge it while the sender watches
 	browser
 }) => {
 	test.setTimeout(180_000);
-	const alice = await createOrganization(browser, 'Broadcast Works', 'Alice Archer');
-	const { bruno } = await teamOf(alice.page, browser);
+	const { founder: alice, bruno } = await founderAndTeam(
+		browser,
+		'Broadcast Works',
+		'Alice Archer'
+	);
 	const { joinCode } = await (await alice.page.request.get('/api/join-code')).json();
 	const cara = await joinOrganization(browser, joinCode, 'Cara Chen');
 

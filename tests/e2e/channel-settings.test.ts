@@ -1,18 +1,29 @@
-import { expect, test } from './support/test.ts';
+import { expect, test, type Browser } from './support/test.ts';
 import { createOrganization, teamOf } from './support/people.ts';
 
 /** Removing someone from a group asks first, as archiving does. */
-test('removing a member from a group asks first, and Cancel keeps them', async ({ browser }) => {
-	test.setTimeout(90_000);
-	const alice = await createOrganization(browser, 'Settings Works', 'Alice Archer');
+
+/** Alice's organization and her private group `name` with Bruno, open on Bruno's screen. */
+async function groupOfTwo(browser: Browser, organization: string, name: string) {
+	const alice = await createOrganization(browser, organization, 'Alice Archer');
 	const { bruno, brunoId } = await teamOf(alice.page, browser);
 	const created = await alice.page.request.post('/api/channels', {
-		data: { kind: 'private', name: 'Secret Plans', topic: '', memberIds: [brunoId] }
+		data: { kind: 'private', name, topic: '', memberIds: [brunoId] }
 	});
 	expect(created.ok()).toBe(true);
 	const group = await created.json();
 	await bruno.page.goto(`/c/${group.id}`);
 	await expect(bruno.page.getByTestId('composer-input')).toBeVisible();
+	return { alice, bruno, brunoId, group };
+}
+
+test('removing a member from a group asks first, and Cancel keeps them', async ({ browser }) => {
+	test.setTimeout(90_000);
+	const { alice, bruno, brunoId, group } = await groupOfTwo(
+		browser,
+		'Settings Works',
+		'Secret Plans'
+	);
 	await alice.page.goto(`/c/${group.id}`);
 	await alice.page.getByTestId('channel-settings').click();
 	const dialog = alice.page.getByTestId('channel-settings-dialog');
@@ -47,15 +58,7 @@ test('leaving a group lands on Home with a quiet confirmation, not an alarm', as
 	browser
 }) => {
 	test.setTimeout(90_000);
-	const alice = await createOrganization(browser, 'Leaving Works', 'Alice Archer');
-	const { bruno, brunoId } = await teamOf(alice.page, browser);
-	const created = await alice.page.request.post('/api/channels', {
-		data: { kind: 'private', name: 'Book Club', topic: '', memberIds: [brunoId] }
-	});
-	expect(created.ok()).toBe(true);
-	const group = await created.json();
-	await bruno.page.goto(`/c/${group.id}`);
-	await expect(bruno.page.getByTestId('composer-input')).toBeVisible();
+	const { alice, bruno, brunoId, group } = await groupOfTwo(browser, 'Leaving Works', 'Book Club');
 	// A member who does not manage the group leaves from its member list.
 	await expect(bruno.page.getByTestId('channel-settings')).toHaveCount(0);
 	await bruno.page.getByTestId('members-toggle').click();

@@ -1,6 +1,9 @@
 import { expect, test, type APIResponse, type Page, type Response } from './support/test.ts';
 import { PASSWORD, uniqueEmail } from './support/people.ts';
 
+// What the service worker does is part of what this file tests (playwright.config.ts blocks it).
+test.use({ serviceWorkers: 'allow' });
+
 /**
  * Issue 12: a strict Content-Security-Policy on every kind of answer. Each page type is loaded
  * in full (so its own header applies), used a little, and must report no violation; an inline

@@ -1,8 +1,14 @@
 import fs from 'node:fs/promises';
 import { expect, test } from './support/test.ts';
-import { createOrganization, joinOrganization, type Person } from './support/people.ts';
+import {
+	createDepartment,
+	createOrganization,
+	joinOrganization,
+	type Person
+} from './support/people.ts';
 import { screenshotsAtSizes } from './support/screens.ts';
 import { seedMessages } from './support/seed.ts';
+import { openAdminSection } from './support/admin.ts';
 
 /**
  * A Department Head opens Administration → Dashboard and sees their department's charts, drawn
@@ -16,9 +22,7 @@ test('a Department Head sees their department’s charts and downloads the CSV; 
 	test.setTimeout(180_000);
 	const ada = await createOrganization(browser, 'Dashboard Works', 'Ada Admin');
 	const api = ada.page.request;
-	const department = await (
-		await api.post('/api/departments', { data: { name: 'Product' } })
-	).json();
+	const department = await createDepartment(api, 'Product');
 	const team = async (name: string) =>
 		(await api.post('/api/teams', { data: { name, departmentId: department.id } })).json();
 	const launch = await team('Launch Crew');
@@ -61,13 +65,7 @@ test('a Department Head sees their department’s charts and downloads the CSV; 
 	expect(html).toContain('Messages per day');
 
 	const page = hana.page;
-	await page.goto('/admin');
-	await page
-		.getByRole('navigation', { name: 'Administration sections' })
-		.getByRole('link', { name: 'Dashboard' })
-		.click();
-	await page.waitForURL('**/admin/dashboard');
-	await expect(page.getByRole('heading', { name: 'Activity dashboard' })).toBeVisible();
+	await openAdminSection(page, 'Dashboard', 'dashboard', 'Activity dashboard');
 	await expect(page.getByTestId('dashboard-caption')).toContainText('Product');
 	await expect(page.getByTestId('chart-messages-total')).toHaveText('12');
 	await expect(page.getByTestId('chart-active-people-total')).toHaveText('1');

@@ -1,8 +1,11 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/test.ts';
-import { createOrganization } from './support/people.ts';
+import { founderInChannel } from './support/people.ts';
 import { drawnInColour, pickEmoji } from './support/emoji.ts';
-import { controlledByServiceWorker, message, openChannel, send } from './support/chat.ts';
+import { controlledByServiceWorker, message, send } from './support/chat.ts';
+
+// What the service worker does is part of what this file tests (playwright.config.ts blocks it).
+test.use({ serviceWorkers: 'allow' });
 
 /**
  * Issue 13: the emoji picker is emoji-picker-element with its data served by the app, for
@@ -16,10 +19,8 @@ const CHANNEL = 'Official Announcements';
 test('react and write with the emoji picker; emoji drawn with the app’s font', async ({
 	browser
 }) => {
-	test.setTimeout(120_000);
-	const alice = await createOrganization(browser, 'Emoji Works', 'Alice Archer');
+	const alice = await founderInChannel(browser, 'Emoji Works', 'Alice Archer', CHANNEL);
 	const page = alice.page;
-	await openChannel(page, CHANNEL);
 	await send(page, 'Picker time');
 
 	// A reaction from the message's toolbar: search "thumbs", pick 👍.
@@ -82,10 +83,8 @@ test('react and write with the emoji picker; emoji drawn with the app’s font',
 test('offline after one visit, the picker still shows its emoji, in the app’s font', async ({
 	browser
 }) => {
-	test.setTimeout(120_000);
-	const alice = await createOrganization(browser, 'Emoji Offline', 'Alice Archer');
+	const alice = await founderInChannel(browser, 'Emoji Offline', 'Alice Archer', CHANNEL);
 	const page = alice.page;
-	await openChannel(page, CHANNEL);
 	await controlledByServiceWorker(page);
 	await send(page, 'Before the tunnel');
 	// The install leaves the emoji font out; after the visit the worker keeps its files (eleven

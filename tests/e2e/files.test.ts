@@ -1,8 +1,16 @@
 import { deflateSync } from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from './support/test.ts';
-import { createOrganization, joinOrganization, teamOf } from './support/people.ts';
+import {
+	createOrganization,
+	founderAndTeam,
+	joinOrganization,
+	launchCrewPair
+} from './support/people.ts';
 import { controlledByServiceWorker, message, openChannel } from './support/chat.ts';
+
+// What the service worker does is part of what this file tests (playwright.config.ts blocks it).
+test.use({ serviceWorkers: 'allow' });
 
 /**
  * Issue 15, files as Slack and Telegram users expect: A drops three images, a PDF and a DOCX
@@ -46,11 +54,8 @@ function zip(entries: Record<string, string>): Buffer {
 		const central = Buffer.alloc(46);
 		central.writeUInt32LE(0x02014b50, 0);
 		central.writeUInt16LE(20, 4);
-		central.writeUInt16LE(20, 6);
-		central.writeUInt32LE(crc, 16);
-		central.writeUInt32LE(data.length, 20);
-		central.writeUInt32LE(data.length, 24);
-		central.writeUInt16LE(nameBytes.length, 28);
+		// From "version needed" to the name's length, the directory repeats the local header.
+		local.copy(central, 6, 4, 30);
 		central.writeUInt32LE(offset, 42);
 		locals.push(local, nameBytes, data);
 		centrals.push(central, nameBytes);
@@ -169,10 +174,7 @@ test('A drops images and documents, cancels one, sends; B views and downloads; o
 	browser
 }) => {
 	test.setTimeout(240_000);
-	const ada = await createOrganization(browser, 'File Harbour', 'Ada Lovelace');
-	const { bruno } = await teamOf(ada.page, browser);
-	await openChannel(ada.page, 'Launch Crew');
-	await openChannel(bruno.page, 'Launch Crew');
+	const { ada, bruno } = await launchCrewPair(browser, 'File Harbour');
 
 	// Slow uploads (as on a phone network) so their progress can be watched.
 	const network = await ada.context.newCDPSession(ada.page);
@@ -254,15 +256,16 @@ test('A drops images and documents, cancels one, sends; B views and downloads; o
 	await expect(images).toHaveCount(2);
 	await expect(images.nth(0)).toHaveAttribute('data-name', 'harbour.png');
 	await expect(images.nth(1)).toHaveAttribute('data-name', 'panorama.webp');
+	// naturalWidth is 0 until an image has loaded: wait for both, then check their size.
 	await expect
 		.poll(
 			() =>
 				images.evaluateAll((buttons) =>
-					buttons.map((button) => button.querySelector('img')!.naturalWidth)
+					buttons.every((button) => button.querySelector('img')!.naturalWidth > 0)
 				),
 			{ message: 'the thumbnails loaded (natural widths)' }
 		)
-		.toEqual([expect.any(Number), expect.any(Number)]);
+		.toBe(true);
 	const widths = await images.evaluateAll((buttons) =>
 		buttons.map((button) => button.querySelector('img')!.naturalWidth)
 	);
@@ -359,8 +362,7 @@ test('an image attached offline waits in the browser, survives a reload, and goe
 	browser
 }) => {
 	test.setTimeout(180_000);
-	const ada = await createOrganization(browser, 'Offline Harbour', 'Ada Lovelace');
-	const { bruno } = await teamOf(ada.page, browser);
+	const { founder: ada, bruno } = await founderAndTeam(browser, 'Offline Harbour', 'Ada Lovelace');
 	await openChannel(ada.page, 'Launch Crew');
 	await controlledByServiceWorker(ada.page);
 	await openChannel(ada.page, 'Launch Crew');

@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './support/test.ts';
 import { createOrganization, joinOrganization } from './support/people.ts';
+import { openAdminSection } from './support/admin.ts';
 
 /**
  * The Super Admin opens Administration → Jobs and sees the job queues of the running server,
@@ -11,13 +12,7 @@ test('the Super Admin sees the job queues; a member is refused', async ({ browse
 	test.setTimeout(120_000);
 	const ada = await createOrganization(browser, 'Jobs Works', 'Ada Admin');
 	const page = ada.page;
-	await page.goto('/admin');
-	await page
-		.getByRole('navigation', { name: 'Administration sections' })
-		.getByRole('link', { name: 'Jobs' })
-		.click();
-	await page.waitForURL('**/admin/jobs');
-	await expect(page.getByRole('heading', { name: 'Background jobs' })).toBeVisible();
+	await openAdminSection(page, 'Jobs', 'jobs', 'Background jobs');
 	const cleanup = page.locator(
 		'[data-testid="job-queue"][data-queue="files.cleanup-abandoned-uploads"]'
 	);

@@ -1,15 +1,15 @@
 import { expect, test } from './support/test.ts';
-import { createOrganization } from './support/people.ts';
-import { message, openChannel, send } from './support/chat.ts';
+import { founderInChannel } from './support/people.ts';
+import { message, send } from './support/chat.ts';
+
+test.describe.configure({ timeout: 90_000 });
 
 /** Keyboard paths through a conversation: panels give focus back to where it came from. */
 test('closing a thread or the members panel with Escape returns focus to its opener', async ({
 	browser
 }) => {
-	test.setTimeout(90_000);
-	const ada = await createOrganization(browser, 'Keys Works', 'Ada Keys');
+	const ada = await founderInChannel(browser, 'Keys Works', 'Ada Keys', 'Official Announcements');
 	const page = ada.page;
-	await openChannel(page, 'Official Announcements');
 	await send(page, 'Where do we keep the keys?');
 
 	const members = page.getByTestId('members-toggle');
@@ -38,10 +38,13 @@ test('closing a thread or the members panel with Escape returns focus to its ope
 test('the message list is one tab stop, and arrow keys move between messages', async ({
 	browser
 }) => {
-	test.setTimeout(90_000);
-	const ada = await createOrganization(browser, 'Arrows Works', 'Ada Arrows');
+	const ada = await founderInChannel(
+		browser,
+		'Arrows Works',
+		'Ada Arrows',
+		'Official Announcements'
+	);
 	const page = ada.page;
-	await openChannel(page, 'Official Announcements');
 	for (const text of ['First of three', 'Second of three', 'Third of three'])
 		await send(page, text);
 

@@ -1,5 +1,10 @@
 import { expect, test, type Page } from './support/test.ts';
-import { createOrganization, joinOrganization, teamOf } from './support/people.ts';
+import {
+	createDepartment,
+	createOrganization,
+	joinOrganization,
+	teamOf
+} from './support/people.ts';
 
 /**
  * Issue 14, "each person's world, live": what an administrator changes reaches the other
@@ -30,7 +35,6 @@ async function online(page: Page) {
 test('a new group, its rename, topic and a removal, and a new DM reach the member at once', async ({
 	browser
 }) => {
-	test.setTimeout(120_000);
 	const ada = await createOrganization(browser, 'Live Rockets', 'Ada Lovelace');
 	const { bruno, brunoId } = await teamOf(ada.page, browser);
 	const api = ada.page.request;
@@ -90,12 +94,9 @@ test('a new group, its rename, topic and a removal, and a new DM reach the membe
 test('a first placement and a move show on Home and in the sidebar at once', async ({
 	browser
 }) => {
-	test.setTimeout(120_000);
 	const ada = await createOrganization(browser, 'Live Placements', 'Ada Lovelace');
 	const api = ada.page.request;
-	const department = await (
-		await api.post('/api/departments', { data: { name: 'Product' } })
-	).json();
+	const department = await createDepartment(api, 'Product');
 	const teams = [];
 	for (const name of ['Launch Crew', 'Ground Control']) {
 		teams.push(

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from './support/test.ts';
 import { screenshotsAtSizes } from './support/screens.ts';
-import { createOrganization, signIn, teamOf } from './support/people.ts';
+import { founderAndTeam, signIn } from './support/people.ts';
 import { message, openChannel } from './support/chat.ts';
 
 /**
@@ -22,8 +22,7 @@ test('a mention rings the bell, reads everywhere at once, opens highlighted; mut
 	browser
 }) => {
 	test.setTimeout(240_000);
-	const alice = await createOrganization(browser, 'Bells Ring', 'Alice Archer');
-	const { bruno } = await teamOf(alice.page, browser);
+	const { founder: alice, bruno } = await founderAndTeam(browser, 'Bells Ring', 'Alice Archer');
 
 	// Bruno is elsewhere (Home) when Alice mentions him in the team's channel.
 	await bruno.page.goto('/home');

@@ -1,13 +1,16 @@
 import { chromium, expect, test, type BrowserContext, type Page } from './support/test.ts';
 import {
 	createOrganization,
-	teamOf,
 	PASSWORD,
-	uniqueEmail,
-	type Person
+	type Person,
+	teamOf,
+	uniqueEmail
 } from './support/people.ts';
 import { pickEmoji } from './support/emoji.ts';
 import { controlledByServiceWorker, message, send } from './support/chat.ts';
+
+// What the service worker does is part of what this file tests (playwright.config.ts blocks it).
+test.use({ serviceWorkers: 'allow' });
 
 /**
  * Issue 4's browser proof of offline-first: open the app and two channels; go offline; reload;
@@ -173,7 +176,6 @@ test('offline: reload, read, search, write; restart offline; everything lands in
 test('offline: a message the server refuses after the right to post was taken away', async ({
 	browser
 }) => {
-	test.setTimeout(120_000);
 	const alice = await createOrganization(browser, 'Refusal Works', 'Alice Archer');
 	const { bruno, brunoId } = await teamOf(alice.page, browser);
 	const group = await (
@@ -232,7 +234,6 @@ test('offline: a message the server refuses after the right to post was taken aw
 });
 
 test('sign-out removes every local copy and the offline caches', async ({ browser }) => {
-	test.setTimeout(120_000);
 	const alice: Person = await createOrganization(browser, 'Forget Works', 'Alice Archer');
 	const page = alice.page;
 	await controlledByServiceWorker(page);
@@ -265,7 +266,6 @@ test('sign-out removes every local copy and the offline caches', async ({ browse
 });
 
 test('two tabs of one person stay consistent, offline and online', async ({ browser }) => {
-	test.setTimeout(120_000);
 	const alice = await createOrganization(browser, 'Two Tabs', 'Alice Archer');
 	const first = alice.page;
 	await controlledByServiceWorker(first);
@@ -304,7 +304,6 @@ test('two tabs of one person stay consistent, offline and online', async ({ brow
 });
 
 test('losing access while offline removes the local copy on the next sync', async ({ browser }) => {
-	test.setTimeout(120_000);
 	const alice = await createOrganization(browser, 'Access Works', 'Alice Archer');
 	const { bruno, brunoId } = await teamOf(alice.page, browser);
 	await bruno.page.goto('/home');

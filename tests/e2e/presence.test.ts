@@ -1,5 +1,5 @@
 import { expect, test, type Page } from './support/test.ts';
-import { createOrganization, teamOf } from './support/people.ts';
+import { founderAndTeam } from './support/people.ts';
 
 /** What Ada's members panel shows for Bruno. */
 function brunoDot(page: Page) {
@@ -25,8 +25,7 @@ test('a person whose only tab is hidden shows as away, and online again on retur
 	browser
 }) => {
 	test.setTimeout(90_000);
-	const ada = await createOrganization(browser, 'Presence Works', 'Ada Lovelace');
-	const { bruno } = await teamOf(ada.page, browser);
+	const { founder: ada, bruno } = await founderAndTeam(browser, 'Presence Works', 'Ada Lovelace');
 	// Bruno's page keeps its own clock, so that half a minute hidden passes in a moment.
 	await bruno.page.clock.install();
 	await bruno.page.goto('/home');

@@ -2,6 +2,9 @@ import { expect, test, type CDPSession, type Page } from './support/test.ts';
 import { controlledByServiceWorker, message, openChannel, send } from './support/chat.ts';
 import { createOrganization } from './support/people.ts';
 
+// What the service worker does is part of what this file tests (playwright.config.ts blocks it).
+test.use({ serviceWorkers: 'allow' });
+
 /**
  * Push in the browser: turning it on from the settings page, and the service worker's handlers
  * driven with real push events (CDP `ServiceWorker.deliverPushMessage`): a notification per
@@ -126,7 +129,8 @@ test('push on the settings page, and the service worker shows, replaces, closes 
 	// A click: CDP cannot click a system notification, so the worker's own notificationclick
 	// handler is run in the worker with a NotificationEvent for the notification it showed.
 	await deliver(show('Launch moved to Thursday'));
-	await expect.poll(async () => (await shown(page, tag)).length).toBe(1);
+	// The worker may have gone idle and stopped since the last push: started again, as the first.
+	await expect.poll(async () => (await shown(page, tag)).length, { timeout: 30_000 }).toBe(1);
 	const [worker] = ada.context.serviceWorkers();
 	expect(worker).toBeTruthy();
 	// The app is open elsewhere (its layout mounted, listening to the worker): on Home, reached

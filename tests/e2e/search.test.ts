@@ -1,5 +1,5 @@
 import { expect, test, type Page } from './support/test.ts';
-import { createOrganization, teamOf } from './support/people.ts';
+import { founderAndTeam, founderInChannel } from './support/people.ts';
 import { message, openChannel } from './support/chat.ts';
 
 /**
@@ -29,8 +29,7 @@ test('search finds partial words, filters, and opens the message highlighted', a
 	browser
 }) => {
 	test.setTimeout(150_000);
-	const alice = await createOrganization(browser, 'Search Works', 'Alice Archer');
-	const { bruno } = await teamOf(alice.page, browser);
+	const { founder: alice, bruno } = await founderAndTeam(browser, 'Search Works', 'Alice Archer');
 
 	// History: the message to find first, then enough after it to push it out of view.
 	await openChannel(bruno.page, 'Launch Crew');
@@ -117,9 +116,13 @@ test('results read as text, a bare filter key is no word, suggestions leave the 
 	browser
 }) => {
 	test.setTimeout(90_000);
-	const alice = await createOrganization(browser, 'Search Reads', 'Alice Archer');
+	const alice = await founderInChannel(
+		browser,
+		'Search Reads',
+		'Alice Archer',
+		'Official Announcements'
+	);
 	const page = alice.page;
-	await openChannel(page, 'Official Announcements');
 	await page
 		.getByTestId('composer-input')
 		.fill('**Deploy** from `staging` to [production](https://example.com/prod) now');

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from './support/test.ts';
-import { createOrganization, signIn, teamOf } from './support/people.ts';
+import { founderAndTeam, signIn } from './support/people.ts';
 import { message, openChannel } from './support/chat.ts';
 
 /**
@@ -44,8 +44,7 @@ test('mentions stand out, the visit opens at the first unread, and only what is 
 	browser
 }) => {
 	test.setTimeout(240_000);
-	const alice = await createOrganization(browser, 'Unread Works', 'Alice Archer');
-	const { bruno } = await teamOf(alice.page, browser);
+	const { founder: alice, bruno } = await founderAndTeam(browser, 'Unread Works', 'Alice Archer');
 	const side = await alice.page.request.post('/api/channels', {
 		data: { kind: 'private', name: 'Side Chat', memberIds: [await idOf(bruno.page)] }
 	});

@@ -1,7 +1,11 @@
 import { expect, test, type Page } from './support/test.ts';
-import { createOrganization, teamOf } from './support/people.ts';
+import { createOrganization, founderAndTeam, launchCrewPair } from './support/people.ts';
 import { controlledByServiceWorker, message, openChannel, send } from './support/chat.ts';
 import { chromiumLaunchOptions } from './support/chromium.ts';
+
+// What the service worker does is part of what this file tests (playwright.config.ts blocks it).
+test.use({ serviceWorkers: 'allow' });
+test.describe.configure({ timeout: 150_000 });
 
 /**
  * Issue 15, voice messages: Ada records with the browser's microphone (Chromium's fake device,
@@ -37,12 +41,8 @@ async function shoot(page: Page, name: string) {
 test('A records a voice message, B sees its duration, plays it, changes speed and seeks', async ({
 	browser
 }) => {
-	test.setTimeout(150_000);
-	const ada = await createOrganization(browser, 'Voice Works', 'Ada Lovelace');
-	const { bruno } = await teamOf(ada.page, browser);
+	const { ada, bruno } = await launchCrewPair(browser, 'Voice Works');
 	await ada.context.grantPermissions(['microphone']);
-	await openChannel(ada.page, 'Launch Crew');
-	await openChannel(bruno.page, 'Launch Crew');
 
 	// A first recording, looked at, then cancelled: nothing is sent.
 	const record = ada.page.getByRole('button', { name: 'Record a voice message' });
@@ -154,9 +154,7 @@ test('A records a voice message, B sees its duration, plays it, changes speed an
 test('a voice reply recorded in a thread while offline waits, then reaches the thread', async ({
 	browser
 }) => {
-	test.setTimeout(150_000);
-	const ada = await createOrganization(browser, 'Tunnel Voice', 'Ada Lovelace');
-	const { bruno } = await teamOf(ada.page, browser);
+	const { founder: ada, bruno } = await founderAndTeam(browser, 'Tunnel Voice', 'Ada Lovelace');
 	await ada.context.grantPermissions(['microphone']);
 	await openChannel(ada.page, 'Launch Crew');
 	await controlledByServiceWorker(ada.page);

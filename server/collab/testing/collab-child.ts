@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { afterAll } from 'vitest';
+import type { TestClient } from './collab-harness.ts';
 
 /** collab-process.ts in a child process, for tests that kill the server or run two. */
 const entry = path.resolve('server/collab/testing/collab-process.ts');
@@ -79,4 +81,36 @@ export async function killCollabProcess(child: ChildProcess): Promise<void> {
 	const exited = new Promise((resolve) => child.once('exit', resolve));
 	child.kill('SIGKILL');
 	await exited;
+}
+
+/** Stops the children as a deployment does (SIGTERM: their shutdown work) and waits until each is gone. */
+export async function stopCollabProcesses(children: ChildProcess[]): Promise<void> {
+	for (const child of children) child.kill('SIGTERM');
+	await Promise.all(
+		children.map((child) =>
+			child.exitCode === null ? new Promise((resolve) => child.on('exit', resolve)) : null
+		)
+	);
+}
+
+/**
+ * What a suite's tests start, pushed here as they go, for the suite's end: the clients are
+ * destroyed, the servers killed, and then the cleanup steps run, the last added first.
+ */
+export function useCollabProcesses(): {
+	servers: ChildProcess[];
+	clients: TestClient[];
+	cleanup: Array<() => Promise<unknown> | unknown>;
+} {
+	const started = {
+		servers: [] as ChildProcess[],
+		clients: [] as TestClient[],
+		cleanup: [] as Array<() => Promise<unknown> | unknown>
+	};
+	afterAll(async () => {
+		for (const client of started.clients) client.destroy();
+		for (const server of started.servers) await killCollabProcess(server);
+		for (const step of started.cleanup.reverse()) await step();
+	});
+	return started;
 }

@@ -5,6 +5,7 @@ import { SyncedProvider } from '#client/collab/synced-provider.ts';
 import { ownEntries, resendOwnChanges } from '#client/collab/refusal.ts';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { postMessage } from '#shared/chat/document-schema.ts';
 import { createCollabServer, COLLAB_PATH, type CollabServer } from '../collab-server.ts';
 import { createTestApp, type TestApp } from '#server/testing/test-app.ts';
 import type { DatabaseKind, TestDatabase } from '#server/testing/test-database.ts';
@@ -97,12 +98,16 @@ export function connectClient(
 		userId?: string;
 		/** A copy to start from (a browser opening its stored copy); a new one otherwise. */
 		doc?: Y.Doc;
+		/** For wss:// through a proxy whose certificate a test's own CA signed: that CA (PEM). */
+		ca?: string;
 	} = {}
 ): TestClient {
-	const socket = sessionSocket(url, token, {
-		maxDelay: 500,
-		maxAttempts: options.maxAttempts ?? 3
-	});
+	const socket = sessionSocket(
+		url,
+		token,
+		{ maxDelay: 500, maxAttempts: options.maxAttempts ?? 3 },
+		options.ca
+	);
 	const closes: string[] = [];
 	const denied: string[] = [];
 	let markSynced: () => void = () => {};
@@ -190,16 +195,18 @@ export function connectClient(
 
 /**
  * One person's shared socket to the server (as a tab holds it), signed in with their session
- * cookie, retrying quickly; `retry` tightens the retries further.
+ * cookie, retrying quickly; `retry` tightens the retries further. `ca`: the certificate authority
+ * a wss:// server's certificate is checked against (a test proxy's own).
  */
 export function sessionSocket(
 	url: string,
 	token: string,
-	retry: { maxDelay?: number; maxAttempts?: number } = {}
+	retry: { maxDelay?: number; maxAttempts?: number } = {},
+	ca?: string
 ): HocuspocusProviderWebsocket {
 	class CookieWebSocket extends WebSocket {
 		constructor(address: string) {
-			super(address, { headers: { cookie: `cf_session=${token}` } });
+			super(address, { headers: { cookie: `cf_session=${token}` }, ...(ca ? { ca } : {}) });
 		}
 	}
 	return new HocuspocusProviderWebsocket({
@@ -221,4 +228,80 @@ export async function waitFor(
 		if (Date.now() - started > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
+}
+
+/**
+ * Each client posts `sender <index> message <n>` as its author, one message after another until
+ * stopped: `posted` hears each message as it is written, then the client pauses `pauseMs()` and
+ * `afterPause` runs. `stop()` ends the posting and resolves once every sender has stopped.
+ */
+export function keepPosting(
+	clients: readonly TestClient[],
+	authors: readonly { id: string }[],
+	options: {
+		pauseMs: () => number;
+		posted: (message: { id: string }, index: number) => void;
+		afterPause?: (client: TestClient) => void;
+	}
+): { stop(): Promise<void> } {
+	let sending = true;
+	const senders = clients.map(async (client, index) => {
+		let n = 0;
+		while (sending) {
+			const message = postMessage(client.doc, authors[index]!.id, {
+				text: `sender ${index} message ${n++}`
+			});
+			options.posted(message, index);
+			await new Promise((resolve) => setTimeout(resolve, options.pauseMs()));
+			options.afterPause?.(client);
+		}
+	});
+	return {
+		stop: async () => {
+			sending = false;
+			await Promise.all(senders);
+		}
+	};
+}
+
+/** Waits for the server's first close of the client's connection, and gives when it was seen. */
+export async function firstCloseAt(
+	client: TestClient,
+	timeoutMs: number,
+	what: string
+): Promise<number> {
+	await waitFor(() => client.closes.length > 0, timeoutMs, what);
+	return Date.now();
+}
+
+/** A new document under the client id of `tab`'s: a second tab impersonating that one. */
+export function underClientIdOf(tab: Y.Doc): Y.Doc {
+	const doc = new Y.Doc();
+	doc.clientID = tab.clientID;
+	return doc;
+}
+
+/** Claims an awareness clock far ahead for the client's own id, as a forger would to win. */
+export function claimClockAhead(client: TestClient, clock = 5_000): void {
+	const awareness = client.provider.awareness!;
+	awareness.meta.set(awareness.clientID, { clock, lastUpdated: Date.now() });
+}
+
+/** How many rows the database keeps of a document: its pending updates and its snapshot. */
+export async function storedRowsOf(h: CollabHarness, name: string): Promise<number> {
+	const rows = await h.app.database.sql`
+		select 1 from document_updates where name = ${name}
+		union all select 1 from documents where name = ${name}`;
+	return rows.length;
+}
+
+/** Sends a stateless message the server must refuse, and gives the reason of its close. */
+export async function refusalOf(
+	client: TestClient,
+	message: string,
+	what: string
+): Promise<string> {
+	client.provider.sendStateless(message);
+	await waitFor(() => client.closes.length > 0, 5_000, what);
+	return client.closes[0]!;
 }

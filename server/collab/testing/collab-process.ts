@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { Readable } from 'node:stream';
 import { loadConfig } from '#server/config.ts';
 import { openAppContext } from '#server/app-context.ts';
 import * as Y from 'yjs';
@@ -6,6 +7,8 @@ import { applyStored, DocumentRepository } from '#server/documents/document.repo
 import { listMessages } from '#shared/chat/document-schema.ts';
 import { createCollabServer } from '../collab-server.ts';
 import { shutDown } from '../../shutdown.ts';
+import { handleOpsRequest } from '#server/ops/ops-endpoints.ts';
+import { holdDataFolder } from '#server/backup/backup-socket.ts';
 
 /**
  * A collaboration server in its own process, for tests that kill it (durability) or run two of
@@ -15,7 +18,12 @@ import { shutDown } from '../../shutdown.ts';
  */
 const mode = process.argv[2];
 const config = loadConfig();
+// As main.ts: the server holds the embedded database's folder, and `npm run backup` takes its
+// image through it.
+const folder =
+	mode === 'serve' && !config.DATABASE_URL ? await holdDataFolder(config.dataDir, 'server') : null;
 const app = await openAppContext(config);
+folder?.serve(app.database);
 
 if (mode === 'setup') {
 	const client = { userAgent: 'durability test', ip: '127.0.0.1' };
@@ -69,11 +77,71 @@ if (mode === 'stored') {
 }
 
 const collab = createCollabServer(app);
-const server = http.createServer((_request, response) => response.writeHead(404).end());
+const ops = { readiness: app.readiness, metrics: app.metrics, metricsToken: config.METRICS_TOKEN };
+const server = http.createServer((request, response) => {
+	// The operator's endpoints, as main.ts serves them.
+	if (handleOpsRequest(ops, request, response)) return;
+	// A request that takes `ms` to answer: one in flight when the process is told to stop.
+	const slow = /^\/test\/slow\?ms=(\d+)$/.exec(request.url ?? '');
+	if (slow) {
+		setTimeout(() => response.writeHead(200).end('slow done'), Number(slow[1]));
+		return;
+	}
+	// Which process answered: for a test that asks through a load balancer.
+	if (request.url === '/test/port') {
+		response.writeHead(200).end(String(config.PORT));
+		return;
+	}
+	// Files through the app's own service, as the endpoints call it: access checked, stored
+	// (encrypted) in DATA_DIR/files. POST /test/files?channel=…&name=… uploads the body; GET
+	// /test/files/<id> downloads. The person is the session in the cf_session cookie.
+	const files = /^\/test\/files(?:\/([\w-]+))?(?:\?(.*))?$/.exec(request.url ?? '');
+	if (files) {
+		void serveFiles(request, response, files[1], new URLSearchParams(files[2] ?? ''));
+		return;
+	}
+	response.writeHead(404).end();
+});
+
+async function serveFiles(
+	request: http.IncomingMessage,
+	response: http.ServerResponse,
+	fileId: string | undefined,
+	query: URLSearchParams
+): Promise<void> {
+	try {
+		const token = /cf_session=([^;]+)/.exec(request.headers.cookie ?? '')?.[1] ?? '';
+		const session = await app.auth.validateToken(token);
+		if (!session) return void response.writeHead(401).end();
+		if (request.method === 'POST') {
+			const body = Readable.toWeb(request) as unknown as ReadableStream<Uint8Array>;
+			const uploaded = await app.files.upload(
+				session.user,
+				query.get('channel')!,
+				{ name: query.get('name')!, voice: 'false' },
+				body,
+				null
+			);
+			response.writeHead(201, { 'content-type': 'application/json' });
+			return void response.end(JSON.stringify(uploaded));
+		}
+		const answer = await app.files.download(session.user, fileId!);
+		response.writeHead(answer.status, Object.fromEntries(answer.headers));
+		response.end(Buffer.from(await answer.arrayBuffer()));
+	} catch (error) {
+		const status = (error as { status?: number }).status ?? 500;
+		response.writeHead(status, { 'content-type': 'application/json' });
+		response.end(JSON.stringify({ error: String(error) }));
+	}
+}
 server.on('upgrade', (request, socket, head) => {
 	if (!collab.handleUpgrade(request, socket, head)) socket.destroy();
 });
-server.listen(config.PORT, '127.0.0.1', () => console.log('ready'));
+server.listen(config.PORT, '127.0.0.1', () => {
+	app.readiness.ready();
+	// The parent (collab-child.ts) waits for this line on stdout: a signal, not a log line.
+	process.stdout.write('ready\n');
+});
 // The server's own graceful stop (server/shutdown.ts), as main.ts runs it.
 process.once('SIGTERM', () => {
 	void shutDown({

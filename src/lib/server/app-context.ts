@@ -37,6 +37,18 @@ import { DashboardRepository } from './dashboard/dashboard.repository.ts';
 import { DashboardService } from './dashboard/dashboard.service.ts';
 import { registerDashboardJobs } from './dashboard/dashboard-rollup.job.ts';
 import { JobService } from './jobs/job.service.ts';
+import { ApprovalRepository } from './approvals/approval.repository.ts';
+import { ApprovalService } from './approvals/approval.service.ts';
+import { registerApprovalJobs } from './approvals/approval.jobs.ts';
+import { RetentionRepository } from './retention/retention.repository.ts';
+import { RetentionService } from './retention/retention.service.ts';
+import { registerRetentionJobs } from './retention/retention.jobs.ts';
+import { storedDocumentPurger } from './retention/stored-documents.ts';
+import { DocumentRepository } from './documents/document.repository.ts';
+import { ExportRepository } from './exports/export.repository.ts';
+import { ExportService } from './exports/export.service.ts';
+import { ExportLinks } from './exports/export-links.ts';
+import { registerExportJobs } from './exports/export.job.ts';
 import { jobKinds } from './jobs/kinds.ts';
 import { logger } from './logging/logger.ts';
 import { ServerSecretsRepository } from './secrets/server-secrets.repository.ts';
@@ -46,6 +58,8 @@ import { SignedTokens } from './mail/unsubscribe-tokens.ts';
 import { EmailNotificationService } from './mail/email-notifications.service.ts';
 import { PushRepository } from './push/push.repository.ts';
 import { PushSender, PushSubscriptionService } from './push/push.service.ts';
+import { Metrics } from './ops/metrics.ts';
+import { Readiness } from './ops/readiness.ts';
 
 /**
  * Everything the server holds once per process: configuration, the database, the domain
@@ -76,6 +90,12 @@ export interface AppContext {
 	jobs: JobService;
 	/** The managers' activity dashboard and its daily rollup job. */
 	dashboard: DashboardService;
+	/** Approval workflows: requests routed by org position, decisions that take effect. */
+	approvals: ApprovalService;
+	/** Retention rules, legal holds and the run that deletes what is due. */
+	retention: RetentionService;
+	/** Compliance exports and self-exports: asked, run as jobs, downloaded through signed links. */
+	exports: ExportService;
 	/** Email notifications: settings, the missed-messages email, one-click unsubscribe. */
 	email: EmailNotificationService;
 	/** The browsers people receive push on, and the VAPID key. */
@@ -84,6 +104,10 @@ export interface AppContext {
 	pushSender: PushSender;
 	/** Email and push for people who are away (the collaboration server, which knows, calls it). */
 	awayDelivery: AwayDelivery;
+	/** The process's Prometheus metrics (ops/metrics.ts): one registry per process. */
+	metrics: Metrics;
+	/** Whether the process should get traffic (ops/readiness.ts): /readyz. */
+	readiness: Readiness;
 	close(): Promise<void>;
 }
 
@@ -93,6 +117,11 @@ export function createAppContext(
 	storage: FileStorage = createStorage(config)
 ): AppContext {
 	const events = new DomainEvents();
+	const metrics = new Metrics();
+	const readiness = new Readiness();
+	readiness.probe('database', () => database.sql`select 1`.execute());
+	// A key that never exists: a folder's stat, or an S3 HEAD that answers 404 when reachable.
+	readiness.probe('storage', () => storage.exists('readyz-probe'));
 	const sessions = new SessionRepository(database.sql);
 	const peopleRepository = new PeopleRepository(database.sql);
 	const orgRepository = new OrgRepository(database.sql);
@@ -145,7 +174,8 @@ export function createAppContext(
 		database,
 		connectionString: database.url,
 		kinds: jobKinds,
-		superviseIntervalSeconds: config.JOBS_SUPERVISE_SECONDS
+		superviseIntervalSeconds: config.JOBS_SUPERVISE_SECONDS,
+		metrics
 	});
 	const files = new FileService({
 		files: new FileRepository(database.sql),
@@ -198,6 +228,45 @@ export function createAppContext(
 		org: orgRepository
 	});
 	registerDashboardJobs(jobQueue, dashboard);
+	const approvalRepository = new ApprovalRepository(database.sql);
+	const approvals = new ApprovalService({
+		...shared,
+		approvals: approvalRepository,
+		channels: channelRepository,
+		people: peopleRepository,
+		notifications,
+		jobs: jobQueue,
+		log: logger.child({ module: 'approvals' })
+	});
+	registerApprovalJobs(jobQueue, approvals);
+	const retention = new RetentionService({
+		...shared,
+		repository: new RetentionRepository(database.sql),
+		channels,
+		people: peopleRepository,
+		storage,
+		jobs: jobQueue,
+		purger: storedDocumentPurger(new DocumentRepository(database.sql)),
+		log: logger.child({ module: 'retention' })
+	});
+	registerRetentionJobs(jobQueue, retention);
+	const jobRepository = new JobRepository(database.sql);
+	metrics.readJobCountsFrom(async () =>
+		(await jobRepository.counts()).map((row) => ({
+			queue: row.name,
+			queued: row.queued,
+			failed: row.failed
+		}))
+	);
+	const exports = new ExportService({
+		...shared,
+		exports: new ExportRepository(database.sql),
+		jobs: jobQueue,
+		storage,
+		links: new ExportLinks(secrets),
+		log: logger.child({ module: 'exports' })
+	});
+	registerExportJobs(jobQueue, exports);
 	return {
 		config,
 		database,
@@ -208,6 +277,7 @@ export function createAppContext(
 			people: peopleRepository,
 			org: orgRepository,
 			channels: channelRepository,
+			approvals,
 			sessionDays: config.SESSION_DAYS
 		}),
 		org: new OrgService({ ...shared, org: orgRepository, channels: channelRepository }),
@@ -215,7 +285,8 @@ export function createAppContext(
 			...shared,
 			people: peopleRepository,
 			org: orgRepository,
-			sessions
+			sessions,
+			approvals
 		}),
 		audit: new AuditService(auditRepository),
 		channels,
@@ -226,12 +297,17 @@ export function createAppContext(
 		breakouts,
 		broadcasts,
 		jobQueue,
-		jobs: new JobService({ queue: jobQueue, repository: new JobRepository(database.sql) }),
+		jobs: new JobService({ queue: jobQueue, repository: jobRepository }),
 		dashboard,
+		approvals,
+		retention,
+		exports,
 		email,
 		push,
 		pushSender,
 		awayDelivery,
+		metrics,
+		readiness,
 		close: async () => {
 			// Jobs first: a running handler may still need the database and the image process.
 			await jobQueue.stop();
@@ -255,7 +331,8 @@ export async function openAppContext(
 ): Promise<AppContext> {
 	const database = await openDatabase({
 		databaseUrl: config.DATABASE_URL,
-		pgliteDir: config.pgliteDir
+		pgliteDir: config.pgliteDir,
+		pgliteMemory: { sharedBuffers: config.PGLITE_SHARED_BUFFERS, workMem: config.PGLITE_WORK_MEM }
 	});
 	const context = createAppContext(config, database);
 	if (options.startJobs) await context.jobQueue.start();

@@ -15,12 +15,22 @@ const optionalString = z
 	.optional()
 	.transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
 
+const postgresMemory = z
+	.string()
+	.regex(/^[1-9][0-9]*(kB|MB|GB)$/, 'a Postgres memory size such as 16MB or 512kB');
+
 export const configSchema = z.object({
 	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 	HOST: z.string().default('0.0.0.0'),
 	ORIGIN: optionalString,
 	DATA_DIR: z.string().default('./data'),
 	DATABASE_URL: optionalString,
+	/**
+	 * The embedded PGlite's page cache and per-sort memory (Postgres units: 16MB, 512kB). Its
+	 * WebAssembly memory never shrinks, so these bound what it keeps resident (pglite-thread.ts).
+	 */
+	PGLITE_SHARED_BUFFERS: postgresMemory.default('16MB'),
+	PGLITE_WORK_MEM: postgresMemory.default('4MB'),
 	S3_ENDPOINT: optionalString,
 	S3_PORT: z.coerce.number().int().positive().optional(),
 	S3_USE_SSL: booleanFromEnv,
@@ -28,11 +38,27 @@ export const configSchema = z.object({
 	S3_SECRET_KEY: optionalString,
 	S3_BUCKET: z.string().default('connectflow'),
 	S3_REGION: z.string().default('us-east-1'),
+	/**
+	 * Ask S3 to encrypt every object at rest with its own keys (SSE-S3: the header
+	 * `x-amz-server-side-encryption: AES256` on each upload). MinIO needs a KMS configured for it.
+	 */
+	S3_SSE: booleanFromEnv,
+	/**
+	 * The key that encrypts files in the local folder (AES-256-GCM): 32 bytes as 64 hex digits or
+	 * base64. Unset: a key is generated once into DATA_DIR/files.key (0600) and used from then on.
+	 */
+	FILES_ENCRYPTION_KEY: optionalString,
 	REDIS_URL: optionalString,
 	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 	MAX_FILE_MB: z.coerce.number().positive().default(10),
 	API_BODY_LIMIT_KB: z.coerce.number().int().positive().default(64),
 	TRUST_PROXY: booleanFromEnv,
+	/**
+	 * Bearer token for GET /metrics (Prometheus). Unset: /metrics answers 404, so metrics are
+	 * never public by accident.
+	 */
+	METRICS_TOKEN: optionalString,
+	/** The one place the log level is set (logging/logger.ts): debug, info, warn, error, silent. */
 	LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 	SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(0).default(10_000),
 	/** Seconds between the job queue's supervision passes (expired jobs, dead workers' jobs). */

@@ -1,3 +1,4 @@
+import { Wired } from '#shared/wired.ts';
 import type { Database, Sql } from './db/database.ts';
 import type { AuditEntry, AuditRepository } from './audit/audit.repository.ts';
 import type { DomainEvents } from './events.ts';
@@ -12,21 +13,22 @@ export interface DomainParts {
 
 /**
  * The common ground of the domain services: each writes to the database, records who changed
- * what in the audit log within the same transaction, and tells the rest of the process.
+ * what in the audit log within the same transaction, and tells the rest of the process. It keeps
+ * every part it is given under its own name (a subclass's own parts too, see `DomainServiceWith`).
  */
-export abstract class DomainService {
-	readonly database: Database;
-	readonly audit: AuditRepository;
-	readonly events: DomainEvents;
-
-	constructor(parts: DomainParts) {
-		this.database = parts.database;
-		this.audit = parts.audit;
-		this.events = parts.events;
-	}
-
+export abstract class DomainService extends Wired<DomainParts>() {
 	/** Records the actor's change in the audit log inside the change's transaction `sql`. */
 	protected audited(sql: Sql, actor: Actor, change: Omit<AuditEntry, 'orgId' | 'actorId'>) {
 		return this.audit.record({ orgId: actor.orgId, actorId: actor.id, ...change }, sql);
 	}
+}
+
+/**
+ * The base of a domain service with parts of its own besides the common ones, each kept read-only
+ * under its own name: `class X extends DomainServiceWith<{ people: PeopleRepository }>() {}`.
+ */
+export function DomainServiceWith<Parts extends object>() {
+	return DomainService as unknown as abstract new (
+		parts: DomainParts & Parts
+	) => DomainService & Readonly<Parts>;
 }

@@ -28,10 +28,29 @@ export const errorStatus = {
 	UNSUBSCRIBE_LINK_INVALID: 400,
 	/** An unsubscribe link past its expiry. */
 	UNSUBSCRIBE_LINK_EXPIRED: 410,
+	/** An export download link that was not made by this server, or was changed. */
+	EXPORT_LINK_INVALID: 400,
+	/** An export download link past its expiry. */
+	EXPORT_LINK_EXPIRED: 410,
 	/** A push subscription whose endpoint is not https or points inside the network. */
 	PUSH_ENDPOINT_REFUSED: 422,
 	/** A push subscription whose keys are not a P-256 public key and a 16-byte secret. */
 	PUSH_KEYS_INVALID: 422,
+	/** Deciding one's own approval request. */
+	OWN_REQUEST: 403,
+	/** Deciding an approval request routed to someone else. */
+	NOT_APPROVER: 403,
+	/** Deciding an approval request that was decided already. */
+	ALREADY_DECIDED: 409,
+	/** Asking for approval of what one may do already (or is already a member of). */
+	ALREADY_ALLOWED: 409,
+	/**
+	 * A stored file encrypted with another key than the server's (FILES_ENCRYPTION_KEY or
+	 * DATA_DIR/files.key): the operator's configuration, not the request, is wrong.
+	 */
+	FILE_KEY_MISMATCH: 500,
+	/** A stored file whose encrypted bytes do not authenticate (changed or cut short on disk). */
+	FILE_DAMAGED: 500,
 	INTERNAL: 500,
 	/** The server cannot reach its own database for now: try again after `Retry-After`. */
 	SERVICE_UNAVAILABLE: 503

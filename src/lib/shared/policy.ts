@@ -51,6 +51,14 @@ const managesTeam = (actor: Actor, teamId: string | null) =>
 	isActive(actor) && actor.role === 'team_manager' && teamId !== null && actor.teamId === teamId;
 const sameOrg = (actor: Actor, target: { orgId: string }) => actor.orgId === target.orgId;
 
+/** A Super Admin any part, a Department Head their department and its teams, a Team Manager their team. */
+const managesUnit = (actor: Actor, scope: DashboardScopeRef) =>
+	sameOrg(actor, scope) &&
+	(isSuperAdmin(actor) ||
+		(scope.kind === 'department' && headsDepartment(actor, scope.id)) ||
+		(scope.kind === 'team' &&
+			(headsDepartment(actor, scope.departmentId) || managesTeam(actor, scope.id))));
+
 export const policy = {
 	/** Sees the directory, org chart and own sessions. */
 	viewOrganization: (actor: Actor, org: { id: string }) =>
@@ -144,12 +152,16 @@ export const policy = {
 	 * Sees the activity dashboard of a part of the organization: a Super Admin any part, a
 	 * Department Head their department and its teams, a Team Manager their team.
 	 */
-	viewDashboard: (actor: Actor, scope: DashboardScopeRef) =>
-		sameOrg(actor, scope) &&
-		(isSuperAdmin(actor) ||
-			(scope.kind === 'department' && headsDepartment(actor, scope.id)) ||
-			(scope.kind === 'team' &&
-				(headsDepartment(actor, scope.departmentId) || managesTeam(actor, scope.id))))
+	viewDashboard: (actor: Actor, scope: DashboardScopeRef) => managesUnit(actor, scope),
+
+	/**
+	 * Exports the messages of a channel or a person (compliance export): the part of the
+	 * organization the channel or person belongs to (`unit`: a team channel or a team's member
+	 * is the team, a department's the department, anything else the organization) must be one
+	 * the actor manages, as for the dashboard. Everyone may export their own messages.
+	 */
+	exportMessages: (actor: Actor, unit: DashboardScopeRef, personId: string | null = null) =>
+		sameOrg(actor, unit) && isActive(actor) && (personId === actor.id || managesUnit(actor, unit))
 } as const;
 
 /** A part of the organization a dashboard covers (`departmentId`: a team's department). */
@@ -312,4 +324,38 @@ export const broadcastPolicy = {
 		isActive(actor) &&
 		broadcast.orgId === actor.orgId &&
 		(broadcast.senderId === actor.id || actor.role === 'super_admin')
+} as const;
+
+/**
+ * Approval workflows (src/lib/server/approvals/): who may ask for what would otherwise be refused,
+ * and who decides. A request is decided by the person it was routed to (`approverId`; null: the
+ * organization's Super Admins), or by any Super Admin of the organization (when that person is
+ * away), never by the person who asked.
+ */
+export const approvalPolicy = {
+	/** Those who may not create a project room ask for one. */
+	askProjectRoom: (actor: Actor) => isActive(actor) && !channelPolicy.createProjectRoom(actor),
+	/** Those who read Official Announcements but may not post there ask to post. */
+	askAnnouncement: (actor: Actor, announcements: ChannelAccess) =>
+		isActive(actor) && announcements.read && !announcements.post,
+	/** Why the actor may not decide the request, or null when they may. */
+	decideRefusal: (
+		actor: Actor,
+		request: { orgId: string; requesterId: string; approverId: string | null }
+	): 'OWN_REQUEST' | 'NOT_APPROVER' | null => {
+		if (request.requesterId === actor.id) return 'OWN_REQUEST';
+		if (!isActive(actor) || !sameOrg(actor, request)) return 'NOT_APPROVER';
+		if (isSuperAdmin(actor)) return null;
+		return request.approverId === actor.id ? null : 'NOT_APPROVER';
+	}
+} as const;
+
+/**
+ * Retention and legal hold (src/lib/server/retention/): the organization's rule and legal holds
+ * are a Super Admin's; a channel's own rule is set by those who manage the channel.
+ */
+export const retentionPolicy = {
+	setOrgRule: (actor: Actor, org: { id: string }) => isSuperAdmin(actor) && actor.orgId === org.id,
+	setChannelRule: (access: ChannelAccess) => access.manage,
+	manageHolds: (actor: Actor, org: { id: string }) => isSuperAdmin(actor) && actor.orgId === org.id
 } as const;

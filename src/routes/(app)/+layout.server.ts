@@ -33,6 +33,11 @@ export const load: LayoutServerLoad = async (event) => {
 		logger.error({ err: error }, 'could not list broadcasts');
 		return [];
 	});
+	// Requests waiting for the person's decision: the navigation's badge.
+	const approvalsPending = await ctx.approvals.pendingCount(user).catch((error: unknown) => {
+		logger.error({ err: error }, 'could not count approval requests');
+		return 0;
+	});
 	// The largest file the server takes: the composer refuses a larger one before sending it.
 	const maxFileBytes = Math.floor(ctx.config.MAX_FILE_MB * 1024 * 1024);
 	return {
@@ -43,6 +48,7 @@ export const load: LayoutServerLoad = async (event) => {
 		notifications,
 		broadcasts,
 		canBroadcast: broadcastPolicy.sendAny(user),
+		approvalsPending,
 		maxFileBytes
 	};
 };

@@ -16,9 +16,13 @@ export interface OwnServer {
 	stop(): Promise<void>;
 }
 
-export async function startOwnServer(env: Record<string, string> = {}): Promise<OwnServer> {
+export async function startOwnServer(
+	env: Record<string, string> = {},
+	/** A data folder prepared before (e.g. seeded); a new one otherwise. Deleted by `stop`. */
+	given?: { dataDir: string }
+): Promise<OwnServer> {
 	const port = await freePort();
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'connectflow-e2e-'));
+	const dataDir = given?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'connectflow-e2e-'));
 	let printed = '';
 	const child: ChildProcess = spawn(process.execPath, ['server/main.ts'], {
 		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },

@@ -10,7 +10,7 @@ export * from '@playwright/test';
  */
 export const test = base.extend<{ uncaughtPageErrors: void }>({
 	uncaughtPageErrors: [
-		async ({ browser, context }, use, testInfo) => {
+		async ({ browser, context, serviceWorkers }, use, testInfo) => {
 			const errors: string[] = [];
 			const watch = (watched: BrowserContext) =>
 				watched.on('weberror', (error) => {
@@ -20,8 +20,10 @@ export const test = base.extend<{ uncaughtPageErrors: void }>({
 			watch(context);
 			const newContext = browser.newContext.bind(browser);
 			const patched = browser as Browser & { newContext: Browser['newContext'] };
-			patched.newContext = async (...args) => {
-				const created = await newContext(...args);
+			// Contexts a test opens itself follow the file's `serviceWorkers` option too (see
+			// playwright.config.ts: blocked unless a file tests what the worker does).
+			patched.newContext = async (options = {}) => {
+				const created = await newContext({ serviceWorkers, ...options });
 				watch(created);
 				return created;
 			};

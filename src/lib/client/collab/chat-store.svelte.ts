@@ -1,6 +1,6 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- the Maps and Sets here are private caches or
    snapshots that are assigned whole to $state.raw fields; per-entry reactivity would only cost. */
-import { getContext, setContext } from 'svelte';
+import { layoutContext } from '$lib/client/app-context.ts';
 import { SvelteMap } from 'svelte/reactivity';
 import { call, callWithHeaders } from '$lib/client/api.ts';
 import * as channelsApi from '$lib/shared/api/channels.ts';
@@ -428,22 +428,22 @@ export class ChatStore {
 	}
 
 	unread(channelId: string): number {
-		const summary = this.channel(channelId);
-		const conversation = this.conversations.get(channelId);
-		if (conversation && conversation.status === 'ready' && conversation.synced) {
-			return conversation.unread;
-		}
-		return summary?.unread ?? 0;
+		return this.count(channelId, 'unread');
 	}
 
 	/** Unread messages of the channel that mention the person (@name, @channel, @team). */
 	mentions(channelId: string): number {
+		return this.count(channelId, 'mentions');
+	}
+
+	/** A count of the channel's: its open conversation's once synced, else the channel list's. */
+	private count(channelId: string, kind: 'unread' | 'mentions'): number {
 		const summary = this.channel(channelId);
 		const conversation = this.conversations.get(channelId);
 		if (conversation && conversation.status === 'ready' && conversation.synced) {
-			return conversation.mentions;
+			return conversation[kind];
 		}
-		return summary?.mentions ?? 0;
+		return summary?.[kind] ?? 0;
 	}
 
 	/**
@@ -665,14 +665,5 @@ function toSummary(channel: ChannelSummary | ChannelDetail): ChannelSummary {
 	return summary;
 }
 
-const CHAT_STORE = Symbol('connectflow-chat-store');
-
-export function setChatStore(store: ChatStore): ChatStore {
-	return setContext(CHAT_STORE, store);
-}
-
-export function getChatStore(): ChatStore {
-	const store = getContext<ChatStore | undefined>(CHAT_STORE);
-	if (!store) throw new Error('No chat store: render inside the app layout.');
-	return store;
-}
+/** The app layout's chat store, for the components below it. */
+export const [getChatStore, setChatStore] = layoutContext<ChatStore>('chat store');

@@ -4,8 +4,13 @@ import type { ConversationTyping } from './typing.svelte.ts';
 import type { ConversationView } from './conversation-view.svelte.ts';
 import { ownEntries, refusedChanges, resendOwnChanges, type RefusedItem } from './refusal.ts';
 import type { SyncedProvider } from './synced-provider.ts';
-import { closeReason, parseCloseReason } from '$lib/shared/collab/close-reasons.ts';
+import {
+	closeReason,
+	parseCloseReason,
+	type CloseReasonCode
+} from '$lib/shared/collab/close-reasons.ts';
 import { parseEntryKey } from '$lib/shared/chat/document-schema.ts';
+import { Wired } from '#shared/wired.ts';
 
 /**
  * What one conversation does when the server closes (or will not open) one of its documents.
@@ -31,30 +36,14 @@ const RESYNCS_BEFORE_REBUILD = 4;
 /** A resync this long after the previous one starts a new series. */
 const RESYNC_SERIES_MS = 60_000;
 
-export class CloseRecovery {
-	private readonly channelId: string;
-	private readonly user: { id: string; name: string };
-	private readonly shards: ConversationShards;
-	private readonly view: ConversationView;
-	private readonly typing: ConversationTyping;
-	private readonly onNotice: (notice: ConversationNotice) => void;
-
-	constructor(parts: {
-		channelId: string;
-		user: { id: string; name: string };
-		shards: ConversationShards;
-		view: ConversationView;
-		typing: ConversationTyping;
-		onNotice: (notice: ConversationNotice) => void;
-	}) {
-		this.channelId = parts.channelId;
-		this.user = parts.user;
-		this.shards = parts.shards;
-		this.view = parts.view;
-		this.typing = parts.typing;
-		this.onNotice = parts.onNotice;
-	}
-
+export class CloseRecovery extends Wired<{
+	channelId: string;
+	user: { id: string; name: string };
+	shards: ConversationShards;
+	view: ConversationView;
+	typing: ConversationTyping;
+	onNotice: (notice: ConversationNotice) => void;
+}>() {
 	private get destroyed(): boolean {
 		return this.shards.destroyed;
 	}
@@ -65,36 +54,25 @@ export class CloseRecovery {
 		// A close from the server names its reason; a socket that went away has none of ours, and
 		// the provider resyncs when it comes back.
 		const { code } = parseCloseReason(reason);
-		switch (code) {
-			case 'resync':
-				this.forget(provider);
-				this.resync(shard, provider);
-				break;
-			case 'stale':
-				this.forget(provider);
-				void this.rebuildStaleCopy(shard);
-				break;
-			case 'refused':
-				this.forget(provider);
-				void this.resetAfterRefusal(shard, reason);
-				break;
-			case 'access-revoked':
-				this.forget(provider);
-				void this.revoke(reason);
-				break;
-			case 'unauthenticated':
-				this.forget(provider);
-				this.signedOut(reason);
-				break;
-			case 'access-changed':
+		const recoveries: Partial<Record<CloseReasonCode, () => void>> = {
+			resync: () => this.resync(shard, provider),
+			stale: () => void this.rebuildStaleCopy(shard),
+			refused: () => void this.resetAfterRefusal(shard, reason),
+			'access-revoked': () => void this.revoke(reason),
+			unauthenticated: () => this.signedOut(reason),
+			'access-changed': () => {
 				// Rights changed (e.g. the room ended): reconnect as what we now are.
-				this.forget(provider);
 				provider.destroy();
 				shard.provider = null;
 				this.attach(shard);
 				this.onNotice({ kind: 'access-changed', channelId: this.channelId });
-				break;
-		}
+			}
+		};
+		const recover = code === null ? undefined : recoveries[code];
+		if (!recover) return;
+		// Each of these is done with the provider's document as it was.
+		this.forget(provider);
+		recover();
 	}
 
 	/**

@@ -16,6 +16,7 @@ import type { ConversationAccess } from './conversation-access.svelte.ts';
 import type { ConversationShards } from './conversation-shards.svelte.ts';
 import type { ConversationView } from './conversation-view.svelte.ts';
 import type { ConversationTyping } from './typing.svelte.ts';
+import { Wired } from '#shared/wired.ts';
 
 /**
  * The person's writes to one conversation: post, reply, edit, delete, react, mark as read.
@@ -24,27 +25,13 @@ import type { ConversationTyping } from './typing.svelte.ts';
  * refused update costs the local copy of that document. The view is recomputed at once, so the
  * change shows in the same frame.
  */
-export class ConversationCommands {
-	private readonly user: { id: string; name: string };
-	private readonly shards: ConversationShards;
-	private readonly view: ConversationView;
-	private readonly access: ConversationAccess;
-	private readonly typing: ConversationTyping;
-
-	constructor(parts: {
-		user: { id: string; name: string };
-		shards: ConversationShards;
-		view: ConversationView;
-		access: ConversationAccess;
-		typing: ConversationTyping;
-	}) {
-		this.user = parts.user;
-		this.shards = parts.shards;
-		this.view = parts.view;
-		this.access = parts.access;
-		this.typing = parts.typing;
-	}
-
+export class ConversationCommands extends Wired<{
+	user: { id: string; name: string };
+	shards: ConversationShards;
+	view: ConversationView;
+	access: ConversationAccess;
+	typing: ConversationTyping;
+}>() {
 	/** Posts a message (or a thread reply), with the files uploaded for it; returns its id. */
 	send(
 		text: string,

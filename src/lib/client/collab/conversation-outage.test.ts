@@ -4,16 +4,10 @@ import * as Y from 'yjs';
 import type { ChannelSummary } from '$lib/shared/api/channels.schema.ts';
 import { openDatabase } from '$lib/server/db/database.ts';
 import {
-	startDatabaseProxy,
-	terminateConnections,
-	type DatabaseProxy
+	databaseBehindProxy,
+	type DatabaseBehindProxy
 } from '$lib/server/testing/database-proxy.ts';
-import {
-	createTestDatabase,
-	isPostgresReachable,
-	realPostgresUrl,
-	type TestDatabase
-} from '$lib/server/testing/test-database.ts';
+import { isPostgresReachable } from '$lib/server/testing/test-database.ts';
 import { documentName } from '$lib/shared/chat/document-schema.ts';
 import {
 	connectClient,
@@ -37,18 +31,16 @@ if (!hasPostgres)
 	console.warn('[conversation-outage.test] skipped: real Postgres is not reachable');
 
 describe.skipIf(!hasPostgres)('Conversation during a database outage', () => {
-	let direct: TestDatabase;
-	let proxy: DatabaseProxy;
+	let database: DatabaseBehindProxy;
 	let h: CollabHarness;
 	let alice: SignedInPerson;
 	let team: ChannelSummary;
 	const sockets: HocuspocusProviderWebsocket[] = [];
 
 	beforeAll(async () => {
-		direct = await createTestDatabase('postgres');
-		proxy = await startDatabaseProxy(direct.url!);
+		database = await databaseBehindProxy();
 		const proxied = await openDatabase({
-			databaseUrl: proxy.url,
+			databaseUrl: database.url,
 			maxConnections: 5,
 			migrate: false
 		});
@@ -61,10 +53,9 @@ describe.skipIf(!hasPostgres)('Conversation during a database outage', () => {
 
 	afterAll(async () => {
 		for (const socket of sockets) socket.destroy();
-		proxy?.restore();
+		database?.restore();
 		await h?.close();
-		await proxy?.close();
-		await direct?.close();
+		await database?.close();
 	});
 
 	it('keeps the local copy and unsent messages, and sends them when the database returns', async () => {
@@ -83,7 +74,8 @@ describe.skipIf(!hasPostgres)('Conversation during a database outage', () => {
 					doc.off('update', save);
 					copies.delete(name);
 					cleared.push(name);
-				}
+				},
+				rewrite: async () => save()
 			};
 		};
 		const open = (notices: ConversationNotice[]) => {
@@ -107,8 +99,7 @@ describe.skipIf(!hasPostgres)('Conversation during a database outage', () => {
 		first.destroy();
 
 		// The database goes away; the person opens the conversation again and writes.
-		await terminateConnections(realPostgresUrl, new URL(direct.url!).pathname.slice(1));
-		proxy.cut();
+		await database.cut();
 		const notices: ConversationNotice[] = [];
 		const again = open(notices);
 		await waitFor(() => again.status === 'ready', 5_000, 'the local copy');
@@ -126,7 +117,7 @@ describe.skipIf(!hasPostgres)('Conversation during a database outage', () => {
 		expect(probe.denied[0]).toMatch(/^unavailable:/);
 
 		// Back: the document opens and the message is sent and stamped.
-		proxy.restore();
+		database.restore();
 		await waitFor(() => again.message(written)?.acceptedAt != null, 30_000, 'the message sent');
 		expect(again.synced).toBe(true);
 		expect(notices).toEqual([]);

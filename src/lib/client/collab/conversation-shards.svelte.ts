@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import {
 	documentName,
 	nextShard,
+	retentionMark,
 	type DocumentKind,
 	type ListedMessage,
 	type ReadMark
@@ -61,6 +62,8 @@ export class Shard {
 	/** Own entries of the copy this one replaced ("stale"), until they are written again. */
 	carried = new Map<string, unknown>();
 	offUpdate: () => void = () => {};
+	/** The last retention mark the local copy was asked to rewrite for. */
+	purgeMark = 0;
 
 	constructor(number: number, name: string) {
 		this.number = number;
@@ -357,7 +360,10 @@ export class ConversationShards {
 	}
 
 	private async load(shard: Shard): Promise<void> {
-		const onUpdate = () => this.events.changed(shard);
+		const onUpdate = () => {
+			this.events.changed(shard);
+			this.rewriteIfPurged(shard);
+		};
 		shard.doc.on('update', onUpdate);
 		shard.offUpdate = () => shard.doc.off('update', onUpdate);
 		shard.local = this.localCopy?.(shard.name, shard.doc) ?? null;
@@ -377,6 +383,22 @@ export class ConversationShards {
 				onReset: () => void this.replace(shard, 'keep')
 			}) ?? null;
 		this.attach(shard);
+	}
+
+	/**
+	 * A retention run deleted messages of this document (its mark moved): the deletion is in the
+	 * document now, and the local copy, whose stored updates still hold the deleted text, is
+	 * rewritten from it. Runs on every change, so a copy that was away learns of it on its next
+	 * sync and a connected one at once.
+	 */
+	private rewriteIfPurged(shard: Shard): void {
+		const mark = retentionMark(shard.doc);
+		if (mark === null || mark <= shard.purgeMark || !shard.local) return;
+		shard.purgeMark = mark;
+		void shard.local.rewrite(mark).catch(() => {
+			// Tried again with the next mark, or the next time the copy opens.
+			shard.purgeMark = 0;
+		});
 	}
 
 	private close(shard: Shard, copy: 'keep' | 'clear'): Promise<void> {

@@ -77,10 +77,34 @@ describe('Conversation', () => {
 		return conversation.shards.head.provider!;
 	}
 
-	it('delivers messages, replies, edits, deletions and reactions between two people', async () => {
-		const a = open(alice, team);
+	/** A local copy kept in memory: each document starts from what `store` holds for it. */
+	const memoryCopies =
+		(store: Map<string, Uint8Array>): LocalCopyFactory =>
+		(name, doc) => {
+			const update = store.get(name);
+			if (update) Y.applyUpdate(doc, update, 'local');
+			return {
+				loaded: Promise.resolve(),
+				destroy: async () => {},
+				clear: async () => {},
+				rewrite: async () => {}
+			};
+		};
+
+	/** A socket that never connects: the conversation has only its local copy. */
+	const offline = () =>
+		new HocuspocusProviderWebsocket({ url: 'ws://127.0.0.1:9/none', autoConnect: false });
+
+	/** Alice (her notices into `notices`) and Bob in the team channel, both synced. */
+	async function aliceAndBob(notices: ConversationNotice[] = []) {
+		const a = open(alice, team, undefined, notices);
 		const b = open(bob, team);
 		await waitFor(() => a.synced && b.synced, 10_000, 'sync');
+		return { a, b };
+	}
+
+	it('delivers messages, replies, edits, deletions and reactions between two people', async () => {
+		const { a, b } = await aliceAndBob();
 		const id = a.send('Deploy at **noon**, @Bob Baker', { mentions: [bob.user.id] });
 		expect(a.pendingCount).toBe(1);
 		await waitFor(() => b.message(id)?.acceptedAt != null, 5_000, 'delivery');
@@ -171,9 +195,7 @@ describe('Conversation', () => {
 	});
 
 	it('shows typing through awareness, publishing nothing there while idle', async () => {
-		const a = open(alice, team);
-		const b = open(bob, team);
-		await waitFor(() => a.synced && b.synced, 10_000, 'sync');
+		const { a, b } = await aliceAndBob();
 		// Someone present but not typing renews no awareness state in the channel.
 		const states = (c: Conversation) =>
 			[...headProvider(c).awareness!.getStates().values()].filter(
@@ -215,9 +237,7 @@ describe('Conversation', () => {
 
 	it('drops unsent messages at once when the right to post goes, keeping reactions', async () => {
 		const notices: ConversationNotice[] = [];
-		const a = open(alice, team, undefined, notices);
-		const b = open(bob, team);
-		await waitFor(() => a.synced && b.synced, 10_000, 'sync');
+		const { a, b } = await aliceAndBob(notices);
 		const hello = b.send('Anyone around?');
 		await waitFor(() => a.message(hello)?.acceptedAt != null, 5_000, 'hello');
 		// Alice is away from the server; she writes and reacts.
@@ -249,9 +269,7 @@ describe('Conversation', () => {
 
 	it('connects a document again after "resync", keeping everything written', async () => {
 		const notices: ConversationNotice[] = [];
-		const a = open(alice, team, undefined, notices);
-		const b = open(bob, team);
-		await waitFor(() => a.synced && b.synced, 10_000, 'sync');
+		const { a, b } = await aliceAndBob(notices);
 		const kept = a.send('Written before the resync');
 		await waitFor(() => b.message(kept)?.acceptedAt != null, 5_000, 'first message');
 		// An update that depends on content the server never got (as when a change overtakes
@@ -323,18 +341,13 @@ describe('Conversation', () => {
 		const stored = new Map<string, Uint8Array>([
 			[documentName('channel', project.id, 0), Y.encodeStateAsUpdate(older)]
 		]);
-		const localCopy: LocalCopyFactory = (name, doc) => {
-			const update = stored.get(name);
-			if (update) Y.applyUpdate(doc, update, 'local');
-			return { loaded: Promise.resolve(), destroy: async () => {}, clear: async () => {} };
-		};
 		const listed: [number, number][] = [];
 		const conversation = new Conversation({
 			channel: { id: project.id, kind: project.kind, headShard: 1 },
 			user: { id: alice.user.id, name: alice.user.name },
-			socket: new HocuspocusProviderWebsocket({ url: 'ws://127.0.0.1:9/none', autoConnect: false }),
+			socket: offline(),
 			rights: { post: true, react: true, moderate: false },
-			localCopy,
+			localCopy: memoryCopies(stored),
 			flushDelay: 0,
 			onListed: (_channel, shard, messages) => listed.push([shard, messages.length])
 		});
@@ -352,22 +365,13 @@ describe('Conversation', () => {
 		const held = new Y.Doc();
 		postMessage(held, alice.user.id, { text: 'kept on this device' });
 		const stored = new Map([[documentName('channel', project.id, 0), Y.encodeStateAsUpdate(held)]]);
-		const offline = () =>
-			new HocuspocusProviderWebsocket({ url: 'ws://127.0.0.1:9/none', autoConnect: false });
-		const copies =
-			(store: Map<string, Uint8Array>): LocalCopyFactory =>
-			(name, doc) => {
-				const update = store.get(name);
-				if (update) Y.applyUpdate(doc, update, 'local');
-				return { loaded: Promise.resolve(), destroy: async () => {}, clear: async () => {} };
-			};
 		const make = (store: Map<string, Uint8Array>, socket: HocuspocusProviderWebsocket) => {
 			const conversation = new Conversation({
 				channel: { id: project.id, kind: project.kind, headShard: 0 },
 				user: { id: alice.user.id, name: alice.user.name },
 				socket,
 				rights: { post: true, react: true, moderate: false },
-				localCopy: copies(store),
+				localCopy: memoryCopies(store),
 				flushDelay: 0
 			});
 			conversations.push(conversation);

@@ -94,6 +94,10 @@ export class FeedEffects implements FeedHandlers {
 					acknowledged: event.data.acknowledged
 				});
 				break;
+			case 'approvals.changed':
+				// The Approvals badge and lists come with the page's data.
+				this.reload = true;
+				break;
 		}
 		this.schedule();
 	}

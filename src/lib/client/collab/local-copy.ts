@@ -1,5 +1,5 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { parseDocumentName } from '$lib/shared/chat/document-schema.ts';
 
 /**
@@ -15,7 +15,16 @@ export interface LocalCopy {
 	destroy(): Promise<void>;
 	/** Stops and deletes the copy. */
 	clear(): Promise<void>;
+	/**
+	 * The server purged the document (retention) at `mark`: unless the copy was rewritten for
+	 * that mark already, its stored updates (which still hold what was deleted) are replaced by
+	 * the document's present state, in one IndexedDB transaction.
+	 */
+	rewrite(mark: number): Promise<void>;
 }
+
+/** Where a copy keeps the retention mark it was last rewritten for (y-indexeddb's own store). */
+const RETENTION_SEEN_KEY = 'retention';
 
 /** Makes the copy of one document; null where the browser keeps none. */
 export type LocalCopyFactory = (documentName: string, doc: Y.Doc) => LocalCopy | null;
@@ -43,7 +52,25 @@ export function indexedDbCopies(userId: string): LocalCopyFactory {
 		return {
 			loaded: within(persistence.whenSynced, LOAD_TIMEOUT_MS).then(() => undefined),
 			destroy: () => persistence.destroy(),
-			clear: () => within(persistence.clearData(), CLEAR_TIMEOUT_MS).then(() => undefined)
+			clear: () => within(persistence.clearData(), CLEAR_TIMEOUT_MS).then(() => undefined),
+			rewrite: async (mark) => {
+				await within(persistence.whenSynced, LOAD_TIMEOUT_MS);
+				const seen: unknown = await persistence.get(RETENTION_SEEN_KEY);
+				if (typeof seen === 'number' && seen >= mark) return;
+				const db = persistence.db;
+				if (!db) return;
+				// The document collects garbage: its encoding holds no deleted value.
+				const state = Y.encodeStateAsUpdate(doc);
+				await new Promise<void>((resolve, reject) => {
+					const transaction = db.transaction(['updates', 'custom'], 'readwrite');
+					const updates = transaction.objectStore('updates');
+					updates.clear();
+					updates.add(state);
+					transaction.objectStore('custom').put(mark, RETENTION_SEEN_KEY);
+					transaction.oncomplete = () => resolve();
+					transaction.onerror = transaction.onabort = () => reject(transaction.error);
+				});
+			}
 		};
 	};
 }

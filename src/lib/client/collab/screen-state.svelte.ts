@@ -1,4 +1,4 @@
-import { getContext, setContext } from 'svelte';
+import { layoutContext } from '$lib/client/app-context.ts';
 
 /**
  * What the app shell shows besides the page, shared by components that are far apart in the
@@ -21,14 +21,5 @@ export class ScreenState {
 	}
 }
 
-const SCREEN_STATE = Symbol('connectflow-screen-state');
-
-export function setScreenState(screen: ScreenState): ScreenState {
-	return setContext(SCREEN_STATE, screen);
-}
-
-export function getScreenState(): ScreenState {
-	const screen = getContext<ScreenState | undefined>(SCREEN_STATE);
-	if (!screen) throw new Error('No screen state: render inside the app layout.');
-	return screen;
-}
+/** The app layout's screen state, for the components below it. */
+export const [getScreenState, setScreenState] = layoutContext<ScreenState>('screen state');

@@ -35,19 +35,7 @@ export function voiceFileName(mimeType: string): string {
  * that silence stays silence rather than being blown up to noise.
  */
 export function peaksOfSamples(samples: ArrayLike<number>, count = WAVEFORM_PEAKS): number[] {
-	if (samples.length === 0) return new Array<number>(count).fill(0);
-	const peaks: number[] = [];
-	for (let slice = 0; slice < count; slice++) {
-		const from = Math.floor((slice * samples.length) / count);
-		const to = Math.max(from + 1, Math.floor(((slice + 1) * samples.length) / count));
-		let peak = 0;
-		for (let index = from; index < to && index < samples.length; index++) {
-			const value = Math.abs(samples[index]!);
-			if (value > peak) peak = value;
-		}
-		peaks.push(peak);
-	}
-	return normalizePeaks(peaks);
+	return slicePeaks(samples.length, count, (index) => Math.abs(samples[index]!));
 }
 
 /**
@@ -56,13 +44,24 @@ export function peaksOfSamples(samples: ArrayLike<number>, count = WAVEFORM_PEAK
  * stretched (each level held over several peaks).
  */
 export function resamplePeaks(levels: readonly number[], count = WAVEFORM_PEAKS): number[] {
-	if (levels.length === 0) return new Array<number>(count).fill(0);
+	return slicePeaks(levels.length, count, (index) => levels[index] ?? 0);
+}
+
+/**
+ * `count` peaks of a series of `length` values read through `level`: the highest of each equal
+ * slice (a series shorter than `count` is stretched, each value held over several peaks),
+ * normalized. All zero for an empty series.
+ */
+function slicePeaks(length: number, count: number, level: (index: number) => number): number[] {
+	if (length === 0) return new Array<number>(count).fill(0);
 	const peaks: number[] = [];
 	for (let slice = 0; slice < count; slice++) {
-		const from = Math.floor((slice * levels.length) / count);
-		const to = Math.max(from + 1, Math.floor(((slice + 1) * levels.length) / count));
+		const from = Math.floor((slice * length) / count);
+		const to = Math.max(from + 1, Math.floor(((slice + 1) * length) / count));
 		let peak = 0;
-		for (let index = from; index < to; index++) peak = Math.max(peak, levels[index] ?? 0);
+		for (let index = from; index < to && index < length; index++) {
+			peak = Math.max(peak, level(index));
+		}
 		peaks.push(peak);
 	}
 	return normalizePeaks(peaks);

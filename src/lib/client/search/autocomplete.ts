@@ -94,6 +94,28 @@ export interface CompletionSources {
 	now?: Date;
 }
 
+/**
+ * The first few of `items` whose name (the first of what `describe` gives) has words starting
+ * with what was typed, as options that put `key:name` in the query, with the detail beside it.
+ */
+function namedOptions<T>(
+	key: 'from' | 'in',
+	typed: string,
+	items: readonly T[],
+	describe: (item: T) => [name: string, detail: string]
+): FilterOption[] {
+	return items
+		.map(describe)
+		.filter(([name]) => wordsStartWith(name, typed))
+		.slice(0, MAX_OPTIONS)
+		.map(([name, detail]) => ({
+			label: name,
+			detail,
+			insert: `${key}:${quoteValue(name)}`,
+			complete: true
+		}));
+}
+
 export function complete(value: string, caret: number, sources: CompletionSources): Completion {
 	const { start, end, word } = wordAt(value, caret);
 	const none = { start, end, options: [] };
@@ -123,26 +145,16 @@ export function complete(value: string, caret: number, sources: CompletionSource
 	let options: FilterOption[] = [];
 	switch (key) {
 		case 'from':
-			options = sources.people
-				.filter((person) => wordsStartWith(person.name, typed))
-				.slice(0, MAX_OPTIONS)
-				.map((person) => ({
-					label: person.name,
-					detail: person.title ?? '',
-					insert: `from:${quoteValue(person.name)}`,
-					complete: true
-				}));
+			options = namedOptions(key, typed, sources.people, (person) => [
+				person.name,
+				person.title ?? ''
+			]);
 			break;
 		case 'in':
-			options = sources.channels
-				.filter((channel) => wordsStartWith(channel.label, typed))
-				.slice(0, MAX_OPTIONS)
-				.map((channel) => ({
-					label: channel.label,
-					detail: channel.kind === 'dm' ? 'Direct message' : `${channel.kind} channel`,
-					insert: `in:${quoteValue(channel.label)}`,
-					complete: true
-				}));
+			options = namedOptions(key, typed, sources.channels, (channel) => [
+				channel.label,
+				channel.kind === 'dm' ? 'Direct message' : `${channel.kind} channel`
+			]);
 			break;
 		case 'has':
 			options = HAS_FILTERS.filter((kind) => kind.startsWith(typed)).map((kind) => ({

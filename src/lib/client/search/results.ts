@@ -46,21 +46,17 @@ export function resolveAuthors(
 	query: Pick<SearchQuery, 'from'>,
 	people: Iterable<KnownPerson>
 ): Set<string> | null {
-	if (query.from.length === 0) return null;
-	const ids = new Set<string>();
-	for (const person of people) {
+	return idsMatching(query.from, people, (person) => {
 		const words = `${foldText(person.name)} ${foldText(person.email ?? '')}`
 			.split(/[\s.@]+/)
 			.filter(Boolean);
-		const matches = query.from.every((name) =>
+		return query.from.every((name) =>
 			name
 				.split(/\s+/)
 				.filter(Boolean)
 				.every((part) => words.some((word) => word.startsWith(part)))
 		);
-		if (matches) ids.add(person.id);
-	}
-	return ids;
+	});
 }
 
 /** Channels an in: names: their folded label contains one of the values (the server's rule). */
@@ -68,12 +64,21 @@ export function resolveChannels(
 	query: Pick<SearchQuery, 'in'>,
 	channels: Iterable<KnownChannel>
 ): Set<string> | null {
-	if (query.in.length === 0) return null;
-	const ids = new Set<string>();
-	for (const channel of channels) {
+	return idsMatching(query.in, channels, (channel) => {
 		const label = foldText(channel.label);
-		if (query.in.some((name) => label.includes(name))) ids.add(channel.id);
-	}
+		return query.in.some((name) => label.includes(name));
+	});
+}
+
+/** The ids of the `items` that match a filter's values; null when the filter has none. */
+function idsMatching<T extends { id: string }>(
+	values: readonly string[],
+	items: Iterable<T>,
+	matches: (item: T) => boolean
+): Set<string> | null {
+	if (values.length === 0) return null;
+	const ids = new Set<string>();
+	for (const item of items) if (matches(item)) ids.add(item.id);
 	return ids;
 }
 

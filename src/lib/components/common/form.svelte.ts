@@ -153,3 +153,42 @@ export class FormState<Field extends string = string> {
 				: error.message;
 	}
 }
+
+/**
+ * One action of a form or dialog that may fail: `busy` while it runs, `failure` what its last
+ * failure says (null when it went through), so each form does not write the flag, the try and
+ * the finally again.
+ */
+export class Action {
+	busy = $state(false);
+	failure = $state<string | null>(null);
+
+	/** Runs `work`; what it throws becomes `failure` through `describe`. */
+	async run(work: () => Promise<unknown>, describe: (caught: unknown) => string | null) {
+		this.busy = true;
+		this.failure = null;
+		try {
+			await work();
+		} catch (caught) {
+			this.failure = describe(caught);
+		} finally {
+			this.busy = false;
+		}
+	}
+}
+
+/**
+ * What a form shows of a failed request: the API's validation issues by field path (with no
+ * message of its own when there are some), else the API's message, else `fallback`.
+ */
+export function failureOf(
+	caught: unknown,
+	fallback: string
+): { fieldErrors: Record<string, string>; message: string | null } {
+	if (!(caught instanceof ApiError)) return { fieldErrors: {}, message: fallback };
+	const issues = issuesOf(caught.details);
+	return {
+		fieldErrors: Object.fromEntries(issues.map((issue) => [issue.path, issue.message])),
+		message: issues.length > 0 ? null : caught.message
+	};
+}

@@ -1,4 +1,4 @@
-import { getContext, setContext } from 'svelte';
+import { layoutContext } from '$lib/client/app-context.ts';
 import type { Attachment } from 'svelte/attachments';
 import { call } from '$lib/client/api.ts';
 import * as peopleApi from '$lib/shared/api/people.ts';
@@ -95,14 +95,5 @@ export class ProfileCards {
 	}
 }
 
-const PROFILE_CARDS = Symbol('profile cards');
-
-export function setProfileCards(cards: ProfileCards): ProfileCards {
-	return setContext(PROFILE_CARDS, cards);
-}
-
-export function getProfileCards(): ProfileCards {
-	const cards = getContext<ProfileCards | undefined>(PROFILE_CARDS);
-	if (!cards) throw new Error('No profile cards: render inside the app layout.');
-	return cards;
-}
+/** The app layout's profile cards, for the components below it. */
+export const [getProfileCards, setProfileCards] = layoutContext<ProfileCards>('profile cards');

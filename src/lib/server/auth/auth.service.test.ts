@@ -5,6 +5,10 @@ import { errorCode } from '../testing/error-code.ts';
 import { sessionIdFromToken } from './session-token.ts';
 
 describeEachApp('auth on %s', (app) => {
+	/** Signs the person in with their password (every test person has the same), from `from`. */
+	const signInAs = (person: { email: string }, from: typeof testClient) =>
+		app.auth.signIn({ email: person.email, password: 'correct horse battery' }, from);
+
 	it('makes the creator of an organization its Super Admin with a join code', async () => {
 		const { admin, joinCode } = await app.createOrganization('Initech');
 		expect(admin.role).toBe('super_admin');
@@ -123,11 +127,7 @@ describeEachApp('auth on %s', (app) => {
 		expect(
 			await errorCode(app.auth.signIn({ email: user.email, password: 'wrong password' }, from))
 		).toBe('RATE_LIMITED');
-		expect(
-			await errorCode(
-				app.auth.signIn({ email: user.email, password: 'correct horse battery' }, from)
-			)
-		).toBe('RATE_LIMITED');
+		expect(await errorCode(signInAs(user, from))).toBe('RATE_LIMITED');
 	});
 
 	it('slows an attacker on the accounts they guess at from an address, not the office behind it', async () => {
@@ -145,17 +145,10 @@ describeEachApp('auth on %s', (app) => {
 					)
 				).toBe('INVALID_CREDENTIALS');
 			}
-			expect(
-				await errorCode(
-					app.auth.signIn({ email: target.email, password: 'correct horse battery' }, office)
-				)
-			).toBe('RATE_LIMITED');
+			expect(await errorCode(signInAs(target, office))).toBe('RATE_LIMITED');
 		}
 		// A colleague who never signed in from the office before still gets in from it.
-		const signedIn = await app.auth.signIn(
-			{ email: colleague.email, password: 'correct horse battery' },
-			office
-		);
+		const signedIn = await signInAs(colleague, office);
 		expect(signedIn.user.id).toBe(colleague.id);
 	});
 
@@ -163,25 +156,17 @@ describeEachApp('auth on %s', (app) => {
 		const { joinCode } = await app.createOrganization();
 		const { user: target } = await app.join(joinCode, 'Harriet Home');
 		const home = { ...testClient, ip: '10.0.2.1' };
-		await app.auth.signIn({ email: target.email, password: 'correct horse battery' }, home);
+		await signInAs(target, home);
 		for (let i = 0; i < 40; i++) {
 			const botnet = { ...testClient, ip: `10.0.3.${i}` };
 			await errorCode(app.auth.signIn({ email: target.email, password: `guess ${i}` }, botnet));
 		}
 		// The account is slowed for addresses it has never signed in from...
-		expect(
-			await errorCode(
-				app.auth.signIn(
-					{ email: target.email, password: 'correct horse battery' },
-					{ ...testClient, ip: '10.0.3.200' }
-				)
-			)
-		).toBe('RATE_LIMITED');
-		// ...but its owner, at home, signs in.
-		const signedIn = await app.auth.signIn(
-			{ email: target.email, password: 'correct horse battery' },
-			home
+		expect(await errorCode(signInAs(target, { ...testClient, ip: '10.0.3.200' }))).toBe(
+			'RATE_LIMITED'
 		);
+		// ...but its owner, at home, signs in.
+		const signedIn = await signInAs(target, home);
 		expect(signedIn.user.id).toBe(target.id);
 	});
 
@@ -190,7 +175,7 @@ describeEachApp('auth on %s', (app) => {
 		const { user: regular } = await app.join(joinCode, 'Rita Regular');
 		const { user: newcomer } = await app.join(joinCode, 'Nick Newcomer');
 		const from = { ...testClient, ip: '10.0.4.1' };
-		await app.auth.signIn({ email: regular.email, password: 'correct horse battery' }, from);
+		await signInAs(regular, from);
 		let refusedAt = -1;
 		for (let i = 0; i < 120 && refusedAt < 0; i++) {
 			const code = await errorCode(
@@ -200,15 +185,8 @@ describeEachApp('auth on %s', (app) => {
 		}
 		// Far above what one person's typos or an office's would reach, and reached.
 		expect(refusedAt).toBeGreaterThanOrEqual(100);
-		expect(
-			await errorCode(
-				app.auth.signIn({ email: newcomer.email, password: 'correct horse battery' }, from)
-			)
-		).toBe('RATE_LIMITED');
-		const signedIn = await app.auth.signIn(
-			{ email: regular.email, password: 'correct horse battery' },
-			from
-		);
+		expect(await errorCode(signInAs(newcomer, from))).toBe('RATE_LIMITED');
+		const signedIn = await signInAs(regular, from);
 		expect(signedIn.user.id).toBe(regular.id);
 	});
 
@@ -261,10 +239,7 @@ describeEachApp('auth on %s', (app) => {
 	it('ends every session at once when a person is deactivated, and refuses sign-in', async () => {
 		const { admin, joinCode } = await app.createOrganization();
 		const { user, token } = await app.join(joinCode, 'Frank');
-		const laptop = await app.auth.signIn(
-			{ email: user.email, password: 'correct horse battery' },
-			testClient
-		);
+		const laptop = await signInAs(user, testClient);
 		const ended: unknown[] = [];
 		const off = app.events.on('sessions.ended', (event) => ended.push(event));
 		await app.people.deactivate(admin, user.id);
@@ -272,16 +247,9 @@ describeEachApp('auth on %s', (app) => {
 		expect(await app.auth.validateToken(token)).toBeNull();
 		expect(await app.auth.validateToken(laptop.token)).toBeNull();
 		expect(ended).toEqual([{ userId: user.id, sessionIds: 'all' }]);
-		expect(
-			await errorCode(
-				app.auth.signIn({ email: user.email, password: 'correct horse battery' }, testClient)
-			)
-		).toBe('ACCOUNT_DEACTIVATED');
+		expect(await errorCode(signInAs(user, testClient))).toBe('ACCOUNT_DEACTIVATED');
 		await app.people.reactivate(admin, user.id);
-		expect(
-			(await app.auth.signIn({ email: user.email, password: 'correct horse battery' }, testClient))
-				.user.id
-		).toBe(user.id);
+		expect((await signInAs(user, testClient)).user.id).toBe(user.id);
 	});
 });
 

@@ -1,7 +1,7 @@
 import type { Sql } from '../db/database.ts';
 import type { Role, UserStatus } from '#shared/roles.ts';
 import { AppError } from '../errors.ts';
-import { DomainService, type DomainParts } from '../domain-service.ts';
+import { DomainServiceWith } from '../domain-service.ts';
 import type { OrgRepository } from '../org/org.repository.ts';
 import type { ChannelRepository } from '../channels/channel.repository.ts';
 import type { PeopleRepository } from '../people/people.repository.ts';
@@ -42,33 +42,23 @@ export interface ValidatedSession {
 	renewedExpiresAt: Date | null;
 }
 
-export class AuthService extends DomainService {
-	readonly sessions: SessionRepository;
-	readonly people: PeopleRepository;
-	readonly org: OrgRepository;
-	readonly channels: ChannelRepository;
-	readonly throttle: SignInThrottle;
-	readonly joinThrottle: JoinCodeThrottle;
-	readonly sessionDays: number;
+/** What registration needs of the approvals module (approvals/approval.service.ts). */
+export interface JoinApprovals {
+	/** Stores the request inside `tx`; answers what tells its approvers, to run once committed. */
+	organizationJoinRequested(tx: Sql, person: { id: string; orgId: string }): Promise<() => void>;
+}
 
-	constructor(
-		deps: DomainParts & {
-			sessions: SessionRepository;
-			people: PeopleRepository;
-			org: OrgRepository;
-			channels: ChannelRepository;
-			sessionDays: number;
-		}
-	) {
-		super(deps);
-		this.sessions = deps.sessions;
-		this.people = deps.people;
-		this.org = deps.org;
-		this.channels = deps.channels;
-		this.sessionDays = deps.sessionDays;
-		this.throttle = new SignInThrottle(deps.database.sql);
-		this.joinThrottle = new JoinCodeThrottle(deps.database.sql);
-	}
+export class AuthService extends DomainServiceWith<{
+	sessions: SessionRepository;
+	people: PeopleRepository;
+	org: OrgRepository;
+	channels: ChannelRepository;
+	/** Approval workflows: a person joining while approval is on asks the Super Admins. */
+	approvals?: JoinApprovals;
+	sessionDays: number;
+}>() {
+	readonly throttle = new SignInThrottle(this.database.sql);
+	readonly joinThrottle = new JoinCodeThrottle(this.database.sql);
 
 	/** The creator becomes the Super Admin of a new organization with a fresh join code. */
 	async createOrganization(input: CreateOrganizationInput, client: ClientInfo) {
@@ -132,6 +122,7 @@ export class AuthService extends DomainService {
 		}
 		const passwordHash = await hashPassword(input.password);
 		const status = organization.requireApproval ? 'pending' : 'active';
+		let tellApprovers = () => {};
 		const userId = await this.database.sql.begin(async (tx) => {
 			const sql = tx as unknown as Sql;
 			if (await this.people.emailExists(input.email, sql)) throw emailTaken();
@@ -151,9 +142,16 @@ export class AuthService extends DomainService {
 				},
 				sql
 			);
+			if (status === 'pending' && this.approvals) {
+				tellApprovers = await this.approvals.organizationJoinRequested(sql, {
+					id: person.id,
+					orgId: organization.id
+				});
+			}
 			return person.id;
 		});
 		this.events.emit('structure.changed', { orgId: organization.id });
+		tellApprovers();
 		if (status === 'pending') return { pendingApproval: true };
 		return this.issueSession(userId, client);
 	}

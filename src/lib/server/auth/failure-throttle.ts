@@ -12,6 +12,13 @@ export interface ThrottleRule {
 	maxDelaySeconds: number;
 }
 
+/** A rule over a quarter of an hour: `freeFailures` free, then waits of up to 15 minutes. */
+export const perQuarterHour = (freeFailures: number): ThrottleRule => ({
+	freeFailures,
+	windowSeconds: 900,
+	maxDelaySeconds: 900
+});
+
 export interface ThrottleKey {
 	key: string;
 	rule: ThrottleRule;

@@ -1,9 +1,9 @@
 import type { Sql } from '../db/database.ts';
 import {
 	FailureThrottle,
+	perQuarterHour,
 	rateLimited,
-	type ThrottleKey,
-	type ThrottleRule
+	type ThrottleKey
 } from './failure-throttle.ts';
 
 /**
@@ -20,17 +20,9 @@ import {
  * a person signing in from where they signed in before is held back only by failures on their
  * own account from that address, never by other people's failures.
  */
-export const pairRule: ThrottleRule = { freeFailures: 5, windowSeconds: 900, maxDelaySeconds: 900 };
-export const accountRule: ThrottleRule = {
-	freeFailures: 20,
-	windowSeconds: 900,
-	maxDelaySeconds: 900
-};
-export const addressRule: ThrottleRule = {
-	freeFailures: 100,
-	windowSeconds: 900,
-	maxDelaySeconds: 900
-};
+export const pairRule = perQuarterHour(5);
+export const accountRule = perQuarterHour(20);
+export const addressRule = perQuarterHour(100);
 /** How long a successful sign-in makes an address known for that account. */
 const KNOWN_ADDRESS_DAYS = 90;
 

@@ -1,48 +1,10 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/database.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
-import {
-	availableDatabaseKinds,
-	createTestDatabase,
-	migratedPgliteImage,
-	type DatabaseKind,
-	type TestDatabase
-} from '../testing/test-database.ts';
+import { availableDatabaseKinds } from '../testing/test-database.ts';
+import { reopenable } from '../testing/reopenable.ts';
+import { until } from '../testing/until.ts';
 
 const kinds = await availableDatabaseKinds();
-
-/** A database that outlives the app contexts opened on it, as a server's does its restarts. */
-async function reopenable(kind: DatabaseKind) {
-	if (kind === 'pglite') {
-		const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'connectflow-breakouts-'));
-		let image: Uint8Array | undefined = await migratedPgliteImage();
-		return {
-			open: (): Promise<TestDatabase> => {
-				const pgliteImage = image;
-				image = undefined;
-				return openDatabase({ pgliteDir: dir, pgliteImage, migrate: false });
-			},
-			close: () => fs.rm(dir, { recursive: true, force: true })
-		};
-	}
-	const owner = await createTestDatabase('postgres');
-	return {
-		open: (): Promise<TestDatabase> =>
-			openDatabase({ databaseUrl: owner.url!, maxConnections: 3, migrate: false }),
-		close: () => owner.close()
-	};
-}
-
-async function until(check: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
-	const deadline = Date.now() + ms;
-	while (!(await check())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-}
 
 /**
  * The end of a breakout room is a job kept in the database: a server that stops while the room
@@ -51,7 +13,7 @@ async function until(check: () => Promise<boolean>, what: string, ms = 30_000): 
  */
 describe.each(kinds)('a breakout room across a restart on %s', (kind) => {
 	it('still ends, once, when its end comes after the restart', async () => {
-		const store = await reopenable(kind);
+		const store = await reopenable(kind, 'breakouts');
 		const running: TestApp[] = [];
 		try {
 			const before = await createTestApp(kind, await store.open());

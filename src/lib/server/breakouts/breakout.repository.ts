@@ -97,6 +97,43 @@ export class BreakoutRepository {
 		return result.count > 0;
 	}
 
+	/**
+	 * Marks ended each of these rooms that still runs on the given timer version, in one
+	 * statement (the rooms of one split end together); answers the ids it ended. Its row locks
+	 * make it wait for an extension in flight, whose new version then leaves that room running.
+	 */
+	async markEndedMany(due: { id: string; version: number }[], tx: Sql): Promise<string[]> {
+		if (due.length === 0) return [];
+		const rows = due.map(({ id, version }) => [id, version]);
+		const ended = await tx<{ id: string }[]>`
+			update breakouts b set state = 'ended', ended_at = now()
+			from (values ${tx(rows)}) as due(id, version)
+			where b.channel_id = due.id::uuid and b.state = 'running'
+				and b.timer_version = due.version::int
+			returning b.channel_id as id`;
+		return ended.map(({ id }) => id);
+	}
+
+	/** These rooms, by id (those that exist). */
+	async findMany(ids: string[], tx: Sql = this.sql): Promise<BreakoutRow[]> {
+		if (ids.length === 0) return [];
+		return tx<BreakoutRow[]>`
+			select ${columns(tx)} from breakouts b join channels c on c.id = b.channel_id
+			where b.channel_id in ${tx(ids)}`;
+	}
+
+	/** The active people of each of these rooms. */
+	async participantsOf(ids: string[], tx: Sql): Promise<Map<string, string[]>> {
+		const people = new Map<string, string[]>(ids.map((id) => [id, []]));
+		if (ids.length === 0) return people;
+		const rows = await tx<{ roomId: string; userId: string }[]>`
+			select m.channel_id as "roomId", m.user_id as "userId"
+			from channel_members m join users u on u.id = m.user_id
+			where m.channel_id in ${tx(ids)} and u.status = 'active'`;
+		for (const { roomId, userId } of rows) people.get(roomId)?.push(userId);
+		return people;
+	}
+
 	/** A room's messages as its summary reads them: top level and replies, oldest first. */
 	async transcript(id: string): Promise<BreakoutMessage[]> {
 		const rows = await this.sql<

@@ -4,20 +4,17 @@ import { useTestApp, type SignedInPerson } from '../testing/test-app.ts';
 import { errorCode } from '../testing/error-code.ts';
 import { databaseFingerprint } from '../testing/database-fingerprint.ts';
 import { fieldIssues } from '#shared/api/contract.ts';
-import { createBreakoutSchema, extendBreakoutSchema } from '#shared/api/breakouts.schema.ts';
+import {
+	createBreakoutSchema,
+	extendBreakoutSchema,
+	type CreateBreakoutInput
+} from '#shared/api/breakouts.schema.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 import { endBreakoutJob } from './breakout.jobs.ts';
 import { splitIntoRooms } from './breakout.service.ts';
+import { until } from '../testing/until.ts';
 
 const kinds = await availableDatabaseKinds();
-
-async function until(check: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-	const deadline = Date.now() + ms;
-	while (!(await check())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-}
 
 describe('splitting people into rooms', () => {
 	it('deals at random into rooms whose sizes differ by at most one', () => {
@@ -88,13 +85,16 @@ describe.each(kinds)('breakout rooms on %s', (kind) => {
 		other = (await app.channels.list(outsider.user)).find((c) => c.kind === 'team')!.id;
 	});
 
-	const open = (by: SessionUser, participantIds: string[], durationMinutes = 15) =>
-		app.breakouts.create(by, team, {
+	/** Opens breakout rooms of `parent` as `by`: a 15-minute "Naming" unless `input` says else. */
+	const openIn = (by: SessionUser, parent: string, input: Partial<CreateBreakoutInput>) =>
+		app.breakouts.create(by, parent, {
 			title: 'Naming',
-			durationMinutes,
+			durationMinutes: 15,
 			agenda: 'Pick a name',
-			participantIds
+			...input
 		});
+	const open = (by: SessionUser, participantIds: string[], durationMinutes = 15) =>
+		openIn(by, team, { participantIds, durationMinutes });
 
 	async function feedKinds(userId: string, breakoutId: string) {
 		const rows = await app.database.sql<{ kind: string }[]>`
@@ -154,28 +154,14 @@ describe.each(kinds)('breakout rooms on %s', (kind) => {
 			'VALIDATION_FAILED'
 		);
 		// A channel the creator cannot read does not exist for them.
-		expect(
-			await errorCode(
-				app.breakouts.create(ann.user, other, {
-					title: 'x',
-					durationMinutes: 10,
-					agenda: '',
-					participantIds: [outsider.user.id]
-				})
-			)
-		).toBe('NOT_FOUND');
+		expect(await errorCode(openIn(ann.user, other, { participantIds: [outsider.user.id] }))).toBe(
+			'NOT_FOUND'
+		);
 		// More rooms than people.
-		expect(
-			await errorCode(
-				app.breakouts.create(ann.user, team, {
-					title: 'x',
-					durationMinutes: 10,
-					agenda: '',
-					participantIds: [ben.user.id],
-					split: { rooms: 3, mode: 'balanced' }
-				})
-			)
-		).toBe('VALIDATION_FAILED');
+		const split = { rooms: 3, mode: 'balanced' } as const;
+		expect(await errorCode(openIn(ann.user, team, { participantIds: [ben.user.id], split }))).toBe(
+			'VALIDATION_FAILED'
+		);
 		expect(await databaseFingerprint(app.database.sql)).toEqual(before);
 	});
 
@@ -273,7 +259,9 @@ describe.each(kinds)('breakout rooms on %s', (kind) => {
 							and data->>'breakoutId' = ${room!.id} and data->>'version' = '0'
 							and state = 'completed'`
 					).length > 0,
-				'the old timer to run'
+				'the old timer to run',
+				15_000,
+				100
 			);
 			expect((await state(room!.id)).state).toBe('running');
 
@@ -285,14 +273,16 @@ describe.each(kinds)('breakout rooms on %s', (kind) => {
 					{ id: `forged-${copy}:${room!.id}` }
 				);
 			}
-			await until(async () => (await state(room!.id)).summary !== null, 'the summary');
+			await until(async () => (await state(room!.id)).summary !== null, 'the summary', 15_000, 100);
 			await until(
 				async () =>
 					(
 						await app.database.sql`select 1 from pgboss.job where name = 'breakouts.end'
 							and data->>'breakoutId' = ${room!.id} and state = 'completed'`
 					).length === 3,
-				'both copies to run'
+				'both copies to run',
+				15_000,
+				100
 			);
 			const ended = await state(room!.id);
 			expect(ended.state).toBe('ended');
@@ -306,6 +296,41 @@ describe.each(kinds)('breakout rooms on %s', (kind) => {
 			// The real timer of version 1 is still due later: when it comes, nothing happens.
 			await app.breakouts.endByTimer(room!.id, 1);
 			expect((await state(room!.id)).endedAt).toEqual(ended.endedAt);
+		});
+
+		it('ends the rooms whose end jobs come together in one transaction', async () => {
+			const rooms = await Promise.all([1, 2, 3, 4].map(() => open(ann.user, [ben.user.id], 10)));
+			const [first, second, extended, later] = rooms.map(([room]) => room!.id);
+			await app.breakouts.extend(ann.user, extended!, { minutes: 5 });
+			for (const id of [first!, second!, extended!]) await arrive(id);
+			// The jobs of one fetch call the handler in one turn, as pg-boss's batch does.
+			const outcomes = await Promise.allSettled(
+				[first!, second!, extended!, later!].map((id) => app.breakouts.endByTimer(id, 0))
+			);
+			expect(outcomes.map((o) => o.status)).toEqual([
+				'fulfilled',
+				'fulfilled',
+				'fulfilled',
+				'rejected'
+			]);
+			expect(String((outcomes[3] as PromiseRejectedResult).reason)).toMatch(/not yet/);
+			const [a, b, c, d] = await Promise.all([first!, second!, extended!, later!].map(state));
+			expect([a!.state, b!.state, c!.state, d!.state]).toEqual([
+				'ended',
+				'ended',
+				'running',
+				'running'
+			]);
+			// One transaction: both got its one `now()`.
+			expect(a!.endedAt).toEqual(b!.endedAt);
+			for (const id of [first!, second!]) {
+				for (const person of [ann, ben]) {
+					const kinds = await feedKinds(person.user.id, id);
+					expect(kinds.filter((k) => k === 'breakout.ended')).toHaveLength(1);
+				}
+			}
+			expect(await feedKinds(ben.user.id, extended!)).not.toContain('breakout.ended');
+			await until(async () => (await state(first!)).summary !== null, 'the summary', 15_000, 100);
 		});
 
 		it('sends the warnings of the current version only', async () => {

@@ -7,13 +7,14 @@ import {
 import { randomInt } from 'node:crypto';
 import type { Sql } from '../db/database.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
-import { DomainService, type DomainParts } from '../domain-service.ts';
+import { DomainServiceWith } from '../domain-service.ts';
 import type { ChannelRepository, ChannelRow, MemberRow } from '../channels/channel.repository.ts';
 import type { ChannelService } from '../channels/channel.service.ts';
 import type { FeedService } from '../feed/feed.service.ts';
 import type { NotificationService } from '../notifications/notification.service.ts';
 import type { StoredNotification } from '../notifications/notification.repository.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import { TurnBatch } from '../jobs/turn-batch.ts';
 import type { Logger } from '../logging/logger.ts';
 import { breakoutPolicy, type Actor, type ChannelAccess } from '#shared/policy.ts';
 import {
@@ -45,51 +46,30 @@ const SUMMARY_SWEEP_AFTER_MS = MINUTE;
  * a job at `ends_at`; extending or ending early raises the timer version, so the old job does
  * nothing. Access first: the parent channel's rights decide who may open, extend and end.
  */
-export class BreakoutService extends DomainService {
-	readonly breakouts: BreakoutRepository;
-	readonly channelRows: ChannelRepository;
-	readonly channels: ChannelService;
-	readonly feed: FeedService;
-	readonly notifications: NotificationService;
-	readonly jobs: JobQueue;
-	readonly publicUrl: string;
-	readonly log: Logger;
+export class BreakoutService extends DomainServiceWith<{
+	breakouts: BreakoutRepository;
+	channelRows: ChannelRepository;
+	channels: ChannelService;
+	feed: FeedService;
+	notifications: NotificationService;
+	jobs: JobQueue;
+	publicUrl: string;
+	log: Logger;
 	/** A language model that writes summaries (LLM_*), or null: the built-in summarizer does. */
-	readonly llm: LlmSettings | null;
+	llm: LlmSettings | null;
 	/** Where the built-in summarizer runs, off the event loop that serves the sockets. */
-	readonly summaries: SummaryThread;
+	summaries: SummaryThread;
+}>() {
 	/**
 	 * Writes a saved summary into the parent channel, once (the collaboration server's
 	 * SummaryPoster registers it when it starts); null in a process that serves no documents.
 	 */
 	#summaryWriter: ((breakoutId: string) => Promise<void>) | null = null;
 
-	constructor(
-		deps: DomainParts & {
-			breakouts: BreakoutRepository;
-			channelRows: ChannelRepository;
-			channels: ChannelService;
-			feed: FeedService;
-			notifications: NotificationService;
-			jobs: JobQueue;
-			publicUrl: string;
-			log: Logger;
-			llm: LlmSettings | null;
-			summaries: SummaryThread;
-		}
-	) {
-		super(deps);
-		this.breakouts = deps.breakouts;
-		this.channelRows = deps.channelRows;
-		this.channels = deps.channels;
-		this.feed = deps.feed;
-		this.notifications = deps.notifications;
-		this.jobs = deps.jobs;
-		this.publicUrl = deps.publicUrl;
-		this.log = deps.log;
-		this.llm = deps.llm;
-		this.summaries = deps.summaries;
-	}
+	/** The end jobs of one batch, ended together (`endDue`). */
+	readonly #dueEnds = new TurnBatch<{ id: string; version: number }, void>((due) =>
+		this.endDue(due)
+	);
 
 	// ——— What people ask for (the API) ———
 
@@ -250,15 +230,12 @@ export class BreakoutService extends DomainService {
 
 	// ——— The timers (breakout.jobs.ts) ———
 
-	/** The end job: does nothing unless the room still runs on timer `version`. */
-	async endByTimer(id: string, version: number): Promise<void> {
-		const row = await this.breakouts.find(id);
-		if (!row || row.state !== 'running' || row.timerVersion !== version) return;
-		if (row.endsAt.getTime() > Date.now() + 1_000) {
-			// A worker whose clock runs early: try again (the job's retry) rather than end early.
-			throw new Error(`breakout ${id} ends at ${row.endsAt.toISOString()}, not yet`);
-		}
-		await this.finish(id, version, null);
+	/**
+	 * The end job: does nothing unless the room still runs on timer `version`. The end jobs taken
+	 * in one batch end their rooms together (`endDue`).
+	 */
+	endByTimer(id: string, version: number): Promise<void> {
+		return this.#dueEnds.add({ id, version });
 	}
 
 	/** The warning job: told only while the room still runs on timer `version`. */
@@ -433,6 +410,65 @@ export class BreakoutService extends DomainService {
 		return done.row;
 	}
 
+	/**
+	 * Rooms whose end jobs came due together, ended in one transaction (a hundred rooms of a
+	 * split end in the same second: one at a time, each a transaction of its own, their
+	 * participants waited seconds for the way back, bench scenario 12). As `finish` at a natural
+	 * end: state ended, participants told to return, the summary job scheduled; a room whose
+	 * timer moved on or that ended already is left as it is. A worker whose clock runs early
+	 * gets an error for that room, and its job is retried.
+	 */
+	private async endDue(due: { id: string; version: number }[]): Promise<(Error | undefined)[]> {
+		const rows = new Map(
+			(await this.breakouts.findMany(due.map(({ id }) => id))).map((row) => [row.id, row])
+		);
+		const early = (id: string) => (rows.get(id)?.endsAt.getTime() ?? 0) > Date.now() + 1_000;
+		const ready = due.filter(({ id }) => !early(id));
+		const done = await this.database.sql.begin(async (tx) => {
+			const sql = tx as unknown as Sql;
+			const ended = await this.breakouts.markEndedMany(ready, sql);
+			// Due within the second of tolerance: its end moves to now, as an early end's does.
+			const now = new Date();
+			const moved = ended.filter((id) => rows.get(id)!.endsAt > now);
+			for (const id of moved) await this.breakouts.setEnd(id, now, sql);
+			const participants = await this.breakouts.participantsOf(ended, sql);
+			const notified = await this.feed.tellEach(
+				sql,
+				ended.map((id) => ({
+					userIds: participants.get(id) ?? [],
+					event: {
+						kind: 'breakout.ended',
+						data: { breakoutId: id, parentId: rows.get(id)!.parentId }
+					}
+				}))
+			);
+			return { ended, moved, notified };
+		});
+		// At the natural end every process's watcher closed the writers at `ends_at` already; a
+		// moved end reaches open connections through the access watcher's recheck.
+		for (const id of done.moved) {
+			this.events.emit('channel.changed', { orgId: rows.get(id)!.orgId, channelId: id });
+		}
+		this.feed.notify(done.notified);
+		await Promise.all(
+			done.ended.map((id) =>
+				this.jobs.schedule(
+					summarizeBreakoutJob,
+					{ breakoutId: id },
+					{ id: breakoutJobIds.summarize(id) }
+				)
+			)
+		);
+		if (done.ended.length > 0) {
+			this.log.info({ breakoutIds: done.ended, early: false }, 'breakout rooms ended');
+		}
+		return due.map(({ id }) =>
+			early(id)
+				? new Error(`breakout ${id} ends at ${rows.get(id)!.endsAt.toISOString()}, not yet`)
+				: undefined
+		);
+	}
+
 	/** The end job and the warnings still ahead, for the room's current timer version. */
 	private async scheduleTimers(row: BreakoutRow): Promise<void> {
 		const { id, timerVersion: version, endsAt } = row;
@@ -467,10 +503,7 @@ export class BreakoutService extends DomainService {
 	}
 
 	private async participantIds(id: string, sql: Sql): Promise<string[]> {
-		const rows = await sql<{ userId: string }[]>`
-			select m.user_id as "userId" from channel_members m join users u on u.id = m.user_id
-			where m.channel_id = ${id} and u.status = 'active'`;
-		return rows.map((row) => row.userId);
+		return (await this.breakouts.participantsOf([id], sql)).get(id) ?? [];
 	}
 
 	/** The room, when the person may read it (a participant or its creator); else not found. */

@@ -1,4 +1,4 @@
-import { emailDocument, escapeHtml, type ComposedEmail } from '../mail/digest.ts';
+import { automaticEmail, emailDocument, escapeHtml, type ComposedEmail } from '../mail/digest.ts';
 
 export interface BroadcastEmailInput {
 	person: { name: string; email: string };
@@ -48,16 +48,11 @@ export function composeBroadcastEmail(input: BroadcastEmailInput): ComposedEmail
 <hr style="border:none;border-top:1px solid #d0d7de;margin:24px 0 12px;">
 <p style="margin:0;font-size:12px;color:#57606a;">An emergency broadcast of your organization goes to everyone, whatever their email settings.</p>`
 	);
-	return {
-		to: { name: person.name, address: person.email },
+	return automaticEmail(person, {
 		subject,
 		text,
 		html,
-		headers: {
-			Importance: 'high',
-			'X-Priority': '1',
-			'Auto-Submitted': 'auto-generated'
-		},
+		headers: { Importance: 'high', 'X-Priority': '1' },
 		links: [link]
-	};
+	});
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import type { Sql } from '../db/database.ts';
 import { forbidden, notFound } from '../errors.ts';
-import { DomainService, type DomainParts } from '../domain-service.ts';
+import { DomainServiceWith } from '../domain-service.ts';
 import type { FeedService } from '../feed/feed.service.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -29,36 +29,15 @@ const DELIVERY_CONCURRENCY = 8;
  * their live feed, kept until read, so a copy that was offline shows it when it syncs), by email
  * and by push whatever their settings (a job), and is reminded until they acknowledge.
  */
-export class BroadcastService extends DomainService {
-	readonly broadcasts: BroadcastRepository;
-	readonly feed: FeedService;
-	readonly jobs: JobQueue;
-	readonly mailer: Mailer;
-	readonly push: PushSender;
-	readonly publicUrl: string;
-	readonly log: Logger;
-
-	constructor(
-		deps: DomainParts & {
-			broadcasts: BroadcastRepository;
-			feed: FeedService;
-			jobs: JobQueue;
-			mailer: Mailer;
-			push: PushSender;
-			publicUrl: string;
-			log: Logger;
-		}
-	) {
-		super(deps);
-		this.broadcasts = deps.broadcasts;
-		this.feed = deps.feed;
-		this.jobs = deps.jobs;
-		this.mailer = deps.mailer;
-		this.push = deps.push;
-		this.publicUrl = deps.publicUrl;
-		this.log = deps.log;
-	}
-
+export class BroadcastService extends DomainServiceWith<{
+	broadcasts: BroadcastRepository;
+	feed: FeedService;
+	jobs: JobQueue;
+	mailer: Mailer;
+	push: PushSender;
+	publicUrl: string;
+	log: Logger;
+}>() {
 	// ——— What people ask for (the API) ———
 
 	async send(actor: Actor, input: SendBroadcastInput): Promise<Broadcast> {

@@ -49,9 +49,15 @@ describeEachApp('unread and mention counts on %s', (app) => {
 		return { id: message.id, at };
 	}
 
-	async function counts(user: SessionUser, channelId: string) {
+	/** The channel's unread and mention counts in the person's channel list are `expected`. */
+	async function expectCounts(
+		user: SessionUser,
+		channelId: string,
+		what: string,
+		expected: { unread: number; mentions: number }
+	) {
 		const channel = (await app.channels.list(user)).find((c) => c.id === channelId)!;
-		return { unread: channel.unread, mentions: channel.mentions };
+		expect({ unread: channel.unread, mentions: channel.mentions }, what).toEqual(expected);
 	}
 
 	it('counts personal, @channel and @team mentions apart from plain unread', async () => {
@@ -67,19 +73,19 @@ describeEachApp('unread and mention counts on %s', (app) => {
 		// One's own mentions are not news.
 		await post(o.team, o.dev, ['channel']);
 
-		expect(await counts(o.dev, o.team), 'Platform member: name, @channel, @team').toEqual({
+		await expectCounts(o.dev, o.team, 'Platform member: name, @channel, @team', {
 			unread: 5,
 			mentions: 3
 		});
 		// The head of the department reads the team's channel but is not in the team.
-		expect(await counts(o.head, o.team), 'department head: their name and both @channel').toEqual({
+		await expectCounts(o.head, o.team, 'department head: their name and both @channel', {
 			unread: 6,
 			mentions: 3
 		});
 
 		// Read up to the personal mention: what follows stays unread.
 		await messages().recordRead(o.team, o.dev.id, named.id, new Date(named.at));
-		expect(await counts(o.dev, o.team), 'after reading up to the mention').toEqual({
+		await expectCounts(o.dev, o.team, 'after reading up to the mention', {
 			unread: 3,
 			mentions: 2
 		});
@@ -95,14 +101,8 @@ describeEachApp('unread and mention counts on %s', (app) => {
 		await post(o.department, o.manager, ['team']);
 		// The head has no team: their @team reaches nobody.
 		await post(o.department, o.head, ['team']);
-		expect(await counts(o.dev, o.department), 'teammate of the author').toEqual({
-			unread: 2,
-			mentions: 1
-		});
-		expect(await counts(o.head, o.department), 'head outside the team').toEqual({
-			unread: 1,
-			mentions: 0
-		});
+		await expectCounts(o.dev, o.department, 'teammate of the author', { unread: 2, mentions: 1 });
+		await expectCounts(o.head, o.department, 'head outside the team', { unread: 1, mentions: 0 });
 	});
 
 	it('tells apart messages accepted in the same millisecond, in the order the list shows', async () => {
@@ -120,15 +120,9 @@ describeEachApp('unread and mention counts on %s', (app) => {
 			})
 		);
 		await messages().recordRead(o.team, o.dev.id, first.id, new Date(first.at));
-		expect(await counts(o.dev, o.team), 'read the first of three').toEqual({
-			unread: 2,
-			mentions: 2
-		});
+		await expectCounts(o.dev, o.team, 'read the first of three', { unread: 2, mentions: 2 });
 		// The mark moves to a later message of the same millisecond.
 		await messages().recordRead(o.team, o.dev.id, read.id, new Date(read.at));
-		expect(await counts(o.dev, o.team), 'read up to the second').toEqual({
-			unread: 1,
-			mentions: 1
-		});
+		await expectCounts(o.dev, o.team, 'read up to the second', { unread: 1, mentions: 1 });
 	});
 });

@@ -77,12 +77,7 @@ describeEachApp('channels on %s', (app) => {
 
 	it('keeps private groups invisible to non-members, even to Super Admins', async () => {
 		const o = await organization();
-		const group = await app.channels.create(o.dev, {
-			kind: 'private',
-			name: 'secret-plans',
-			topic: '',
-			memberIds: [o.manager.id]
-		});
+		const group = await app.createPrivateGroup(o.dev, 'secret-plans', [o.manager.id]);
 		expect(await names(o.manager)).toContain('private:secret-plans');
 		expect(await names(o.admin)).not.toContain('private:secret-plans');
 		expect(await errorCode(app.channels.detail(o.admin, group.id))).toBe('NOT_FOUND');
@@ -140,12 +135,7 @@ describeEachApp('channels on %s', (app) => {
 
 	it('lets only managers of a channel change its settings and members, and announces it', async () => {
 		const o = await organization();
-		const room = await app.channels.create(o.manager, {
-			kind: 'private',
-			name: 'design-crit',
-			topic: '',
-			memberIds: [o.dev.id]
-		});
+		const room = await app.createPrivateGroup(o.manager, 'design-crit', [o.dev.id]);
 		expect(await errorCode(app.channels.update(o.dev, room.id, { topic: 'hijack' }))).toBe(
 			'FORBIDDEN'
 		);

@@ -1,6 +1,6 @@
 import type { Sql } from '../db/database.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
-import { DomainService, type DomainParts } from '../domain-service.ts';
+import { DomainServiceWith } from '../domain-service.ts';
 import type { PeopleRepository } from '../people/people.repository.ts';
 import type { FeedService } from '../feed/feed.service.ts';
 import type { NotificationService } from '../notifications/notification.service.ts';
@@ -23,7 +23,21 @@ import type {
 	UpdateChannelInput
 } from '#shared/api/channels.schema.ts';
 
-export function toChannelRef(row: ChannelRow): ChannelRef {
+/** What the policy reads of a channel, from a row of it (whole, or as the feed reads it). */
+export function toChannelRef(
+	row: Pick<
+		ChannelRow,
+		| 'id'
+		| 'orgId'
+		| 'kind'
+		| 'departmentId'
+		| 'teamId'
+		| 'postPolicy'
+		| 'archivedAt'
+		| 'endsAt'
+		| 'createdBy'
+	>
+): ChannelRef {
 	return {
 		id: row.id,
 		orgId: row.orgId,
@@ -49,27 +63,12 @@ const toMember = (row: MemberRow): ChannelMember => ({
 });
 
 /** Channels of every kind: who sees them, who may do what in them, and their settings. */
-export class ChannelService extends DomainService {
-	readonly channels: ChannelRepository;
-	readonly people: PeopleRepository;
-	readonly feed: FeedService;
-	readonly notifications: NotificationService;
-
-	constructor(
-		deps: DomainParts & {
-			channels: ChannelRepository;
-			people: PeopleRepository;
-			feed: FeedService;
-			notifications: NotificationService;
-		}
-	) {
-		super(deps);
-		this.channels = deps.channels;
-		this.people = deps.people;
-		this.feed = deps.feed;
-		this.notifications = deps.notifications;
-	}
-
+export class ChannelService extends DomainServiceWith<{
+	channels: ChannelRepository;
+	people: PeopleRepository;
+	feed: FeedService;
+	notifications: NotificationService;
+}>() {
 	/**
 	 * Moves a conversation's head to shard `next` (never back) once the current one is full;
 	 * resolves to the head shard now stored. Called by the collaboration server, which has

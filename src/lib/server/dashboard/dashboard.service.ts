@@ -17,6 +17,7 @@ import type {
 	DashboardTotals
 } from '#shared/api/dashboard.schema.ts';
 import type { DashboardRepository, ScopePeople } from './dashboard.repository.ts';
+import { Wired } from '#shared/wired.ts';
 
 /** How many channels the busiest-channels chart lists. */
 const BUSIEST_CHANNELS = 10;
@@ -28,14 +29,10 @@ const CATCH_UP_DAYS = 400;
  * policy first; figures come from the daily rollup, and from `messages` for the days not rolled
  * up yet (today at least), for the period asked and the one of the same length before it.
  */
-export class DashboardService {
-	readonly repository: DashboardRepository;
-	readonly org: OrgRepository;
-	constructor(deps: { repository: DashboardRepository; org: OrgRepository }) {
-		this.repository = deps.repository;
-		this.org = deps.org;
-	}
-
+export class DashboardService extends Wired<{
+	repository: DashboardRepository;
+	org: OrgRepository;
+}>() {
 	/** The scopes the actor may see, their own first (the page's picker). */
 	async scopes(actor: Actor): Promise<DashboardScope[]> {
 		this.requireManager(actor);

@@ -60,3 +60,39 @@ describe('embedded database in a data folder', () => {
 		expect(rows.map((r) => r.name)).toEqual(['Persisted']);
 	});
 });
+
+describe('the embedded database memory', () => {
+	it('runs with the bounded defaults, and with the settings it is given', async () => {
+		const settings = async (db: Awaited<ReturnType<typeof openDatabase>>) => {
+			const show = async (name: string) =>
+				(await db.sql.unsafe<Record<string, string>[]>(`show ${name}`))[0]![name];
+			return {
+				sharedBuffers: await show('shared_buffers'),
+				workMem: await show('work_mem'),
+				maintenanceWorkMem: await show('maintenance_work_mem'),
+				tempBuffers: await show('temp_buffers')
+			};
+		};
+		const defaults = await openDatabase({ pgliteDir: 'memory://', migrate: false });
+		try {
+			expect(await settings(defaults)).toEqual({
+				sharedBuffers: '16MB',
+				workMem: '4MB',
+				maintenanceWorkMem: '16MB',
+				tempBuffers: '2MB'
+			});
+		} finally {
+			await defaults.close();
+		}
+		const given = await openDatabase({
+			pgliteDir: 'memory://',
+			migrate: false,
+			pgliteMemory: { sharedBuffers: '32MB', workMem: '1MB' }
+		});
+		try {
+			expect(await settings(given)).toMatchObject({ sharedBuffers: '32MB', workMem: '1MB' });
+		} finally {
+			await given.close();
+		}
+	});
+});

@@ -33,7 +33,11 @@ const { PGlite } = require(workerData.pglite);
 const { PGLiteSocketServer } = require(workerData.socket);
 (async () => {
 	const image = workerData.image ? { loadDataDir: new Blob([workerData.image]) } : {};
-	const db = await PGlite.create(workerData.dir ?? undefined, image);
+	const settings = workerData.settings.flatMap((setting) => ['-c', setting]);
+	const db = await PGlite.create(workerData.dir ?? undefined, {
+		...image,
+		startParams: [...PGlite.defaultStartParams, ...settings]
+	});
 	const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1' });
 	await server.start();
 	const [host, port] = server.getServerConn().split(':');
@@ -52,20 +56,60 @@ const { PGLiteSocketServer } = require(workerData.socket);
 `;
 
 /**
+ * The embedded database's memory (docs/ARCHITECTURE.md, "Server memory"). Postgres inside
+ * PGlite lives in one WebAssembly memory that grows and never shrinks, so every buffer it ever
+ * touches stays resident for the life of the process. Postgres's defaults are sized for a
+ * database server of its own: 128 MB of shared buffers (all touched at start), 64 MB for
+ * maintenance (vacuum, index builds), 8 MB of temporary buffers. Here the operating system's page
+ * cache already holds the data files, and a shared buffer miss costs one read from it.
+ */
+export interface PgliteMemory {
+	/** Postgres's `shared_buffers`: its own cache of table and index pages. */
+	sharedBuffers: string;
+	/** `work_mem`: each sort or hash of a query, before it spills to a temporary file. */
+	workMem: string;
+	/** `maintenance_work_mem`: vacuum and index builds. */
+	maintenanceWorkMem: string;
+	/** `temp_buffers`: temporary tables. */
+	tempBuffers: string;
+	/**
+	 * Young generation of the thread's own JavaScript heap (the wire protocol's buffers): V8
+	 * would grow it to 64 MB per semi-space under a steady stream of queries.
+	 */
+	youngGenerationMb: number;
+}
+
+export const DEFAULT_PGLITE_MEMORY: PgliteMemory = {
+	sharedBuffers: '16MB',
+	workMem: '4MB',
+	maintenanceWorkMem: '16MB',
+	tempBuffers: '2MB',
+	youngGenerationMb: 8
+};
+
+/**
  * Starts PGlite on a worker thread; `dir` null keeps the database in memory. With `image` (what
  * `image()` gave) the database starts as that one was instead of empty: this skips initdb, most
  * of an embedded database's start-up.
  */
 export async function startPgliteThread(
 	dir: string | null,
-	image?: Uint8Array
+	image?: Uint8Array,
+	memory: PgliteMemory = DEFAULT_PGLITE_MEMORY
 ): Promise<PgliteThread> {
 	const require = createRequire(import.meta.url);
 	const worker = new Worker(THREAD_SOURCE, {
 		eval: true,
+		resourceLimits: { maxYoungGenerationSizeMb: memory.youngGenerationMb },
 		workerData: {
 			dir,
 			image,
+			settings: [
+				`shared_buffers=${memory.sharedBuffers}`,
+				`work_mem=${memory.workMem}`,
+				`maintenance_work_mem=${memory.maintenanceWorkMem}`,
+				`temp_buffers=${memory.tempBuffers}`
+			],
 			pglite: require.resolve('@electric-sql/pglite'),
 			socket: require.resolve('@electric-sql/pglite-socket')
 		}

@@ -116,13 +116,20 @@ export class AwayDelivery {
 		if (!shown) return;
 		await this.deps.push.sendToPerson(notification.personId, {
 			channelId: shown.channelId,
-			messageId: shown.messageId ?? undefined,
+			// An approval request's or decision's id is the request's, not a message to open at: a
+			// click opens the approvals page.
+			...(aboutRequest(shown)
+				? { path: '/approvals' }
+				: { messageId: shown.messageId ?? undefined }),
 			title: pushTitle(shown),
 			body: shown.snippet || pushFallbackBody(shown),
 			urgency: shown.reason === 'direct' || shown.reason === 'mention' ? 'high' : 'normal'
 		});
 	}
 }
+
+const aboutRequest = (shown: PushedNotification) =>
+	shown.reason === 'approval' || shown.reason === 'approval-request';
 
 function pushTitle(shown: PushedNotification): string {
 	const who = shown.actorName ?? 'Someone';

@@ -13,6 +13,7 @@ import type {
 import type { FeedAudienceRepository } from './feed-audience.repository.ts';
 import type { FeedRepository, FeedRow } from './feed.repository.ts';
 import { worldChanges, type AddressedEvent, type OrgWorld } from './world-changes.ts';
+import { Wired } from '#shared/wired.ts';
 
 /** Most events one answer carries; a client further behind gets the rest in the next ones. */
 export const FEED_PAGE = 200;
@@ -25,21 +26,11 @@ export const FEED_PAGE = 200;
  * relayed through Redis) answers by sending those people's open feeds what is new. Appending
  * happens here, in the process that made the change, never in a listener of relayed events.
  */
-export class FeedService {
-	readonly feed: FeedRepository;
-	readonly audience: FeedAudienceRepository;
-	readonly events: DomainEvents;
-
-	constructor(deps: {
-		feed: FeedRepository;
-		audience: FeedAudienceRepository;
-		events: DomainEvents;
-	}) {
-		this.feed = deps.feed;
-		this.audience = deps.audience;
-		this.events = deps.events;
-	}
-
+export class FeedService extends Wired<{
+	feed: FeedRepository;
+	audience: FeedAudienceRepository;
+	events: DomainEvents;
+}>() {
 	/** People now able to see a conversation (a new one, an invitation). */
 	conversationAdded(tx: Sql, channelId: string, userIds: string[]): Promise<string[]> {
 		return this.append(
@@ -154,6 +145,14 @@ export class FeedService {
 		return this.append(
 			tx,
 			userIds.map((userId) => ({ userId, event }))
+		);
+	}
+
+	/** Several `tell`s in one write (the rooms that end together). */
+	tellEach(tx: Sql, told: { userIds: string[]; event: FeedEventBody }[]): Promise<string[]> {
+		return this.append(
+			tx,
+			told.flatMap(({ userIds, event }) => userIds.map((userId) => ({ userId, event })))
 		);
 	}
 

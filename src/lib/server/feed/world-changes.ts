@@ -1,5 +1,6 @@
-import { channelAccess, type Actor, type ChannelRef } from '#shared/policy.ts';
+import { channelAccess, type Actor } from '#shared/policy.ts';
 import type { FeedEventBody } from '#shared/feed/feed-event.ts';
+import { toChannelRef } from '../channels/channel.service.ts';
 import type { StructuralChannel } from './feed-audience.repository.ts';
 
 /**
@@ -61,7 +62,7 @@ export function worldChanges(before: OrgWorld, after: OrgWorld): AddressedEvent[
 function visible(person: Actor, channels: Map<string, StructuralChannel>): Set<string> {
 	const seen = new Set<string>();
 	for (const channel of channels.values()) {
-		if (channelAccess(person, toRef(channel), false).read) seen.add(channel.id);
+		if (channelAccess(person, toChannelRef(channel), false).read) seen.add(channel.id);
 	}
 	return seen;
 }
@@ -72,18 +73,4 @@ function channelChange(before: StructuralChannel, after: StructuralChannel) {
 	const archived = after.archivedAt !== null;
 	if ((before.archivedAt !== null) !== archived) change.archived = archived;
 	return Object.keys(change).length > 1 ? change : null;
-}
-
-export function toRef(channel: StructuralChannel): ChannelRef {
-	return {
-		id: channel.id,
-		orgId: channel.orgId,
-		kind: channel.kind,
-		departmentId: channel.departmentId,
-		teamId: channel.teamId,
-		postPolicy: channel.postPolicy,
-		archived: channel.archivedAt !== null,
-		endsAt: channel.endsAt ? channel.endsAt.getTime() : null,
-		createdBy: channel.createdBy
-	};
 }

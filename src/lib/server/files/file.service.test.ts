@@ -39,14 +39,7 @@ describe(`files of conversations over HTTP (${kind})`, () => {
 		ada = { user: org.admin, token: org.token };
 		bruno = await app.join(org.joinCode, 'Bruno Baker');
 		outsider = await app.join(org.joinCode, 'Olga Outsider');
-		groupId = (
-			await app.channels.create(org.admin, {
-				kind: 'private',
-				name: 'Design',
-				topic: '',
-				memberIds: [bruno.user.id]
-			})
-		).id;
+		groupId = (await app.createPrivateGroup(org.admin, 'Design', [bruno.user.id])).id;
 		announcementsId = (await app.channels.list(org.admin)).find(
 			(channel) => channel.kind === 'announcements'
 		)!.id;
@@ -124,12 +117,7 @@ describe(`files of conversations over HTTP (${kind})`, () => {
 	});
 
 	it('takes files away from someone removed from the conversation', async () => {
-		const room = await app.channels.create(ada.user, {
-			kind: 'private',
-			name: 'Short-lived',
-			topic: '',
-			memberIds: [outsider.user.id]
-		});
+		const room = await app.createPrivateGroup(ada.user, 'Short-lived', [outsider.user.id]);
 		const sent = await upload(ada, samples.png, 'diagram.png', { channelId: room.id });
 		expect(sent.body.kind).toBe('image');
 		expect((await download(outsider, sent.body.id)).status).toBe(200);
@@ -226,6 +214,42 @@ describe(`files of conversations over HTTP (${kind})`, () => {
 				headers: cookie(outsider)
 			});
 			expect(outside.status).toBe(404);
+		}
+	});
+
+	it('keeps files and previews encrypted on disk under random keys, readable only through the checked handler', async () => {
+		const sent = await upload(ada, await samples.phonePhoto(), 'IMG_0043.jpg');
+		expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+		const [row] = await app.database.sql<{ storageKey: string }[]>`
+			select storage_key as "storageKey" from files where id = ${sent.body.id}`;
+		// Nothing in the key can be guessed from the file, its name or its neighbours.
+		expect(row!.storageKey).toMatch(
+			new RegExp(
+				`^files/${ada.user.orgId}/${groupId}/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`
+			)
+		);
+		const served = new Uint8Array(await (await download(bruno, sent.body.id)).arrayBuffer());
+		for (const suffix of ['', '.thumbnail', '.preview']) {
+			const onDisk = await fs.readFile(path.join(app.config.filesDir, row!.storageKey + suffix));
+			expect(onDisk.subarray(0, 5).toString('latin1'), suffix).toBe('CFENC');
+			// No JPEG or WebP signature, and none of the served bytes, on disk.
+			expect(onDisk.includes(Buffer.from([0xff, 0xd8, 0xff])), suffix).toBe(false);
+			expect(onDisk.includes(Buffer.from('WEBP')), suffix).toBe(false);
+		}
+		expect(
+			(await fs.readFile(path.join(app.config.filesDir, row!.storageKey))).includes(
+				Buffer.from(served.subarray(100, 132))
+			)
+		).toBe(false);
+		// The data folder is not served: its path answers no bytes, with or without a session.
+		for (const guess of [
+			`/${row!.storageKey}`,
+			`/files/${row!.storageKey}`,
+			`/data/files/${row!.storageKey}`,
+			`/api/files/${row!.storageKey}`
+		]) {
+			const response = await fetch(`${server.origin}${guess}`, { headers: cookie(bruno) });
+			expect([guess, response.status]).toEqual([guess, 404]);
 		}
 	});
 

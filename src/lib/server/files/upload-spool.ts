@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileTypeFromFile } from 'file-type';
 import type { ContentSource } from './file-content.ts';
+
+/** How much of an upload is gathered before it is written. */
+const SPOOL_WRITE_BYTES = 1024 * 1024;
 
 /**
  * An upload on disk while it is checked: written as it arrives, never held whole in memory, so
@@ -26,7 +26,10 @@ export class UploadSpool {
 
 	/**
 	 * Writes `body` to a new file of `folder`, counting its bytes; past `maxBytes` it stops,
-	 * removes what it wrote and throws `tooLarge()`.
+	 * removes what it wrote and throws `tooLarge()` (the body is cancelled: the client's upload
+	 * is not read to its end). The request's chunks (some 64 KiB each) are written a megabyte at
+	 * a time with one `writev`, without copying them: a tenth of the writes handed to libuv's
+	 * threads, each of which costs the event loop the same whatever its size.
 	 */
 	static async receive(
 		body: ReadableStream<Uint8Array> | null,
@@ -36,18 +39,26 @@ export class UploadSpool {
 	): Promise<UploadSpool> {
 		await fs.mkdir(folder, { recursive: true });
 		const file = path.join(folder, randomUUID());
+		const handle = await fs.open(file, 'w');
 		let size = 0;
-		const counter = new Transform({
-			transform(chunk: Buffer, _encoding, done: TransformCallback) {
-				size += chunk.byteLength;
-				if (size > maxBytes) done(tooLarge());
-				else done(null, chunk);
-			}
-		});
 		try {
-			const source = body ? Readable.fromWeb(body as never) : Readable.from([]);
-			await pipeline(source, counter, createWriteStream(file));
+			let pending: Uint8Array[] = [];
+			let pendingBytes = 0;
+			for await (const chunk of body ?? []) {
+				size += chunk.byteLength;
+				if (size > maxBytes) throw tooLarge();
+				pending.push(chunk);
+				pendingBytes += chunk.byteLength;
+				if (pendingBytes >= SPOOL_WRITE_BYTES) {
+					await handle.writev(pending);
+					pending = [];
+					pendingBytes = 0;
+				}
+			}
+			if (pending.length > 0) await handle.writev(pending);
+			await handle.close();
 		} catch (error) {
+			await handle.close().catch(() => undefined);
 			await fs.rm(file, { force: true });
 			throw error;
 		}

@@ -11,6 +11,9 @@ import * as notifications from '../notifications/notification.endpoints.ts';
 import * as breakouts from '../breakouts/breakout.endpoints.ts';
 import * as broadcasts from '../broadcasts/broadcast.endpoints.ts';
 import * as dashboard from '../dashboard/dashboard.endpoints.ts';
+import * as approvals from '../approvals/approval.endpoints.ts';
+import * as retention from '../retention/retention.endpoints.ts';
+import * as exports from '../exports/export.endpoints.ts';
 import type { apiContracts, OperationName } from '#shared/api/catalog.ts';
 import type { Operation } from './endpoint.ts';
 
@@ -32,5 +35,8 @@ export const apiOperations: { [K in OperationName]: Operation<(typeof apiContrac
 	...mail,
 	...push,
 	...notifications,
-	...dashboard
+	...dashboard,
+	...approvals,
+	...retention,
+	...exports
 };

@@ -1,21 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useServedApp } from '../testing/served-app.ts';
 import { loadConfig } from '../config.ts';
 import { createAppContext, type AppContext } from '../app-context.ts';
-import { openDatabase, type Database } from '../db/database.ts';
+import { openDatabase } from '../db/database.ts';
 import { SESSION_COOKIE } from '../auth/session-token.ts';
 import { createTestApp } from '../testing/test-app.ts';
 import {
 	availableDatabaseKinds,
 	createTestDatabase,
-	migratedPgliteImage,
-	type DatabaseKind,
 	type TestDatabase
 } from '../testing/test-database.ts';
+import { reopenable } from '../testing/reopenable.ts';
 import { z } from 'zod';
 import { defineJobKind, jobId } from './job-queue.ts';
 import {
@@ -44,36 +41,9 @@ async function until<T>(what: string, probe: () => Promise<T | null | false>, ms
 	}
 }
 
-/** A database that outlives the contexts opened on it, and a way to open one more. */
-interface Reopenable {
-	open(): Promise<Database>;
-	close(): Promise<void>;
-}
-
-async function reopenable(kind: DatabaseKind): Promise<Reopenable> {
-	if (kind === 'pglite') {
-		const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'connectflow-jobs-'));
-		// The first open starts from the migrated image; later ones find the folder's database.
-		let image: Uint8Array | undefined = await migratedPgliteImage();
-		return {
-			open: () => {
-				const pgliteImage = image;
-				image = undefined;
-				return openDatabase({ pgliteDir: dir, pgliteImage, migrate: false });
-			},
-			close: () => fs.rm(dir, { recursive: true, force: true })
-		};
-	}
-	const owner = await createTestDatabase('postgres');
-	return {
-		open: () => openDatabase({ databaseUrl: owner.url!, maxConnections: 3, migrate: false }),
-		close: () => owner.close()
-	};
-}
-
 describe.each(kinds)('the job queue (%s)', (kind) => {
 	it('keeps a delayed job across a restart and runs it once', async () => {
-		const store = await reopenable(kind);
+		const store = await reopenable(kind, 'jobs');
 		try {
 			const first = createAppContext(config, await store.open());
 			await createRunsTable(first.database.sql);

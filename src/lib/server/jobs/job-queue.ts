@@ -52,6 +52,7 @@ import type { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import { logger as rootLogger, type Logger } from '../logging/logger.ts';
 import { postgresAdapter } from './postgres-adapter.ts';
+import type { Metrics } from '../ops/metrics.ts';
 
 export interface JobKindOptions {
 	/** Attempts after the first before the job is failed for good (default 3). */
@@ -158,6 +159,8 @@ export interface JobQueueOptions {
 	/** Seconds between supervision passes (expired and dead jobs; default 5). */
 	superviseIntervalSeconds?: number;
 	logger?: Logger;
+	/** Counts failed runs (ops/metrics.ts). */
+	metrics?: Pick<Metrics, 'jobFailures'>;
 }
 
 interface Registration {
@@ -345,6 +348,7 @@ export class JobQueue {
 						log.debug({ ms: Date.now() - started }, 'job done');
 					} catch (error) {
 						log.warn({ err: error, retryCount: job.retryCount }, 'job failed');
+						this.#options.metrics?.jobFailures.inc({ queue: kind.name });
 						failure ??= error;
 					}
 				};

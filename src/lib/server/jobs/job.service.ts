@@ -3,16 +3,13 @@ import { policy, type Actor } from '#shared/policy.ts';
 import type { JobsOverview, JobsOverviewQuery } from '#shared/api/jobs.schema.ts';
 import type { JobQueue } from './job-queue.ts';
 import type { JobRepository } from './job.repository.ts';
+import { Wired } from '#shared/wired.ts';
 
 /** What Super Admins see of the background jobs (/admin/jobs, GET /api/admin/jobs). */
-export class JobService {
-	readonly queue: JobQueue;
-	readonly repository: JobRepository;
-	constructor(deps: { queue: JobQueue; repository: JobRepository }) {
-		this.queue = deps.queue;
-		this.repository = deps.repository;
-	}
-
+export class JobService extends Wired<{
+	queue: JobQueue;
+	repository: JobRepository;
+}>() {
 	async overview(actor: Actor, query: JobsOverviewQuery): Promise<JobsOverview> {
 		if (!policy.viewJobs(actor)) throw forbidden('Only Super Admins see background jobs.');
 		// In the app process the queue is open already; elsewhere (a test) its tables appear here.

@@ -3,6 +3,9 @@ import { cleanupAbandonedUploads } from '../files/abandoned-uploads.job.ts';
 import { breakoutJobKinds } from '../breakouts/breakout.jobs.ts';
 import { broadcastJobKinds } from '../broadcasts/broadcast.jobs.ts';
 import { dashboardRollup } from '../dashboard/dashboard-rollup.job.ts';
+import { approvalJobKinds } from '../approvals/approval.jobs.ts';
+import { retentionRunJob } from '../retention/retention.jobs.ts';
+import { runExportJob } from '../exports/export.job.ts';
 import type { JobKind } from './job-queue.ts';
 
 /**
@@ -14,5 +17,8 @@ export const jobKinds: readonly JobKind[] = [
 	sendMissedMessagesEmail,
 	...breakoutJobKinds,
 	...broadcastJobKinds,
-	dashboardRollup
+	dashboardRollup,
+	...approvalJobKinds,
+	retentionRunJob,
+	runExportJob
 ];

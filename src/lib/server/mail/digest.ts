@@ -121,19 +121,31 @@ ${more > 0 ? `<p style="margin:0 0 16px;"><a href="${escapeHtml(conversationUrl)
 <p style="margin:0;font-size:12px;color:#57606a;">You get this email because email notifications are on for you in ConnectFlow. <a href="${escapeHtml(unsubscribeUrl)}" style="color:#57606a;">Turn them off</a> · <a href="${escapeHtml(settingsUrl)}" style="color:#57606a;">Settings</a></p>`
 	);
 
-	return {
-		to: { name: person.name, address: person.email },
+	return automaticEmail(person, {
 		subject,
 		text,
 		html,
 		headers: {
 			// An https URL only (no mailto:): RFC 8058's one-click POST goes to it.
 			'List-Unsubscribe': `<${unsubscribeUrl}>`,
-			'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-			// Mail servers and clients: an automatic message, no out-of-office replies to it.
-			'Auto-Submitted': 'auto-generated'
+			'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click'
 		},
 		links
+	});
+}
+
+/**
+ * An email the app sends `person` by itself: its headers end with `Auto-Submitted`, so mail
+ * servers and clients send no out-of-office replies to it.
+ */
+export function automaticEmail(
+	person: { name: string; email: string },
+	email: Omit<ComposedEmail, 'to'>
+): ComposedEmail {
+	return {
+		to: { name: person.name, address: person.email },
+		...email,
+		headers: { ...email.headers, 'Auto-Submitted': 'auto-generated' }
 	};
 }
 

@@ -1,6 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import type { ServerSecretsRepository } from '../secrets/server-secrets.repository.ts';
+import { SignedPayloads } from '../secrets/signed-payloads.ts';
 
 /** What a token lets its holder do without signing in. One purpose today. */
 export type TokenPurpose = 'unsubscribe-email';
@@ -19,25 +19,18 @@ const SECRET_NAME = 'link-signing-key';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * Signed tokens for links in emails: `<payload>.<signature>`, both base64url, the signature an
- * HMAC-SHA256 of the payload with a key the server made at first start and keeps in the
- * database (the same in every process). No row per token: the link carries everything, and
- * nothing can be changed in it without the key.
+ * Signed tokens for links in emails (secrets/signed-payloads.ts): the person, the purpose and the
+ * expiry are in the link; nothing is stored per token.
  */
 export class SignedTokens {
-	#key: Promise<Buffer> | undefined;
-
-	private readonly secrets: ServerSecretsRepository;
+	private readonly signed: SignedPayloads;
 
 	constructor(secrets: ServerSecretsRepository) {
-		this.secrets = secrets;
+		this.signed = new SignedPayloads(secrets, SECRET_NAME);
 	}
 
-	async sign(claims: TokenClaims): Promise<string> {
-		const payload = Buffer.from(
-			JSON.stringify({ p: claims.personId, u: claims.purpose, e: claims.expiresAt })
-		).toString('base64url');
-		return `${payload}.${await this.#signature(payload)}`;
+	sign(claims: TokenClaims): Promise<string> {
+		return this.signed.sign({ p: claims.personId, u: claims.purpose, e: claims.expiresAt });
 	}
 
 	/**
@@ -51,18 +44,9 @@ export class SignedTokens {
 				'UNSUBSCRIBE_LINK_INVALID',
 				'This unsubscribe link is not valid. Use the link from the latest email, or change email notifications in your settings.'
 			);
-		const [payload, signature, ...rest] = token.split('.');
-		if (!payload || !signature || rest.length > 0 || token.length > 1024) throw invalid();
-		const expected = Buffer.from(await this.#signature(payload), 'base64url');
-		const given = Buffer.from(signature, 'base64url');
-		if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
-		let claims: unknown;
-		try {
-			claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-		} catch {
-			throw invalid();
-		}
-		const { p, u, e } = (claims ?? {}) as { p?: unknown; u?: unknown; e?: unknown };
+		const claims = await this.signed.open(token);
+		if (claims === null) throw invalid();
+		const { p, u, e } = claims as { p?: unknown; u?: unknown; e?: unknown };
 		if (typeof p !== 'string' || !UUID.test(p) || u !== purpose || typeof e !== 'number') {
 			throw invalid();
 		}
@@ -73,14 +57,5 @@ export class SignedTokens {
 			);
 		}
 		return { personId: p, purpose, expiresAt: e };
-	}
-
-	async #signature(payload: string): Promise<string> {
-		this.#key ??= this.secrets
-			.getOrCreate(SECRET_NAME, () => randomBytes(32).toString('base64url'))
-			.then((value) => Buffer.from(value, 'base64url'));
-		return createHmac('sha256', await this.#key)
-			.update(payload)
-			.digest('base64url');
 	}
 }

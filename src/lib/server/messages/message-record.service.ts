@@ -146,9 +146,9 @@ export class MessageRecordService {
 
 /**
  * The row of a message: from the value as its author wrote it (or as a document lists it, when
- * the record is repaired) and the time the server accepted it.
+ * the record is repaired, or as the demo's history writes it) and the time the server accepted it.
  */
-function messageRecord(
+export function messageRecord(
 	channelId: string,
 	shard: number,
 	authorId: string,

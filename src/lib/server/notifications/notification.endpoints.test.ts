@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useServedApp } from '../testing/served-app.ts';
-import { SESSION_COOKIE } from '../auth/session-token.ts';
 import { type SignedInPerson } from '../testing/test-app.ts';
 import { availableDatabaseKinds } from '../testing/test-database.ts';
 import { databaseFingerprint as fingerprint } from '../testing/database-fingerprint.ts';
@@ -12,7 +11,7 @@ import { databaseFingerprint as fingerprint } from '../testing/database-fingerpr
 const kind = (await availableDatabaseKinds()).at(-1)!;
 
 describe(`notifications over HTTP (${kind})`, () => {
-	const { app, server } = useServedApp(kind);
+	const { app, send } = useServedApp(kind);
 	let ann: SignedInPerson;
 	let ben: SignedInPerson;
 	let benNotification: string;
@@ -34,19 +33,6 @@ describe(`notifications over HTTP (${kind})`, () => {
 		teamChannel = (await app.channels.list(annUser)).find((c) => c.kind === 'team')!.id;
 		void group;
 	});
-
-	async function send(person: SignedInPerson | null, method: string, path: string, body?: unknown) {
-		const response = await fetch(`${server.origin}${path}`, {
-			method,
-			headers: {
-				...(person ? { cookie: `${SESSION_COOKIE}=${person.token}` } : {}),
-				...(body === undefined ? {} : { 'content-type': 'application/json' }),
-				origin: server.origin
-			},
-			body: body === undefined ? undefined : JSON.stringify(body)
-		});
-		return { status: response.status, body: (await response.json()) as Record<string, never> };
-	}
 
 	const dnd = { enabled: true, days: [1, 2], from: '18:00', to: '09:00', timeZone: 'Europe/Paris' };
 

@@ -194,6 +194,20 @@ export class NotificationRepository {
 	}
 
 	/**
+	 * A request was decided: the notifications asking its deciders for a decision are read.
+	 * Returns whose and which were unread.
+	 */
+	async markRequestSettled(
+		requestId: string,
+		tx: Sql = this.sql
+	): Promise<{ userId: string; id: string }[]> {
+		return tx<{ userId: string; id: string }[]>`
+			update notifications set read_at = now()
+			where message_id = ${requestId} and reason = 'approval-request' and read_at is null
+			returning user_id as "userId", id`;
+	}
+
+	/**
 	 * The person read a conversation up to a message: its notifications up to that message (and
 	 * the invitation to it) are read. Returns the ids that were unread.
 	 */

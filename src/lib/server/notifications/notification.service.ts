@@ -30,6 +30,7 @@ import {
 	type Preferences,
 	type StoredNotification
 } from './notification.repository.ts';
+import { Wired } from '#shared/wired.ts';
 
 /** Characters of a message a notification shows. */
 const SNIPPET_LENGTH = 140;
@@ -56,30 +57,17 @@ interface NotificationBatch {
  * and `notification.created` is emitted for email and push. Reading, on any device or by
  * reading the message itself, is written and told to every tab the same way.
  */
-export class NotificationService {
-	readonly database: Database;
-	readonly notifications: NotificationRepository;
-	readonly channels: ChannelRepository;
-	readonly feed: FeedService;
-	readonly events: DomainEvents;
+export class NotificationService extends Wired<{
+	database: Database;
+	notifications: NotificationRepository;
+	channels: ChannelRepository;
+	feed: FeedService;
+	events: DomainEvents;
+}>() {
 	/** Work from the record, one after another and in the order it was recorded. */
 	private chain: Promise<void> = Promise.resolve();
 	/** Kinds never change: a message with nobody to notify costs no query. */
 	private kinds = new Map<string, ChannelRow['kind']>();
-
-	constructor(deps: {
-		database: Database;
-		notifications: NotificationRepository;
-		channels: ChannelRepository;
-		feed: FeedService;
-		events: DomainEvents;
-	}) {
-		this.database = deps.database;
-		this.notifications = deps.notifications;
-		this.channels = deps.channels;
-		this.feed = deps.feed;
-		this.events = deps.events;
-	}
 
 	/** Waits for the work the record handed over so far (tests, shutdown). */
 	idle(): Promise<void> {
@@ -217,6 +205,85 @@ export class NotificationService {
 				actorId: actor.id,
 				reason,
 				snippet: '',
+				heldByDnd: false
+			})
+		});
+	}
+
+	/**
+	 * A decision on a person's approval request, inside the decision's transaction `tx`: filed
+	 * under the conversation it concerns (`channel`), keyed by the request's id (one per request).
+	 * Hand the result to `announce` once committed.
+	 */
+	approvalDecided(
+		tx: Sql,
+		channel: ChannelRow,
+		decision: { requestId: string; requesterId: string; deciderId: string; text: string }
+	): Promise<StoredNotification[]> {
+		return this.aboutRequest(tx, channel, 'approval', {
+			requestId: decision.requestId,
+			actorId: decision.deciderId,
+			userIds: [decision.requesterId],
+			text: decision.text
+		});
+	}
+
+	/**
+	 * A request waiting for a decision, inside the asking's transaction `tx`: each person who may
+	 * decide it is asked ("asks to join “Leads”", the `text`), filed under the conversation it
+	 * concerns and keyed by the request's id, as their preferences say (a muted conversation, the
+	 * level `nothing` and quiet hours apply as to any notification). Hand the result to
+	 * `announce` once committed.
+	 */
+	approvalRequested(
+		tx: Sql,
+		channel: ChannelRow,
+		request: { requestId: string; requesterId: string; approverIds: string[]; text: string }
+	): Promise<StoredNotification[]> {
+		return this.aboutRequest(tx, channel, 'approval-request', {
+			requestId: request.requestId,
+			actorId: request.requesterId,
+			userIds: request.approverIds.filter((id) => id !== request.requesterId),
+			text: request.text
+		});
+	}
+
+	/**
+	 * A request was decided (by one of its deciders, in the inbox or on the People page), inside
+	 * the decision's transaction `tx`: the others' notifications asking for it are read, as a
+	 * message read on one device is read everywhere, so that no badge, email or push nags about
+	 * what is settled. Answers what tells their screens, to run once committed.
+	 */
+	async approvalSettled(tx: Sql, requestId: string): Promise<() => void> {
+		const read = byPerson(await this.notifications.markRequestSettled(requestId, tx));
+		for (const [userId, ids] of read) await this.feed.notificationsRead(tx, userId, ids);
+		return () => {
+			for (const [userId, ids] of read) this.announceRead(userId, ids);
+		};
+	}
+
+	/** A notification about an approval request (its id is the key), by `actorId` to `userIds`. */
+	private async aboutRequest(
+		tx: Sql,
+		channel: ChannelRow,
+		reason: 'approval' | 'approval-request',
+		about: { requestId: string; actorId: string; userIds: string[]; text: string }
+	): Promise<StoredNotification[]> {
+		const names = await this.notifications.names([about.actorId], tx);
+		const actor = { id: about.actorId, name: names.get(about.actorId) ?? '' };
+		return this.storeIn(tx, {
+			channel,
+			actor,
+			wanted: about.userIds.map((id) => ({ person: { id }, reason })),
+			make: (person, reason) => ({
+				userId: person.id,
+				orgId: channel.orgId,
+				channelId: channel.id,
+				messageId: about.requestId,
+				threadId: null,
+				actorId: actor.id,
+				reason,
+				snippet: snippetOf(about.text),
 				heldByDnd: false
 			})
 		});

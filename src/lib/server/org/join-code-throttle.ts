@@ -1,9 +1,9 @@
 import type { Sql } from '../db/database.ts';
 import {
 	FailureThrottle,
+	perQuarterHour,
 	rateLimited,
-	type ThrottleKey,
-	type ThrottleRule
+	type ThrottleKey
 } from '../auth/failure-throttle.ts';
 
 /**
@@ -23,16 +23,8 @@ import {
  * 99-bit codes (join-code.ts) even an unthrottled botnet would not find one; the throttle keeps
  * guessing from costing the database anything worth mentioning.
  */
-export const joinAddressRule: ThrottleRule = {
-	freeFailures: 10,
-	windowSeconds: 900,
-	maxDelaySeconds: 900
-};
-export const joinGlobalRule: ThrottleRule = {
-	freeFailures: 300,
-	windowSeconds: 900,
-	maxDelaySeconds: 900
-};
+export const joinAddressRule = perQuarterHour(10);
+export const joinGlobalRule = perQuarterHour(300);
 
 const GLOBAL_KEY = 'join:all';
 

@@ -1,81 +1,20 @@
 import { expect, it } from 'vitest';
 import { describeEachApp } from '../testing/each-database.ts';
 import { errorCode } from '../testing/error-code.ts';
-import type { SessionUser } from '#shared/api/auth.schema.ts';
+import { engineeringOrganization } from '../testing/org-fixture.ts';
 
 describeEachApp('organization structure and people on %s', (app) => {
 	/** A fresh organization: Engineering (Platform, Mobile) and Sales (Field) with people placed. */
 	async function organization() {
-		const { admin, joinCode } = await app.createOrganization();
-		const engineering = await app.org.createDepartment(admin, { name: 'Engineering' });
-		const sales = await app.org.createDepartment(admin, { name: 'Sales' });
-		const platform = await app.org.createTeam(admin, {
-			name: 'Platform',
-			departmentId: engineering.id
-		});
-		const mobile = await app.org.createTeam(admin, {
-			name: 'Mobile',
-			departmentId: engineering.id
-		});
-		const field = await app.org.createTeam(admin, { name: 'Field', departmentId: sales.id });
-		const person = async (
-			name: string,
-			placement: {
-				teamId?: string;
-				departmentId?: string;
-				role: SessionUser['role'];
-				title?: string;
-			}
-		) => {
-			const { user } = await app.join(joinCode, name);
-			await app.people.assign(admin, user.id, placement);
-			const refreshed = await app.people.directory(admin, {
-				q: user.email,
-				limit: 1,
-				offset: 0,
-				includeInactive: false
-			});
-			return { ...user, ...refreshed.people[0]! } as SessionUser;
-		};
-		const head = await person('Hannah Head', {
-			departmentId: engineering.id,
-			role: 'department_head',
-			title: 'VP Engineering'
-		});
-		const manager = await person('Manny Manager', {
-			teamId: platform.id,
-			role: 'team_manager',
-			title: 'Engineering Manager'
-		});
-		const member = await person('Mia Member', {
-			teamId: platform.id,
-			role: 'team_member',
-			title: 'Site Reliability Engineer'
-		});
-		const mobileDev = await person('Moe Mobile', {
-			teamId: mobile.id,
-			role: 'team_member',
-			title: 'iOS Developer'
-		});
-		const seller = await person('Sam Seller', {
+		const base = await engineeringOrganization(app);
+		const sales = await app.org.createDepartment(base.admin, { name: 'Sales' });
+		const field = await app.org.createTeam(base.admin, { name: 'Field', departmentId: sales.id });
+		const seller = await base.place('Sam Seller', {
 			teamId: field.id,
 			role: 'team_member',
 			title: 'Account Executive'
 		});
-		return {
-			admin,
-			joinCode,
-			engineering,
-			sales,
-			platform,
-			mobile,
-			field,
-			head,
-			manager,
-			member,
-			mobileDev,
-			seller
-		};
+		return { ...base, sales, field, seller };
 	}
 
 	it('creates, renames, moves and archives departments and teams, auditing each action', async () => {

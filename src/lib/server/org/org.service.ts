@@ -1,6 +1,6 @@
 import type { Sql } from '../db/database.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
-import { DomainService, type DomainParts } from '../domain-service.ts';
+import { DomainServiceWith } from '../domain-service.ts';
 import { policy, type Actor } from '#shared/policy.ts';
 import { generateJoinCode } from './join-code.ts';
 import type { DepartmentRow, OrgRepository, TeamRow } from './org.repository.ts';
@@ -33,20 +33,11 @@ export const toTeam = (row: TeamRow): Team => ({
 });
 
 /** Departments, teams and the join code: checks policy, changes, audits, in one transaction. */
-export class OrgService extends DomainService {
-	readonly org: OrgRepository;
-	readonly channels: ChannelRepository;
-	readonly feed: FeedService;
-
-	constructor(
-		deps: DomainParts & { org: OrgRepository; channels: ChannelRepository; feed: FeedService }
-	) {
-		super(deps);
-		this.org = deps.org;
-		this.channels = deps.channels;
-		this.feed = deps.feed;
-	}
-
+export class OrgService extends DomainServiceWith<{
+	org: OrgRepository;
+	channels: ChannelRepository;
+	feed: FeedService;
+}>() {
 	async listStructure(actor: Actor) {
 		if (!policy.viewOrganization(actor, { id: actor.orgId })) throw forbidden();
 		const [departments, teams] = await Promise.all([

@@ -27,6 +27,10 @@ export const approvePerson = handle(people.approvePerson, ({ ctx, user, params }
 	ctx.people.approve(user, params.id)
 );
 
+export const declinePerson = handle(people.declinePerson, ({ ctx, user, params }) =>
+	ctx.people.decline(user, params.id)
+);
+
 export const auditLog = handle(people.auditLog, async ({ ctx, user, query }) => ({
 	entries: await ctx.audit.list(user, query)
 }));

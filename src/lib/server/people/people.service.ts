@@ -1,9 +1,10 @@
 import type { Sql } from '../db/database.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
-import { DomainService, type DomainParts } from '../domain-service.ts';
+import { DomainServiceWith } from '../domain-service.ts';
 import type { SessionRepository } from '../auth/session.repository.ts';
 import type { OrgRepository } from '../org/org.repository.ts';
 import type { FeedService } from '../feed/feed.service.ts';
+import type { ApprovalService } from '../approvals/approval.service.ts';
 import type {
 	AssignPersonInput,
 	DirectoryQuery,
@@ -16,27 +17,13 @@ import { policy, type Actor, type Placement } from '#shared/policy.ts';
 import type { DirectoryRow, PeopleRepository, PersonRow } from './people.repository.ts';
 
 /** People: the directory, the org chart, placing people and (de)activating them. */
-export class PeopleService extends DomainService {
-	readonly people: PeopleRepository;
-	readonly org: OrgRepository;
-	readonly sessions: SessionRepository;
-	readonly feed: FeedService;
-
-	constructor(
-		deps: DomainParts & {
-			people: PeopleRepository;
-			org: OrgRepository;
-			sessions: SessionRepository;
-			feed: FeedService;
-		}
-	) {
-		super(deps);
-		this.people = deps.people;
-		this.org = deps.org;
-		this.sessions = deps.sessions;
-		this.feed = deps.feed;
-	}
-
+export class PeopleService extends DomainServiceWith<{
+	people: PeopleRepository;
+	org: OrgRepository;
+	sessions: SessionRepository;
+	feed: FeedService;
+	approvals: ApprovalService;
+}>() {
 	async directory(
 		actor: Actor,
 		query: DirectoryQuery
@@ -135,6 +122,8 @@ export class PeopleService extends DomainService {
 		if (!policy.deactivatePerson(actor, person)) {
 			throw forbidden('You may not deactivate this person.');
 		}
+		// Deactivating someone waiting to join is declining them: their request is decided too.
+		if (person.status === 'pending') return this.decline(actor, personId);
 		return this.setStatus(actor, person, 'deactivated', 'person.deactivate');
 	}
 
@@ -149,15 +138,34 @@ export class PeopleService extends DomainService {
 		return this.setStatus(actor, person, 'active', 'person.reactivate');
 	}
 
+	/**
+	 * Lets in a person waiting to join. Their request to join is decided by it, as in the
+	 * approvals inbox (ApprovalService.decideJoin: audited as a decision, the person told); one
+	 * decided already, here or there, is refused with ALREADY_DECIDED.
+	 */
 	async approve(actor: Actor, personId: string): Promise<Person> {
 		const person = await this.requirePerson(actor, personId);
 		if (!policy.approveMember(actor, { id: actor.orgId })) {
 			throw forbidden('You may not approve new members.');
 		}
-		if (person.status !== 'pending') {
-			throw new AppError('CONFLICT', 'This person is not waiting for approval.');
+		requireWaiting(person);
+		if (await this.approvals.decideJoin(actor, personId, 'approve')) {
+			return this.describe((await this.people.find(personId))!);
 		}
 		return this.setStatus(actor, person, 'active', 'person.approve');
+	}
+
+	/** Turns away a person waiting to join (deactivated), deciding their request as `approve` does. */
+	async decline(actor: Actor, personId: string): Promise<Person> {
+		const person = await this.requirePerson(actor, personId);
+		if (!policy.deactivatePerson(actor, person)) {
+			throw forbidden('You may not decline this person.');
+		}
+		requireWaiting(person);
+		if (await this.approvals.decideJoin(actor, personId, 'reject')) {
+			return this.describe((await this.people.find(personId))!);
+		}
+		return this.setStatus(actor, person, 'deactivated', 'person.deactivate');
 	}
 
 	private async setStatus(
@@ -284,4 +292,14 @@ export function toPerson(row: DirectoryRow): Person {
 		teamId: row.teamId,
 		teamName: row.teamName
 	};
+}
+
+/** A person approved or declined already (here or in the approvals inbox) is not again. */
+function requireWaiting(person: PersonRow): void {
+	if (person.status !== 'pending') {
+		throw new AppError(
+			'ALREADY_DECIDED',
+			'This person is not waiting for approval: they were approved or declined already.'
+		);
+	}
 }

@@ -1,58 +1,18 @@
 import { expect, it } from 'vitest';
 import { describeEachApp } from '../testing/each-database.ts';
 import { errorCode } from '../testing/error-code.ts';
-import type { Role } from '#shared/roles.ts';
+import { engineeringOrganization } from '../testing/org-fixture.ts';
 
 /** Issue 14, "people are not dead ends": one person's card, with the manager they report to. */
 describeEachApp('profile cards on %s', (app) => {
-	/** Engineering (head Hana) with Platform (manager Manny, member Mia) and Mobile (no manager). */
+	/** Engineering (head Hannah) with Platform (manager Manny, member Mia) and Mobile (no manager). */
 	async function organization() {
-		const { admin, joinCode } = await app.createOrganization('Profile Works');
-		const engineering = await app.org.createDepartment(admin, { name: 'Engineering' });
-		const platform = await app.org.createTeam(admin, {
-			name: 'Platform',
-			departmentId: engineering.id
-		});
-		const mobile = await app.org.createTeam(admin, {
-			name: 'Mobile',
-			departmentId: engineering.id
-		});
-		const person = async (
-			name: string,
-			placement: { teamId?: string; departmentId?: string; role: Role; title?: string }
-		) => {
-			const { user } = await app.join(joinCode, name);
-			await app.people.assign(admin, user.id, placement);
-			return user;
-		};
-		const head = await person('Hana Head', {
-			departmentId: engineering.id,
-			role: 'department_head',
-			title: 'VP Engineering'
-		});
-		const manager = await person('Manny Manager', { teamId: platform.id, role: 'team_manager' });
-		const member = await person('Mia Member', {
-			teamId: platform.id,
-			role: 'team_member',
-			title: 'SRE'
-		});
-		const mobileDev = await person('Moe Mobile', { teamId: mobile.id, role: 'team_member' });
-		const floater = await person('Fay Floater', {
-			departmentId: engineering.id,
+		const base = await engineeringOrganization(app, 'Profile Works');
+		const floater = await base.place('Fay Floater', {
+			departmentId: base.engineering.id,
 			role: 'team_member'
 		});
-		return {
-			admin,
-			joinCode,
-			engineering,
-			platform,
-			mobile,
-			head,
-			manager,
-			member,
-			mobileDev,
-			floater
-		};
+		return { ...base, floater };
 	}
 
 	it('gives each person the manager they report to', async () => {
@@ -63,24 +23,26 @@ describeEachApp('profile cards on %s', (app) => {
 		const mia = await app.people.profile(o.member, o.member.id);
 		expect(mia).toMatchObject({
 			name: 'Mia Member',
-			title: 'SRE',
+			title: 'Site Reliability Engineer',
 			role: 'team_member',
 			status: 'active',
 			teamName: 'Platform',
 			departmentName: 'Engineering'
 		});
 		expect(mia.manager?.name, 'a team member reports to the team manager').toBe('Manny Manager');
-		expect(await managerOf(o.manager.id), 'a team manager reports to the head').toBe('Hana Head');
-		expect(await managerOf(o.mobileDev.id), 'a team without a manager: the head').toBe('Hana Head');
+		expect(await managerOf(o.manager.id), 'a team manager reports to the head').toBe('Hannah Head');
+		expect(await managerOf(o.mobileDev.id), 'a team without a manager: the head').toBe(
+			'Hannah Head'
+		);
 		expect(await managerOf(o.floater.id), 'in a department without a team: the head').toBe(
-			'Hana Head'
+			'Hannah Head'
 		);
 		expect(await managerOf(o.head.id), 'a department head').toBeNull();
 		expect(await managerOf(o.admin.id), 'a Super Admin').toBeNull();
 
 		// A deactivated manager manages nobody: Mia reports to the head then.
 		await app.people.deactivate(o.admin, o.manager.id);
-		expect(await managerOf(o.member.id), 'after the manager was deactivated').toBe('Hana Head');
+		expect(await managerOf(o.member.id), 'after the manager was deactivated').toBe('Hannah Head');
 		// Their own card still opens, saying they are deactivated.
 		const manny = await app.people.profile(o.member, o.manager.id);
 		expect(manny.status).toBe('deactivated');

@@ -93,6 +93,8 @@ export interface PushNotification {
 	channelId: string;
 	/** The message it is about: a click opens the conversation at it, highlighted. */
 	messageId?: string;
+	/** Where a click leads instead of the conversation (an approval: the approvals page). */
+	path?: string;
 	title: string;
 	body: string;
 	/** 'high' for a direct message or a mention, as a push service may wake a device for it. */
@@ -156,7 +158,7 @@ export class PushSender {
 
 	/** Shows a notification on each of the person's browsers, replacing the conversation's last. */
 	async sendToPerson(personId: string, notification: PushNotification): Promise<PushOutcome> {
-		const path = `/c/${encodeURIComponent(notification.channelId)}`;
+		const path = notification.path ?? `/c/${encodeURIComponent(notification.channelId)}`;
 		const payload: PushPayload = {
 			type: 'show',
 			tag: notificationTag(notification.channelId),

@@ -23,12 +23,7 @@ describeEachApp('server search on %s', (app) => {
 		await app.people.assign(admin, b.user.id, { teamId: mobile.id });
 		alice = await app.sessionUser(a.user.id);
 		bob = await app.sessionUser(b.user.id);
-		const secret = await app.channels.create(bob, {
-			kind: 'private',
-			name: 'bob-secret',
-			topic: '',
-			memberIds: []
-		});
+		const secret = await app.createPrivateGroup(bob, 'bob-secret', []);
 		const dm = await app.channels.openDm(alice, { memberIds: [admin.id] });
 		const list = await app.channels.list(admin);
 		channels = {

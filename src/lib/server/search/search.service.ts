@@ -9,21 +9,17 @@ import {
 } from '#shared/search/query.ts';
 import type { ChannelService } from '../channels/channel.service.ts';
 import type { SearchHit, SearchRequest, SearchResult } from '#shared/api/search.schema.ts';
+import { Wired } from '#shared/wired.ts';
 
 /**
  * Server search over the relational record of messages: full text with prefix matching, folded
  * case and accents, and the filters of the search language. Only channels the person may read
  * are ever searched: the list comes from the same access check as everything else.
  */
-export class SearchService {
-	readonly database: Database;
-	readonly channels: ChannelService;
-
-	constructor(deps: { database: Database; channels: ChannelService }) {
-		this.database = deps.database;
-		this.channels = deps.channels;
-	}
-
+export class SearchService extends Wired<{
+	database: Database;
+	channels: ChannelService;
+}>() {
 	async search(actor: Actor, input: SearchRequest): Promise<SearchResult> {
 		const query = parseSearchQuery(input.q);
 		if (isEmptyQuery(query)) return { hits: [], problems: query.problems, nextCursor: null };

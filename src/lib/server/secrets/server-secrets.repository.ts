@@ -24,4 +24,11 @@ export class ServerSecretsRepository {
 		if (!row) throw new Error(`Server secret ${name} was not stored`);
 		return row.value;
 	}
+
+	/** The secret `name` if it was made, else null (for checks that must not write). */
+	async get(name: string): Promise<string | null> {
+		const [row] = await this.sql<{ value: string }[]>`
+			select value from server_secrets where name = ${name}`;
+		return row?.value ?? null;
+	}
 }

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
+import { filesKey } from './file-encryption.ts';
 import { LocalStorage } from './local-storage.ts';
 import { S3Storage } from './s3-storage.ts';
 import { createStorage, parseEndpoint } from './storage.ts';
@@ -18,6 +20,18 @@ describeStorageContract('local folder', async () => {
 	const root = await fs.mkdtemp(path.join(os.tmpdir(), 'cf-local-storage-'));
 	return {
 		storage: new LocalStorage({ root: path.join(root, 'files'), maxBytes: CONTRACT_MAX_BYTES }),
+		close: () => fs.rm(root, { recursive: true, force: true })
+	};
+});
+
+describeStorageContract('local folder, encrypted', async () => {
+	const root = await fs.mkdtemp(path.join(os.tmpdir(), 'cf-local-storage-enc-'));
+	return {
+		storage: new LocalStorage({
+			root: path.join(root, 'files'),
+			maxBytes: CONTRACT_MAX_BYTES,
+			encryption: filesKey(randomBytes(32))
+		}),
 		close: () => fs.rm(root, { recursive: true, force: true })
 	};
 });
@@ -90,6 +104,37 @@ describe('createStorage', () => {
 		expect(storage).toBeInstanceOf(LocalStorage);
 		expect((storage as LocalStorage).root).toBe(config.filesDir);
 		expect((storage as LocalStorage).maxBytes).toBe(2 * 1024 * 1024);
+	});
+
+	it('encrypts with FILES_ENCRYPTION_KEY, or a key generated once into the data folder (0600)', async () => {
+		const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'cf-files-key-'));
+		try {
+			const first = createStorage(loadConfig({ DATA_DIR: dataDir })) as LocalStorage;
+			const keyFile = path.join(dataDir, 'files.key');
+			expect((await fs.stat(keyFile)).mode & 0o777).toBe(0o600);
+			// The next start (or another process on the folder) takes the same key.
+			const again = createStorage(loadConfig({ DATA_DIR: dataDir })) as LocalStorage;
+			expect(again.encryption!.id).toBe(first.encryption!.id);
+			expect(again.encryption!.key.equals(first.encryption!.key)).toBe(true);
+
+			const hex = randomBytes(32).toString('hex');
+			const configured = createStorage(
+				loadConfig({ DATA_DIR: dataDir, FILES_ENCRYPTION_KEY: hex })
+			) as LocalStorage;
+			expect(configured.encryption!.key.toString('hex')).toBe(hex);
+			const base64 = createStorage(
+				loadConfig({
+					DATA_DIR: dataDir,
+					FILES_ENCRYPTION_KEY: Buffer.from(hex, 'hex').toString('base64')
+				})
+			) as LocalStorage;
+			expect(base64.encryption!.id).toBe(configured.encryption!.id);
+			expect(() =>
+				createStorage(loadConfig({ DATA_DIR: dataDir, FILES_ENCRYPTION_KEY: 'too-short' }))
+			).toThrow(/FILES_ENCRYPTION_KEY must be 32 bytes/);
+		} finally {
+			await fs.rm(dataDir, { recursive: true, force: true });
+		}
 	});
 
 	it('uses S3 when S3_ENDPOINT is set', () => {

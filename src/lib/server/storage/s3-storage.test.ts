@@ -99,6 +99,23 @@ describe('S3Storage against s3rver', () => {
 		expect(await expired.text()).toContain('Request has expired');
 	});
 
+	it('asks for server-side encryption (SSE-S3) on every upload when S3_SSE is set', async () => {
+		const plain = s3Storage(server, 'unencrypted');
+		const sealed = s3Storage(server, 'sse', undefined, { serverSideEncryption: true });
+		server.encryptionRequests.length = 0;
+		await plain.put('a', Buffer.from('1'), { contentType: 'text/plain' });
+		expect(server.encryptionRequests).toEqual([]);
+
+		await sealed.put('small', Buffer.from('2'), { contentType: 'text/plain' });
+		await sealed.put('big', chunked(randomBytes(6 * 1024 * 1024)), { contentType: 'x/y' });
+		// The single PUT and the multipart upload's start; parts inherit the upload's encryption.
+		expect(server.encryptionRequests).toEqual([
+			'PUT /sse/small AES256',
+			'POST /sse/big?uploads AES256'
+		]);
+		expect((await readAll((await sealed.get('small')).stream)).toString()).toBe('2');
+	});
+
 	it('maps a missing bucket to NOT_FOUND on reads', async () => {
 		const storage = s3Storage(server, 'no-such-bucket');
 		await expectAppError(storage.get('x'), 'NOT_FOUND');

@@ -38,6 +38,8 @@ export interface S3StorageOptions {
 	maxBytes: number;
 	/** Bytes buffered per part of a streamed upload, so also the memory one upload holds. */
 	partSize?: number;
+	/** Every upload asks for SSE-S3 (`x-amz-server-side-encryption: AES256`): S3_SSE. */
+	serverSideEncryption?: boolean;
 }
 
 /**
@@ -56,8 +58,10 @@ export class S3Storage implements FileStorage {
 	readonly maxBytes: number;
 	readonly partSize: number;
 	#bucketReady: Promise<void> | undefined;
+	readonly #options: S3StorageOptions;
 
 	constructor(options: S3StorageOptions) {
+		this.#options = options;
 		const clientOptions: ClientOptions = {
 			endPoint: options.endPoint,
 			useSSL: options.useSSL,
@@ -73,6 +77,10 @@ export class S3Storage implements FileStorage {
 		this.partSize = Math.max(MIN_PART_SIZE, options.partSize ?? MIN_PART_SIZE);
 	}
 
+	withMaxBytes(maxBytes: number): S3Storage {
+		return new S3Storage({ ...this.#options, maxBytes });
+	}
+
 	async put(key: string, data: Readable | Uint8Array, meta: PutMeta): Promise<StoredFile> {
 		try {
 			checkPut(key, meta, this.maxBytes);
@@ -81,7 +89,9 @@ export class S3Storage implements FileStorage {
 			if (!(data instanceof Uint8Array)) data.destroy();
 			throw error;
 		}
-		const headers = { 'Content-Type': meta.contentType };
+		const headers: Record<string, string> = { 'Content-Type': meta.contentType };
+		// On a single PUT and on the multipart upload's start (its parts inherit it).
+		if (this.#options.serverSideEncryption) headers['x-amz-server-side-encryption'] = 'AES256';
 		if (data instanceof Uint8Array) {
 			checkBuffer(data, meta, this.maxBytes);
 			const bytes = toBuffer(data);

@@ -15,6 +15,8 @@ export interface S3Server {
 	port: number;
 	/** Every request the server received, as "METHOD /path?query". */
 	requests: string[];
+	/** The requests that asked for server-side encryption, as "METHOD /path?query value". */
+	encryptionRequests: string[];
 	close(): Promise<void>;
 }
 
@@ -23,12 +25,16 @@ export async function startS3Server(): Promise<S3Server> {
 	const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
 	const { port } = await server.run();
 	const requests: string[] = [];
-	server.httpServer?.on('request', (req: IncomingMessage) =>
-		requests.push(`${req.method} ${req.url}`)
-	);
+	const encryptionRequests: string[] = [];
+	server.httpServer?.on('request', (req: IncomingMessage) => {
+		requests.push(`${req.method} ${req.url}`);
+		const sse = req.headers['x-amz-server-side-encryption'];
+		if (sse) encryptionRequests.push(`${req.method} ${req.url} ${String(sse)}`);
+	});
 	return {
 		port,
 		requests,
+		encryptionRequests,
 		close: async () => {
 			server.httpServer?.closeAllConnections();
 			await server.close();
@@ -40,7 +46,8 @@ export async function startS3Server(): Promise<S3Server> {
 export function s3Storage(
 	server: S3Server,
 	bucket: string,
-	maxBytes = CONTRACT_MAX_BYTES
+	maxBytes = CONTRACT_MAX_BYTES,
+	options: { serverSideEncryption?: boolean } = {}
 ): S3Storage {
 	return new S3Storage({
 		endPoint: '127.0.0.1',
@@ -50,6 +57,7 @@ export function s3Storage(
 		secretKey: SECRET_KEY,
 		bucket,
 		region: 'us-east-1',
-		maxBytes
+		maxBytes,
+		...options
 	});
 }

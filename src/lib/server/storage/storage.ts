@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { AppConfig } from '../config.ts';
 import { LocalStorage } from './local-storage.ts';
 import { S3Storage } from './s3-storage.ts';
+import { loadFilesKey } from './file-encryption.ts';
 
 export interface PutMeta {
 	contentType: string;
@@ -73,17 +74,26 @@ export interface FileStorage {
 	 * exists. With `options`, S3 answers with the same Content-Disposition as downloadResponse.
 	 */
 	signedUrl(key: string, expirySeconds: number, options?: DownloadOptions): Promise<string | null>;
+	/** The same storage with another size limit (exports are larger than any upload may be). */
+	withMaxBytes(maxBytes: number): FileStorage;
 }
 
 export function createStorage(config: AppConfig): FileStorage {
 	const maxBytes = Math.floor(config.MAX_FILE_MB * 1024 * 1024);
-	if (!config.S3_ENDPOINT) return new LocalStorage({ root: config.filesDir, maxBytes });
+	if (!config.S3_ENDPOINT) {
+		return new LocalStorage({
+			root: config.filesDir,
+			maxBytes,
+			encryption: loadFilesKey(config).key
+		});
+	}
 	return new S3Storage({
 		...parseEndpoint(config.S3_ENDPOINT, config.S3_PORT, config.S3_USE_SSL),
 		accessKey: config.S3_ACCESS_KEY,
 		secretKey: config.S3_SECRET_KEY,
 		bucket: config.S3_BUCKET,
 		region: config.S3_REGION,
+		serverSideEncryption: config.S3_SSE,
 		maxBytes
 	});
 }

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
+import { createTestDatabase, realPostgresUrl, type TestDatabase } from './test-database.ts';
 
 /**
  * A TCP proxy in front of Postgres that a test controls: `cut()` drops every connection through
@@ -13,6 +14,18 @@ export interface DatabaseProxy {
 	cut(): void;
 	restore(): void;
 	close(): Promise<void>;
+}
+
+/**
+ * Starts `server` on a free loopback port and gives `targetUrl` pointed at it: the address a
+ * client uses to reach the target through the proxy `server` is.
+ */
+export async function listenInFront(server: net.Server, targetUrl: string): Promise<string> {
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const url = new URL(targetUrl);
+	url.hostname = '127.0.0.1';
+	url.port = String((server.address() as AddressInfo).port);
+	return url.toString();
 }
 
 export async function startDatabaseProxy(targetUrl: string): Promise<DatabaseProxy> {
@@ -36,12 +49,8 @@ export async function startDatabaseProxy(targetUrl: string): Promise<DatabasePro
 		client.pipe(upstream);
 		upstream.pipe(client);
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const url = new URL(targetUrl);
-	url.hostname = '127.0.0.1';
-	url.port = String((server.address() as AddressInfo).port);
 	return {
-		url: url.toString(),
+		url: await listenInFront(server, targetUrl),
 		cut() {
 			open = false;
 			for (const socket of sockets) socket.destroy();
@@ -71,4 +80,40 @@ export async function terminateConnections(adminUrl: string, database: string): 
 	} finally {
 		await admin.end({ timeout: 1 });
 	}
+}
+
+/**
+ * A fresh database on the real Postgres behind its own proxy, for the tests of outages: the
+ * server under test connects to `url`; set-up and checks reach the database itself.
+ */
+export interface DatabaseBehindProxy {
+	/** The database itself. */
+	directUrl: string;
+	sql: TestDatabase['sql'];
+	/** Through the proxy: what the server under test connects to. */
+	url: string;
+	/** The database goes out of reach: its sessions end, as at a restart, and the proxy cuts. */
+	cut(): Promise<void>;
+	restore(): void;
+	close(): Promise<void>;
+}
+
+export async function databaseBehindProxy(): Promise<DatabaseBehindProxy> {
+	const database = await createTestDatabase('postgres');
+	const directUrl = database.url!;
+	const proxy = await startDatabaseProxy(directUrl);
+	return {
+		directUrl,
+		sql: database.sql,
+		url: proxy.url,
+		async cut() {
+			await terminateConnections(realPostgresUrl, new URL(directUrl).pathname.slice(1));
+			proxy.cut();
+		},
+		restore: () => proxy.restore(),
+		async close() {
+			await proxy.close();
+			await database.close();
+		}
+	};
 }

@@ -2,7 +2,8 @@ import { loadConfig } from '../config.ts';
 import { createAppContext, type AppContext } from '../app-context.ts';
 import type { SessionUser } from '#shared/api/auth.schema.ts';
 import type { AssignPersonInput, Team } from '#shared/api/org.schema.ts';
-import type { ChannelSummary } from '#shared/api/channels.schema.ts';
+import type { ChannelDetail, ChannelSummary } from '#shared/api/channels.schema.ts';
+import type { ApprovalRequest } from '#shared/api/approvals.schema.ts';
 import { beforeAll } from 'vitest';
 import type { FileStorage } from '../storage/storage.ts';
 import { openForSuite } from './suite.ts';
@@ -29,6 +30,12 @@ export interface TestApp extends AppContext {
 		teamId: string,
 		names: Names
 	): Promise<{ [K in keyof Names]: SignedInPerson }>;
+	/** Creates a private group with no topic, as `creator`, with the people of `memberIds`. */
+	createPrivateGroup(
+		creator: SessionUser,
+		name: string,
+		memberIds: string[]
+	): Promise<ChannelDetail>;
 	/** The person as a new session of theirs sees them (after a placement changed them). */
 	sessionUser(personId: string): Promise<SessionUser>;
 	/** Registers a person with the join code, places them and returns them as `sessionUser`. */
@@ -37,6 +44,11 @@ export interface TestApp extends AppContext {
 		name: string,
 		placement: AssignPersonInput
 	): Promise<SessionUser>;
+	/**
+	 * Registers a person while the organization approves new members (the caller turned it on):
+	 * returns their request to join, as the admin's inbox lists it.
+	 */
+	askToJoin(org: { admin: SessionUser; joinCode: string }, name: string): Promise<ApprovalRequest>;
 }
 
 const client = {
@@ -105,11 +117,26 @@ export async function createTestApp(
 			}
 			return people as { [K in keyof typeof names]: SignedInPerson };
 		},
+		createPrivateGroup: (creator, name, memberIds) =>
+			context.channels.create(creator, { kind: 'private', name, topic: '', memberIds }),
 		sessionUser,
 		async joinPlaced(org, name, placement) {
 			const { user } = await join(org.joinCode, name);
 			await context.people.assign(org.admin, user.id, placement);
 			return sessionUser(user.id);
+		},
+		async askToJoin(org, name) {
+			const email = uniqueEmail(name);
+			const result = await context.auth.register(
+				{ joinCode: org.joinCode, name, email, password: 'correct horse battery', title: '' },
+				client
+			);
+			if (!('pendingApproval' in result)) throw new Error('Registration was not held');
+			const request = (await context.approvals.inbox(org.admin)).pending.find(
+				(r) => r.kind === 'organization' && r.details.email === email
+			);
+			if (!request) throw new Error(`No request to join for ${name}`);
+			return request;
 		}
 	};
 }

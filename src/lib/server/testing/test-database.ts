@@ -53,25 +53,42 @@ export interface TestDatabase extends Database {
 	url?: string;
 }
 
+/**
+ * A fresh, empty database `<prefix>_<time>_<random>` on the Postgres server at `serverUrl` (for
+ * the tests and the benchmarks): its connection string, and `drop` to remove it.
+ */
+export async function createScratchDatabase(
+	serverUrl: string,
+	prefix: string
+): Promise<{ url: string; drop(): Promise<void> }> {
+	const name = `${prefix}_${Date.now()}_${randomBytes(4).toString('hex')}`;
+	const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+	await admin.unsafe(`create database ${name}`);
+	await admin.end();
+	const url = new URL(serverUrl);
+	url.pathname = `/${name}`;
+	return {
+		url: url.toString(),
+		async drop() {
+			const cleanup = postgres(serverUrl, { max: 1, onnotice: () => {} });
+			await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+			await cleanup.end();
+		}
+	};
+}
+
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
 	if (kind === 'pglite') {
 		return openDatabase({ pgliteDir: 'memory://', pgliteImage: await migratedPgliteImage() });
 	}
-	const name = `cf_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
-	const admin = postgres(realPostgresUrl, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`create database ${name}`);
-	await admin.end();
-	const url = new URL(realPostgresUrl);
-	url.pathname = `/${name}`;
-	const database = await openDatabase({ databaseUrl: url.toString(), maxConnections: 5 });
+	const scratch = await createScratchDatabase(realPostgresUrl, 'cf_test');
+	const database = await openDatabase({ databaseUrl: scratch.url, maxConnections: 5 });
 	return {
 		...database,
-		url: url.toString(),
+		url: scratch.url,
 		async close() {
 			await database.close();
-			const cleanup = postgres(realPostgresUrl, { max: 1, onnotice: () => {} });
-			await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-			await cleanup.end();
+			await scratch.drop();
 		}
 	};
 }

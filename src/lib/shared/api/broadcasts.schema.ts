@@ -42,6 +42,9 @@ export const broadcastSchema = z.object({
 });
 export type Broadcast = z.infer<typeof broadcastSchema>;
 
+/** Broadcasts listed (those I must acknowledge, or those I may follow). */
+export const broadcastListSchema = z.object({ broadcasts: z.array(broadcastSchema) });
+
 export const broadcastRecipientSchema = z.object({
 	userId: z.uuid(),
 	name: z.string(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineContract, idParams } from './contract.ts';
 import {
 	acknowledgementsSchema,
+	broadcastListSchema,
 	broadcastSchema,
 	sendBroadcastSchema
 } from './broadcasts.schema.ts';
@@ -25,7 +26,7 @@ export const pendingBroadcasts = defineContract({
 	summary: 'The broadcasts I have not acknowledged yet, oldest first',
 	tag: 'Broadcasts',
 	requiresUser: true,
-	response: z.object({ broadcasts: z.array(broadcastSchema) })
+	response: broadcastListSchema
 });
 
 export const sentBroadcasts = defineContract({
@@ -34,7 +35,7 @@ export const sentBroadcasts = defineContract({
 	summary: 'Broadcasts I may follow (those I sent; all of the organization for a Super Admin)',
 	tag: 'Broadcasts',
 	requiresUser: true,
-	response: z.object({ broadcasts: z.array(broadcastSchema) })
+	response: broadcastListSchema
 });
 
 export const acknowledgeBroadcast = defineContract({

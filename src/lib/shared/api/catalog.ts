@@ -11,6 +11,9 @@ import * as notifications from './notifications.ts';
 import * as breakouts from './breakouts.ts';
 import * as broadcasts from './broadcasts.ts';
 import * as dashboard from './dashboard.ts';
+import * as approvals from './approvals.ts';
+import * as retention from './retention.ts';
+import * as exports from './exports.ts';
 import type { ApiContract } from './contract.ts';
 
 /**
@@ -30,7 +33,10 @@ export const apiContracts = {
 	...mail,
 	...push,
 	...notifications,
-	...dashboard
+	...dashboard,
+	...approvals,
+	...retention,
+	...exports
 } as const satisfies Record<string, ApiContract>;
 
 export type OperationName = keyof typeof apiContracts;

@@ -5,7 +5,10 @@ import { isTimeZone } from '../notifications/do-not-disturb.ts';
 /**
  * Why a person is notified: named in a message (`mention`), included by @channel or @team
  * (`group`), a reply in a thread they wrote in or follow (`reply`), a direct message
- * (`direct`), added to a conversation (`invitation`), invited into a breakout room (`breakout`).
+ * (`direct`), added to a conversation (`invitation`), invited into a breakout room (`breakout`),
+ * a decision on one's approval request (`approval`, its `messageId` the request's id), a request
+ * waiting for one's decision (`approval-request`, its `messageId` the request's id, its snippet
+ * what is asked: "asks to join “Leads”"; read once anyone decided it).
  */
 export const notificationReasons = [
 	'mention',
@@ -13,7 +16,9 @@ export const notificationReasons = [
 	'reply',
 	'direct',
 	'invitation',
-	'breakout'
+	'breakout',
+	'approval',
+	'approval-request'
 ] as const;
 export type NotificationReason = (typeof notificationReasons)[number];
 
@@ -31,7 +36,9 @@ export const MENTION_REASONS: readonly NotificationReason[] = [
 	'group',
 	'direct',
 	'invitation',
-	'breakout'
+	'breakout',
+	'approval',
+	'approval-request'
 ];
 
 export const notificationSchema = z.object({

@@ -84,6 +84,17 @@ export const approvePerson = defineContract({
 	response: personSchema
 });
 
+export const declinePerson = defineContract({
+	method: 'POST',
+	path: '/api/people/{id}/decline',
+	summary:
+		'Decline a person who joined while approval is required (deactivated); decides their request',
+	tag: 'People',
+	requiresUser: true,
+	params: idParams,
+	response: personSchema
+});
+
 export const auditLog = defineContract({
 	method: 'GET',
 	path: '/api/audit',

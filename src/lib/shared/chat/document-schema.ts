@@ -11,6 +11,7 @@
  *                  moderated:<authorId>:<messageId> → Moderation { by, at }
  *                  archived                         → boolean
  *                  schemaVersion                    → SCHEMA_VERSION
+ *                  retention                        → server time of the last retention purge
  *
  * Nothing else: no other top-level types and no nested shared types. Flat maps of plain values
  * keep documents small and let the server name the owner of every change from the update alone.
@@ -21,5 +22,6 @@ export * from './keys.ts';
 export * from './limits.ts';
 export * from './listing.ts';
 export * from './messages.ts';
+export * from './purge.ts';
 export * from './server-area.ts';
 export * from './values.ts';

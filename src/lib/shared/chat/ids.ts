@@ -16,3 +16,19 @@ export function assertUuid(value: string, what: string): void {
 export function newId(): string {
 	return crypto.randomUUID();
 }
+
+/**
+ * The name `<prefix>.<id>` of a document of one owner's own (a person's feed, an organization's
+ * presence); `owner` names the id in the error.
+ */
+export function ownedDocumentName(prefix: string, id: string, owner: string): string {
+	if (!isUuid(id)) throw new TypeError(`${owner} id must be a lowercase UUID: ${id}`);
+	return `${prefix}.${id}`;
+}
+
+/** The owner's id in a document name `<prefix>.<id>`, or null when it is not one. */
+export function parseOwnedDocumentName(prefix: string, name: unknown): string | null {
+	if (typeof name !== 'string' || name.length > 64) return null;
+	const [found, id, ...rest] = name.split('.');
+	return found === prefix && rest.length === 0 && isUuid(id) ? id : null;
+}

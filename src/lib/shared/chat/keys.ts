@@ -80,6 +80,12 @@ export const ARCHIVED_KEY = 'archived';
 export const SCHEMA_VERSION_KEY = 'schemaVersion';
 /** Set when a shard is full: the shard number where the conversation goes on. */
 export const NEXT_SHARD_KEY = 'nextShard';
+/**
+ * Set by a retention run that deleted messages of this document: the server time of that run.
+ * A browser whose local copy was stored before it rewrites the copy (local-copy.ts), so what
+ * was deleted leaves its disk too.
+ */
+export const RETENTION_KEY = 'retention';
 
 /** Keyed by author too: a message is identified by who wrote it and its id. */
 export function acceptedKey(authorId: string, messageId: string): string {
@@ -98,12 +104,14 @@ export type ServerKey =
 	| { kind: 'accepted' | 'moderated'; authorId: string; messageId: string }
 	| { kind: 'archived' }
 	| { kind: 'schemaVersion' }
-	| { kind: 'nextShard' };
+	| { kind: 'nextShard' }
+	| { kind: 'retention' };
 
 export function parseServerKey(key: string): ServerKey | null {
 	if (key === ARCHIVED_KEY) return { kind: 'archived' };
 	if (key === SCHEMA_VERSION_KEY) return { kind: 'schemaVersion' };
 	if (key === NEXT_SHARD_KEY) return { kind: 'nextShard' };
+	if (key === RETENTION_KEY) return { kind: 'retention' };
 	const [kind, authorId, messageId, ...rest] = key.split(':');
 	if (kind !== 'accepted' && kind !== 'moderated') return null;
 	if (rest.length > 0 || !isUuid(authorId) || !isUuid(messageId)) return null;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isUuid } from './ids.ts';
+import { ownedDocumentName, parseOwnedDocumentName } from './ids.ts';
 
 /**
  * Who is online, away or offline in an organization. Presence does not travel in the
@@ -32,15 +32,12 @@ export const PRESENCE_PREFIX = 'presence';
 export const PRESENCE_REPORT_EVERY_MS = 15_000;
 
 export function presenceDocumentName(orgId: string): string {
-	if (!isUuid(orgId)) throw new TypeError(`organization id must be a lowercase UUID: ${orgId}`);
-	return `${PRESENCE_PREFIX}.${orgId}`;
+	return ownedDocumentName(PRESENCE_PREFIX, orgId, 'organization');
 }
 
 /** The organization of a presence document's name, or null when it is not one. */
 export function parsePresenceDocumentName(name: unknown): string | null {
-	if (typeof name !== 'string' || name.length > 64) return null;
-	const [prefix, orgId, ...rest] = name.split('.');
-	return prefix === PRESENCE_PREFIX && rest.length === 0 && isUuid(orgId) ? orgId : null;
+	return parseOwnedDocumentName(PRESENCE_PREFIX, name);
 }
 
 /** A tab's report of its own status (client → server). */

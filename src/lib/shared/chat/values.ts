@@ -118,7 +118,8 @@ const serverValueSchemas = {
 	moderated: moderationSchema,
 	archived: z.boolean(),
 	schemaVersion: z.number().int().min(1),
-	nextShard: z.number().int().min(1)
+	nextShard: z.number().int().min(1),
+	retention: timestamp
 } as const;
 
 /** The server writes its own map, but readers still check what they read. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isUuid } from '../chat/ids.ts';
+import { ownedDocumentName, parseOwnedDocumentName } from '../chat/ids.ts';
 import { parseJsonAs } from '../chat/presence.ts';
 import { roles } from '../roles.ts';
 import { notificationSchema } from '../api/notifications.schema.ts';
@@ -25,15 +25,12 @@ import { broadcastSchema } from '../api/broadcasts.schema.ts';
 export const FEED_PREFIX = 'feed';
 
 export function feedDocumentName(userId: string): string {
-	if (!isUuid(userId)) throw new TypeError(`user id must be a lowercase UUID: ${userId}`);
-	return `${FEED_PREFIX}.${userId}`;
+	return ownedDocumentName(FEED_PREFIX, userId, 'user');
 }
 
 /** The person of a feed document's name, or null when it is not one. */
 export function parseFeedDocumentName(name: unknown): string | null {
-	if (typeof name !== 'string' || name.length > 64) return null;
-	const [prefix, userId, ...rest] = name.split('.');
-	return prefix === FEED_PREFIX && rest.length === 0 && isUuid(userId) ? userId : null;
+	return parseOwnedDocumentName(FEED_PREFIX, name);
 }
 
 const channelId = z.uuid();
@@ -109,7 +106,12 @@ export const feedEventData = {
 		broadcastId: z.uuid(),
 		total: z.number().int().nonnegative(),
 		acknowledged: z.number().int().nonnegative()
-	})
+	}),
+	/**
+	 * An approval request the person decides, or asked for, was made or decided
+	 * (src/lib/server/approvals/): the page's data (the Approvals badge, the lists) is read again.
+	 */
+	'approvals.changed': z.strictObject({ requestId: z.uuid() })
 } as const;
 
 export type FeedEventKind = keyof typeof feedEventData;

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { pageContext } from '$lib/server/http/page.ts';
-import { policy } from '$lib/shared/policy.ts';
+import { policy, retentionPolicy } from '$lib/shared/policy.ts';
 import type { LayoutServerLoad } from './$types';
 
 /** /admin is for people who manage something; the tabs show what each of them may open. */
@@ -28,8 +28,11 @@ export const load: LayoutServerLoad = async (event) => {
 			manageJoinCode: policy.manageJoinCode(user, org),
 			viewAuditLog: policy.viewAuditLog(user, org),
 			viewJobs: policy.viewJobs(user),
+			manageRetention: retentionPolicy.setOrgRule(user, org),
 			// Everyone who opens /admin sees the dashboard of at least their own team or department.
 			viewDashboard: policy.accessAdmin(user),
+			// Likewise the compliance export of their own team's or department's channels and people.
+			exportMessages: policy.accessAdmin(user),
 			createDepartment: policy.createDepartment(user, org),
 			approveMembers: policy.approveMember(user, org)
 		}

@@ -11,6 +11,10 @@ import emailBatchDefault from './010-email-batch-default.ts';
 import breakoutRooms from './011-breakout-rooms.ts';
 import broadcasts from './012-broadcasts.ts';
 import activityRollup from './013-activity-rollup.ts';
+import approvalRequests from './014-approval-requests.ts';
+import retention from './015-retention.ts';
+import complianceExports from './016-exports.ts';
+import approvalRequestNotifications from './017-approval-request-notifications.ts';
 
 export interface Migration {
 	version: number;
@@ -32,5 +36,13 @@ export const migrations: Migration[] = [
 	{ version: 10, name: 'email-batch-default', sql: emailBatchDefault },
 	{ version: 11, name: 'breakout-rooms', sql: breakoutRooms },
 	{ version: 12, name: 'broadcasts', sql: broadcasts },
-	{ version: 13, name: 'activity-rollup', sql: activityRollup }
+	{ version: 13, name: 'activity-rollup', sql: activityRollup },
+	{ version: 14, name: 'approval-requests', sql: approvalRequests },
+	{ version: 15, name: 'retention', sql: retention },
+	{ version: 16, name: 'exports', sql: complianceExports },
+	{
+		version: 17,
+		name: 'approval-request-notifications',
+		sql: approvalRequestNotifications
+	}
 ];

@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { loadOrFail, pageContext } from '$lib/server/http/page.ts';
 import { isUuid } from '$lib/shared/chat/ids.ts';
 import type { PageServerLoad } from './$types';
@@ -13,7 +13,14 @@ export const load: PageServerLoad = async (event) => {
 	// Private groups and others' conversations do not exist for outsiders: same answer as unknown.
 	if (!isUuid(channelId))
 		error(404, { code: 'NOT_FOUND', message: 'That channel does not exist.' });
-	const channel = await loadOrFail(() => ctx.channels.detail(user, channelId));
+	// A private group the person is not in, reached by its link: they may ask to join it.
+	const channel = await loadOrFail(() =>
+		ctx.channels.detail(user, channelId).catch(async (caught: unknown) => {
+			const group = await ctx.approvals.groupToJoin(user, channelId).catch(() => null);
+			if (group && !group.member) redirect(303, `/approvals/join/${channelId}`);
+			throw caught;
+		})
+	);
 	const breakout =
 		channel.kind === 'breakout' ? await loadOrFail(() => ctx.breakouts.get(user, channelId)) : null;
 	return { channel, breakout };

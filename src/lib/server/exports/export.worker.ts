@@ -1,0 +1,158 @@
+/**
+ * The export thread's entry (see export-thread.ts). Node runs it as TypeScript (type
+ * stripping): it imports only packages and the plain export-records module. It turns pages of
+ * messages into the formats asked and writes them, with the files, into one ZIP on disk:
+ * JSON lines and CSV go to files of their own beside the ZIP while pages come (a ZIP entry must
+ * be written whole before the next starts) and become entries at the end; each EML and each
+ * file is an entry at once. Every request is answered only once what it gave is written, so the
+ * caller never has more than a page in flight: memory stays the same however large the export.
+ */
+import fs from 'node:fs';
+import { once } from 'node:events';
+import os from 'node:os';
+import { parentPort } from 'node:worker_threads';
+import { ZipArchive } from 'archiver';
+import {
+	csvHeader,
+	csvRows,
+	emlOf,
+	exportLine,
+	type ExportedMessage,
+	type ExportFormatName
+} from './export-records.ts';
+
+// On Linux a thread has its own nice value: zipping takes the CPU only when the thread that
+// serves the sockets does not want it.
+try {
+	os.setPriority(19);
+} catch {
+	// Not allowed here: it runs at the process's priority.
+}
+
+export type ExportThreadRequest =
+	| { type: 'start'; id: number; path: string; formats: ExportFormatName[] }
+	| { type: 'page'; id: number; lines: string }
+	| { type: 'file'; id: number; path: string; name: string }
+	| { type: 'finish'; id: number; manifest: string };
+
+let archive: ZipArchive | null = null;
+let output: fs.WriteStream | null = null;
+let zipPath = '';
+let formats: ExportFormatName[] = [];
+let jsonl: fs.WriteStream | null = null;
+let csv: fs.WriteStream | null = null;
+let appended = 0;
+let processed = 0;
+let failure: Error | null = null;
+let settle: (() => void) | null = null;
+
+async function write(stream: fs.WriteStream, text: string): Promise<void> {
+	if (text.length === 0) return;
+	if (!stream.write(text)) await once(stream, 'drain');
+}
+
+/** Waits until the archive has written every entry given so far. */
+async function entriesWritten(): Promise<void> {
+	while (processed < appended && !failure) {
+		await new Promise<void>((resolve) => (settle = resolve));
+	}
+	if (failure) throw failure;
+}
+
+function append(source: Buffer | fs.ReadStream, name: string, store = false): void {
+	appended += 1;
+	archive!.append(source, { name, date: new Date(), store });
+}
+
+async function start(request: Extract<ExportThreadRequest, { type: 'start' }>): Promise<void> {
+	zipPath = request.path;
+	formats = request.formats;
+	appended = 0;
+	processed = 0;
+	failure = null;
+	archive = new ZipArchive({ zlib: { level: 6 } });
+	output = fs.createWriteStream(zipPath);
+	archive.on('entry', () => {
+		processed += 1;
+		settle?.();
+	});
+	const fail = (error: Error) => {
+		failure = error;
+		settle?.();
+	};
+	archive.on('error', fail);
+	archive.on('warning', fail);
+	output.on('error', fail);
+	archive.pipe(output);
+	jsonl = formats.includes('jsonl') ? fs.createWriteStream(`${zipPath}.jsonl`) : null;
+	csv = formats.includes('csv') ? fs.createWriteStream(`${zipPath}.csv`) : null;
+	if (csv) await write(csv, csvHeader());
+}
+
+async function page(request: Extract<ExportThreadRequest, { type: 'page' }>): Promise<void> {
+	const lines = request.lines
+		.split('\n')
+		.filter((text) => text.length > 0)
+		.map((text) => exportLine(JSON.parse(text) as ExportedMessage));
+	if (jsonl) await write(jsonl, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+	if (csv) await write(csv, csvRows(lines));
+	if (formats.includes('eml')) {
+		for (const line of lines) {
+			const day = line.acceptedAt.slice(0, 10);
+			append(await emlOf(line), `eml/${day}/${line.id}.eml`);
+		}
+		await entriesWritten();
+	}
+}
+
+async function file(request: Extract<ExportThreadRequest, { type: 'file' }>): Promise<void> {
+	// Files are mostly compressed already (images, PDF, Office): stored, not deflated again.
+	append(fs.createReadStream(request.path), request.name, true);
+	await entriesWritten();
+}
+
+async function closeStream(stream: fs.WriteStream | null): Promise<void> {
+	if (!stream) return;
+	stream.end();
+	await once(stream, 'finish');
+}
+
+async function finish(request: Extract<ExportThreadRequest, { type: 'finish' }>): Promise<number> {
+	await Promise.all([closeStream(jsonl), closeStream(csv)]);
+	if (jsonl) append(fs.createReadStream(`${zipPath}.jsonl`), 'messages.jsonl');
+	if (csv) append(fs.createReadStream(`${zipPath}.csv`), 'messages.csv');
+	append(Buffer.from(request.manifest), 'manifest.json');
+	await entriesWritten();
+	const closed = once(output!, 'close');
+	await archive!.finalize();
+	await closed;
+	await Promise.all(
+		[jsonl && `${zipPath}.jsonl`, csv && `${zipPath}.csv`]
+			.filter((path): path is string => Boolean(path))
+			.map((path) => fs.promises.rm(path, { force: true }))
+	);
+	jsonl = null;
+	csv = null;
+	return archive!.pointer();
+}
+
+let queue: Promise<void> = Promise.resolve();
+
+parentPort!.on('message', (request: ExportThreadRequest) => {
+	// One request after the other, in the order sent.
+	queue = queue.then(async () => {
+		try {
+			let bytes: number | undefined;
+			if (request.type === 'start') await start(request);
+			else if (request.type === 'page') await page(request);
+			else if (request.type === 'file') await file(request);
+			else bytes = await finish(request);
+			parentPort!.postMessage({ id: request.id, bytes });
+		} catch (error) {
+			parentPort!.postMessage({
+				id: request.id,
+				error: error instanceof Error ? error.message : String(error)
+			});
+		}
+	});
+});

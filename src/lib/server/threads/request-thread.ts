@@ -1,0 +1,100 @@
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+
+/** What a request thread's entry answers (thread-entry.ts): its request's id, a result or an error. */
+export interface ThreadAnswer<Result> {
+	id: number;
+	result?: Result;
+	error?: string;
+}
+
+export interface RequestThreadOptions {
+	/** Names the thread in errors ("The file cipher thread stopped."). */
+	name: string;
+	workerData?: unknown;
+	resourceLimits?: ResourceLimits;
+}
+
+/**
+ * A worker thread that answers requests, one message each way, for work that must not run on
+ * the event loop that serves the sockets. Its entry is a `.ts` file Node runs by type stripping
+ * (it must be reached from the process entry's modules, not from the SvelteKit bundle, as the
+ * server's app context is). The thread starts at the first request and lets the process exit
+ * while it has nothing to do; a thread that dies fails the requests it held, and the next
+ * request starts a new one.
+ */
+export class RequestThread<Request, Result> {
+	readonly #entry: URL;
+	readonly #options: RequestThreadOptions;
+	#worker: Worker | null = null;
+	#next = 1;
+	#answered = 0;
+	readonly #waiting = new Map<
+		number,
+		{ resolve: (result: Result) => void; reject: (error: Error) => void }
+	>();
+
+	constructor(entry: URL, options: RequestThreadOptions) {
+		this.#entry = entry;
+		this.#options = options;
+	}
+
+	ask(request: Request): Promise<Result> {
+		const worker = this.#start();
+		const id = this.#next++;
+		// Kept alive while it has work, as a socket with a request in flight would be.
+		worker.ref();
+		return new Promise((resolve, reject) => {
+			this.#waiting.set(id, { resolve, reject });
+			worker.postMessage({ id, request });
+		});
+	}
+
+	/** How many requests are asked and not answered yet. */
+	get pending(): number {
+		return this.#waiting.size;
+	}
+
+	/** How many requests the thread has answered (with a result or an error). */
+	get answered(): number {
+		return this.#answered;
+	}
+
+	async close(): Promise<void> {
+		const worker = this.#worker;
+		this.#worker = null;
+		this.#fail(new Error(`The ${this.#options.name} thread was closed.`));
+		if (worker) await worker.terminate();
+	}
+
+	#fail(error: Error): void {
+		for (const { reject } of this.#waiting.values()) reject(error);
+		this.#waiting.clear();
+	}
+
+	#start(): Worker {
+		if (this.#worker) return this.#worker;
+		const worker = new Worker(this.#entry, {
+			workerData: this.#options.workerData,
+			resourceLimits: this.#options.resourceLimits
+		});
+		worker.on('message', (answer: ThreadAnswer<Result>) => {
+			const job = this.#waiting.get(answer.id);
+			this.#waiting.delete(answer.id);
+			this.#answered++;
+			if (this.#waiting.size === 0) worker.unref();
+			if (answer.error === undefined) job?.resolve(answer.result as Result);
+			else job?.reject(new Error(answer.error));
+		});
+		worker.on('error', (error) => {
+			if (this.#worker === worker) this.#worker = null;
+			this.#fail(error);
+		});
+		worker.on('exit', () => {
+			if (this.#worker === worker) this.#worker = null;
+			this.#fail(new Error(`The ${this.#options.name} thread stopped.`));
+		});
+		worker.unref();
+		this.#worker = worker;
+		return worker;
+	}
+}
