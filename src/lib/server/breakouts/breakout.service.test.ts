@@ -302,7 +302,9 @@ describe.each(kinds)('breakout rooms on %s', (kind) => {
 			const rooms = await Promise.all([1, 2, 3, 4].map(() => open(ann.user, [ben.user.id], 10)));
 			const [first, second, extended, later] = rooms.map(([room]) => room!.id);
 			await app.breakouts.extend(ann.user, extended!, { minutes: 5 });
-			for (const id of [first!, second!, extended!]) await arrive(id);
+			// The extended room's old timer comes at its old end, its new end still ahead: that job
+			// has nothing to do, and is no error to retry (the run of 2026-12-06 saw it fail 4 times).
+			for (const id of [first!, second!]) await arrive(id);
 			// The jobs of one fetch call the handler in one turn, as pg-boss's batch does.
 			const outcomes = await Promise.allSettled(
 				[first!, second!, extended!, later!].map((id) => app.breakouts.endByTimer(id, 0))

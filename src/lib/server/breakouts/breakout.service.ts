@@ -422,8 +422,15 @@ export class BreakoutService extends DomainServiceWith<{
 		const rows = new Map(
 			(await this.breakouts.findMany(due.map(({ id }) => id))).map((row) => [row.id, row])
 		);
-		const early = (id: string) => (rows.get(id)?.endsAt.getTime() ?? 0) > Date.now() + 1_000;
-		const ready = due.filter(({ id }) => !early(id));
+		// Only a job for the room's current timer can be early: a job of a timer that moved on (the
+		// room was extended or shortened) or of a room that ended has nothing left to do.
+		const current = ({ id, version }: { id: string; version: number }) => {
+			const row = rows.get(id);
+			return row?.state === 'running' && row.timerVersion === version;
+		};
+		const early = (job: { id: string; version: number }) =>
+			current(job) && rows.get(job.id)!.endsAt.getTime() > Date.now() + 1_000;
+		const ready = due.filter((job) => current(job) && !early(job));
 		const done = await this.database.sql.begin(async (tx) => {
 			const sql = tx as unknown as Sql;
 			const ended = await this.breakouts.markEndedMany(ready, sql);
@@ -462,9 +469,9 @@ export class BreakoutService extends DomainServiceWith<{
 		if (done.ended.length > 0) {
 			this.log.info({ breakoutIds: done.ended, early: false }, 'breakout rooms ended');
 		}
-		return due.map(({ id }) =>
-			early(id)
-				? new Error(`breakout ${id} ends at ${rows.get(id)!.endsAt.toISOString()}, not yet`)
+		return due.map((job) =>
+			early(job)
+				? new Error(`breakout ${job.id} ends at ${rows.get(job.id)!.endsAt.toISOString()}, not yet`)
 				: undefined
 		);
 	}
