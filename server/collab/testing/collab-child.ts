@@ -6,11 +6,29 @@ import type { TestClient } from './collab-harness.ts';
 /** collab-process.ts in a child process, for tests that kill the server or run two. */
 const entry = path.resolve('server/collab/testing/collab-process.ts');
 
+/** The last output of each child (stdout and stderr as they came), for a failed test's message. */
+const lastOutputs = new WeakMap<ChildProcess, string[]>();
+const KEPT_CHUNKS = 30;
+
 export function runCollabProcess(args: string[], env: Record<string, string>): ChildProcess {
-	return spawn(process.execPath, [entry, ...args], {
+	const child = spawn(process.execPath, [entry, ...args], {
 		env: { ...process.env, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
+	const kept: string[] = [];
+	const keep = (chunk: Buffer) => {
+		kept.push(chunk.toString());
+		if (kept.length > KEPT_CHUNKS) kept.shift();
+	};
+	child.stdout!.on('data', keep);
+	child.stderr!.on('data', keep);
+	lastOutputs.set(child, kept);
+	return child;
+}
+
+/** What the child printed last (its log lines and errors), at most `chars` characters. */
+export function lastOutputOf(child: ChildProcess, chars = 6_000): string {
+	return (lastOutputs.get(child) ?? []).join('').slice(-chars);
 }
 
 /** Resolves with the child's output once `until` holds for it; rejects if it exits first. */
