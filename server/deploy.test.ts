@@ -1,16 +1,41 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { deployCaddyfile, isCaddyAvailable, runCaddy } from '#server/testing/caddy.ts';
 import { loadConfig } from '#server/config.ts';
+import { requireService } from '#server/testing/require-service.ts';
 
 /**
- * The deployment as written: docker-compose.yml (Docker cannot run here, so its structure is read
- * as `docker compose config` would resolve it) and deploy/Caddyfile, which Caddy itself adapts
- * and validates. The rolling restart through this Caddyfile is proven in
- * server/collab/rolling-restart.test.ts.
+ * The deployment as written: docker-compose.yml, which Docker Compose itself validates and
+ * resolves (`config`: no containers run, so no Docker daemon is needed), and deploy/Caddyfile,
+ * which Caddy itself adapts and validates. The rolling restart through this Caddyfile is proven
+ * in server/collab/rolling-restart.test.ts.
  */
 const hasCaddy = await isCaddyAvailable();
+
+/**
+ * Docker Compose as installed: the v2 plugin (`docker compose`) or the standalone v1 command
+ * (`docker-compose`, Debian's package, which .ci/run installs when neither is here).
+ */
+const composeCommand = [['docker', 'compose'], ['docker-compose']].find(
+	([command, ...args]) =>
+		spawnSync(command!, [...args, 'version'], { encoding: 'utf8', timeout: 30_000 }).status === 0
+);
+const hasCompose = await requireService('Docker Compose', composeCommand !== undefined);
+
+/** `docker compose config` of this repository's file with `env` set: the resolved file. */
+function composeConfig(env: Record<string, string> = {}) {
+	const [command, ...args] = composeCommand!;
+	const result = spawnSync(command!, [...args, '--file', 'docker-compose.yml', 'config'], {
+		// Nothing of this shell's own settings (a DOMAIN, a password) leaks into the defaults.
+		env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+		encoding: 'utf8',
+		timeout: 60_000
+	});
+	expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
+	return parse(result.stdout) as { services: Record<string, Service> };
+}
 
 interface Service {
 	image?: string;
@@ -109,6 +134,40 @@ describe('docker-compose.yml', () => {
 		for (const volume of ['app1-data', 'app2-data', 'caddy-data', 'caddy-config']) {
 			expect(compose.volumes).toHaveProperty(volume);
 		}
+	});
+});
+
+describe.skipIf(!hasCompose)('docker compose config', () => {
+	it('validates the file and resolves the defaults: https://localhost, Postgres, Redis, MinIO', () => {
+		const { services } = composeConfig();
+		expect(Object.keys(services).sort()).toEqual(
+			['app1', 'app2', 'caddy', 'minio', 'postgres', 'redis'].sort()
+		);
+		for (const name of ['app1', 'app2']) {
+			const config = loadConfig(services[name]!.environment!);
+			expect(config.ORIGIN).toBe('https://localhost');
+			expect(config.DATABASE_URL).toBe(
+				'postgres://connectflow:connectflow@postgres:5432/connectflow'
+			);
+			expect(config.REDIS_URL).toBe('redis://redis:6379');
+			expect(config.S3_ENDPOINT).toBe('minio');
+		}
+		expect(services.caddy!.environment!.DOMAIN).toBe('localhost');
+	});
+
+	it('takes the public DOMAIN and the passwords from the environment', () => {
+		const { services } = composeConfig({
+			DOMAIN: 'chat.example.com',
+			POSTGRES_PASSWORD: 'pg-secret',
+			MINIO_ROOT_PASSWORD: 'minio-secret'
+		});
+		const app = loadConfig(services.app1!.environment!);
+		expect(app.ORIGIN).toBe('https://chat.example.com');
+		expect(app.DATABASE_URL).toBe('postgres://connectflow:pg-secret@postgres:5432/connectflow');
+		expect(app.S3_SECRET_KEY).toBe('minio-secret');
+		expect(services.postgres!.environment!.POSTGRES_PASSWORD).toBe('pg-secret');
+		expect(services.minio!.environment!.MINIO_ROOT_PASSWORD).toBe('minio-secret');
+		expect(services.caddy!.environment!.DOMAIN).toBe('chat.example.com');
 	});
 });
 

@@ -1,5 +1,14 @@
+import type { Browser } from '@playwright/test';
 import { expect, test } from './support/test.ts';
-import { createOrganization, joinOrganization, teamOf } from './support/people.ts';
+import {
+	createOrganization,
+	joinOrganization,
+	PASSWORD,
+	signInOn,
+	teamOf,
+	uniqueEmail
+} from './support/people.ts';
+import { openAdminSection } from './support/admin.ts';
 import { screenshotsAtSizes } from './support/screens.ts';
 
 /**
@@ -91,4 +100,92 @@ test('a member asks to join a private group and the manager approves it', async 
 	await screenshotsAtSizes(bruno.page, 'test-results/approvals-mine');
 
 	for (const person of [alice, bruno, mara]) await person.context.close();
+});
+
+/** Someone who asks to join with the code while new members need approval: left waiting. */
+async function askToJoin(browser: Browser, joinCode: string, name: string) {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto(`/join?code=${encodeURIComponent(joinCode)}`);
+	const form = page.getByTestId('join-form');
+	const email = uniqueEmail(name);
+	await form.getByLabel('Your name').fill(name);
+	await form.getByLabel('Work email').fill(email);
+	await form.getByLabel('Password', { exact: true }).fill(PASSWORD);
+	await form.getByRole('button', { name: /join/i }).click();
+	await expect(page.getByTestId('join-pending')).toBeVisible();
+	return { context, page, name, email };
+}
+
+/**
+ * New members with approval required (issue 18): Pia and Dan ask to join with the code; Alice,
+ * the Super Admin, is told at once (bell and Approvals badge), and decides on the People page
+ * where admins have always approved people: Pia approved, Dan declined after a confirmation.
+ * Each decision settles the request in the approvals inbox too and marks its notification read;
+ * Pia signs in, Dan is refused.
+ */
+test('new members are approved or declined on the People page, and the inbox agrees', async ({
+	browser
+}) => {
+	test.setTimeout(150_000);
+	const alice = await createOrganization(browser, 'Gate Works', 'Alice Archer');
+	const gated = await alice.page.request.patch('/api/join-code', {
+		data: { requireApproval: true }
+	});
+	expect(gated.ok()).toBe(true);
+	const { joinCode } = await (await alice.page.request.get('/api/join-code')).json();
+	const bell = alice.page.getByTestId('notification-bell');
+	await expect(bell).toHaveAttribute('data-unread', '0');
+
+	const pia = await askToJoin(browser, joinCode, 'Pia Pending');
+	const dan = await askToJoin(browser, joinCode, 'Dan Declined');
+	await expect(bell, 'told live of both').toHaveAttribute('data-unread', '2');
+	await expect(alice.page.getByTestId('nav-approvals-badge').first()).toHaveText('2');
+
+	await openAdminSection(alice.page, 'People', 'people', 'People');
+	await alice.page.getByTestId('people-filter-pending').click();
+	const row = (person: { email: string }) =>
+		alice.page.locator(`[data-testid="person-row"][data-email="${person.email}"]`);
+	await expect(row(pia)).toHaveAttribute('data-status', 'pending');
+	await expect(row(dan)).toHaveAttribute('data-status', 'pending');
+	await screenshotsAtSizes(alice.page, 'test-results/people-pending');
+
+	await row(pia).getByTestId('approve-person').click();
+	await expect(alice.page.getByText('Approved Pia Pending. They can sign in now.')).toBeVisible();
+	await expect(row(pia)).toHaveCount(0);
+	await row(dan).getByRole('button', { name: 'Decline Dan Declined' }).click();
+	await expect(alice.page.getByRole('heading', { name: 'Decline Dan Declined?' })).toBeVisible();
+	await alice.page.getByTestId('confirm-dialog-confirm').click();
+	await expect(alice.page.getByText('Declined Dan Declined.')).toBeVisible();
+	await expect(alice.page.getByText('Nobody is waiting for approval.')).toBeVisible();
+	await alice.page.getByTestId('people-filter-all').click();
+	await expect(row(pia)).toHaveAttribute('data-status', 'active');
+	await expect(row(dan)).toHaveAttribute('data-status', 'deactivated');
+
+	// The inbox agrees, and the two notifications are read: nothing is left to decide.
+	await expect(bell, 'settled, so read').toHaveAttribute('data-unread', '0');
+	await expect(alice.page.getByTestId('nav-approvals-badge')).toHaveCount(0);
+	await alice.page.goto('/approvals');
+	await expect(
+		alice.page.getByTestId('approvals-pending').getByTestId('approval-request')
+	).toHaveCount(0);
+	const decided = alice.page.getByTestId('approvals-decided').getByTestId('approval-request');
+	await expect(decided.filter({ hasText: 'Pia Pending' })).toHaveAttribute(
+		'data-status',
+		'approved'
+	);
+	await expect(decided.filter({ hasText: 'Dan Declined' })).toHaveAttribute(
+		'data-status',
+		'rejected'
+	);
+
+	await signInOn(pia.page, pia.email);
+	await dan.page.goto('/signin');
+	const form = dan.page.getByTestId('signin-form');
+	await form.getByLabel('Email').fill(dan.email);
+	await form.getByLabel('Password', { exact: true }).fill(PASSWORD);
+	await form.getByRole('button', { name: /sign in/i }).click();
+	await expect(form.getByText(/This account has been deactivated/)).toBeVisible();
+
+	for (const person of [alice, pia, dan]) await person.context.close();
 });
