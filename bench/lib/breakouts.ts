@@ -3,8 +3,12 @@ import type postgres from 'postgres';
 import { documentName } from '../../src/lib/shared/chat/document-schema.ts';
 import { getMessage, postMessage } from '../../src/lib/shared/chat/messages.ts';
 import { summaryMessageId } from '../../src/lib/server/breakouts/summary-message.ts';
+import {
+	PRESENCE_REPORT_EVERY_MS,
+	type PresenceReport
+} from '../../src/lib/shared/chat/presence.ts';
 import { api, pool, type Member } from './api.ts';
-import { socketFor, synced, watchFeedFromNow } from './notification-latency.ts';
+import { socketFor, synced, watchFeedFromNow, withoutAwareness } from './notification-latency.ts';
 import { Latencies } from './stats.ts';
 
 /**
@@ -136,7 +140,7 @@ export async function talkInRooms(wsUrl: string, rooms: BreakoutRoom[]): Promise
 				})
 		);
 		try {
-			for (const provider of providers) provider.attach();
+			for (const provider of providers) withoutAwareness(provider).attach();
 			await Promise.all(providers.map((provider) => synced(provider, 'a breakout room')));
 			for (const [speaker, text] of TRANSCRIPT) {
 				postMessage(providers[speaker]!.document, room.people[speaker]!.id, {
@@ -170,14 +174,17 @@ export async function talkInRooms(wsUrl: string, rooms: BreakoutRoom[]): Promise
 }
 
 /**
- * Connects every participant (feed and room; the creator also the parent), as their tabs are
- * open when the rooms end, and watches the ends. `endsAt` is the rooms' end (Date.now() ms) as
- * moved by `moveEnds`.
+ * Connects every participant (feed, presence and room; the creator also the parent), as their
+ * tabs are open when the rooms end, and watches the ends. `endsAt` is the rooms' end
+ * (Date.now() ms) as moved by `moveEnds`. As the app's tabs, they publish no awareness and
+ * repeat their presence report every 15 s (which keeps an idle socket open: the server closes
+ * one that says nothing for 30 s).
  */
 export async function watchBreakouts(
 	wsUrl: string,
 	rooms: BreakoutRoom[],
-	endsAt: number
+	endsAt: number,
+	presenceDoc: string
 ): Promise<BreakoutWatchers> {
 	const readOnly = new Latencies();
 	const returned = new Latencies();
@@ -189,6 +196,7 @@ export async function watchBreakouts(
 	const sockets: HocuspocusProviderWebsocket[] = [];
 	const providers: HocuspocusProvider[] = [];
 	const since = (at: number) => Float64Array.of(at - endsAt);
+	const reports: ReturnType<typeof setTimeout>[] = [];
 	let closing = false;
 
 	await pool(rooms, 20, async (room) => {
@@ -196,6 +204,25 @@ export async function watchBreakouts(
 			room.people.map(async (person, index) => {
 				const socket = socketFor(wsUrl, person.token, QUIET_MS);
 				sockets.push(socket);
+				const presence = new HocuspocusProvider({
+					websocketProvider: socket,
+					name: presenceDoc,
+					token: 'cookie'
+				});
+				withoutAwareness(presence).attach();
+				providers.push(presence);
+				const report = () => {
+					const online: PresenceReport = { status: 'online' };
+					if (presence.synced) presence.sendStateless(JSON.stringify(online));
+				};
+				// Tabs report at unrelated moments: each from a random point of the period.
+				reports.push(
+					setTimeout(() => {
+						report();
+						reports.push(setInterval(report, PRESENCE_REPORT_EVERY_MS));
+					}, Math.random() * PRESENCE_REPORT_EVERY_MS)
+				);
+				await synced(presence, `${person.name}'s presence`);
 				const feed = await watchFeedFromNow(socket, person, (event) => {
 					const key = `${room.id} ${person.id}`;
 					if (event.kind !== 'breakout.ended' || returnedSeen.has(key)) return;
@@ -221,7 +248,7 @@ export async function watchBreakouts(
 						}
 					}
 				});
-				inRoom.attach();
+				withoutAwareness(inRoom).attach();
 				providers.push(inRoom);
 				await synced(inRoom, `${person.name}'s breakout room`);
 				if (index > 0) return;
@@ -230,7 +257,7 @@ export async function watchBreakouts(
 					name: room.parentDoc,
 					token: 'cookie'
 				});
-				parent.attach();
+				withoutAwareness(parent).attach();
 				providers.push(parent);
 				await synced(parent, `${person.name}'s parent channel`);
 				const summaryId = summaryMessageId(room.id);
@@ -277,6 +304,8 @@ export async function watchBreakouts(
 		}),
 		close() {
 			closing = true;
+			// Either a first delay or an interval: Node clears both alike.
+			for (const timer of reports) clearInterval(timer);
 			for (const provider of providers) provider.destroy();
 			for (const socket of sockets) socket.destroy();
 		}

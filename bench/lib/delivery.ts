@@ -29,6 +29,11 @@ export interface DeliveryPlan {
 	 * a set time, whatever the connecting and quieting before took.
 	 */
 	sendUntil?: number;
+	/**
+	 * Start sending no earlier than this moment (performance.now() ms), once connected and quiet:
+	 * for a window that must open a set time before work due at a set moment.
+	 */
+	sendFrom?: number;
 }
 
 export interface DeliveryResult extends MachineFigures {
@@ -159,6 +164,13 @@ export async function measureAlternating(
 	const allPids = [...new Set(plans.flatMap((p) => [...p.serverPids, ...(p.quietPids ?? [])]))];
 	const busy = await quiesce(allPids);
 	if (busy >= 10) log(`servers still busy (${round(busy)}% CPU) after 60 s; measuring anyway`);
+
+	const sendFrom = Math.max(...plans.map((plan) => plan.sendFrom ?? 0));
+	if (sendFrom > performance.now()) {
+		await new Promise((resolve) => setTimeout(resolve, sendFrom - performance.now()));
+	} else if (sendFrom > 0) {
+		log(`sending ${round((performance.now() - sendFrom) / 1000)} s later than planned`);
+	}
 
 	const probe = new MachineProbe();
 	await probe.start(workDir);

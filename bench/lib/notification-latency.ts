@@ -81,8 +81,18 @@ export async function watchFeedFromNow(
 	provider.on('synced', ({ state }: { state: boolean }) => {
 		if (state) provider.sendStateless(JSON.stringify({ after: lastSeq || 1_000_000_000 }));
 	});
-	provider.attach();
+	withoutAwareness(provider).attach();
 	await synced(provider, `${watcher.name}'s feed`);
+	return provider;
+}
+
+/**
+ * As the app's tabs do, a provider publishes no awareness state (a conversation's holds one only
+ * while its person types; a feed's and presence's never): without this each provider renewed an
+ * empty state every 15 s, work for the server that the app never causes.
+ */
+export function withoutAwareness(provider: HocuspocusProvider): HocuspocusProvider {
+	provider.awareness?.setLocalState(null);
 	return provider;
 }
 
@@ -103,7 +113,7 @@ export async function openAs(
 ): Promise<{ provider: HocuspocusProvider; close(): void }> {
 	const socket = socketFor(wsUrl, person.token);
 	const provider = new HocuspocusProvider({ websocketProvider: socket, name, token: 'cookie' });
-	provider.attach();
+	withoutAwareness(provider).attach();
 	await synced(provider, what);
 	return {
 		provider,
