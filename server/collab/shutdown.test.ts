@@ -129,4 +129,22 @@ describe('a graceful stop', () => {
 		expect(output).toMatch(/stopped/);
 		expect(output).not.toMatch(/compaction of .* failed|ECONNREFUSED|"level":50/);
 	}, 60_000);
+
+	it('is no crash when a closing connection fails a promise nobody awaits', async () => {
+		const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cf-shutdown-unawaited-'));
+		cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+		const port = await restartablePort();
+		const env = { PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '' };
+		await setUpCollabProcess(1, env, { untilExit: true });
+		const server = runCollabProcess(['serve'], { ...env, TEST_UNAWAITED_FAILURE_AT_STOP: '1' });
+		servers.push(server);
+		const exited = exitOf(server, () => 0);
+		await outputOf(server, (text) => text.includes('ready'));
+		server.kill('SIGTERM');
+		const { output } = await exited;
+		// Node's default for an unhandled rejection is exit code 1 (the rolling restart saw it).
+		expect(server.exitCode, output).toBe(0);
+		expect(output).toMatch(/a promise failed unawaited while shutting down/);
+		expect(output).toMatch(/stopped/);
+	}, 60_000);
 });

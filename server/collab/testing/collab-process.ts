@@ -144,6 +144,10 @@ server.listen(config.PORT, '127.0.0.1', () => {
 });
 // The server's own graceful stop (server/shutdown.ts), as main.ts runs it.
 process.once('SIGTERM', () => {
+	if (process.env.TEST_UNAWAITED_FAILURE_AT_STOP) {
+		// What a Redis connection being closed does to a command still queued on it.
+		setTimeout(() => void Promise.reject(new Error('Connection is closed.')), 10);
+	}
 	void shutDown({
 		signal: 'SIGTERM',
 		collab,
