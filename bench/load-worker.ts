@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { SyncedProvider } from '../src/lib/client/collab/synced-provider.ts';
 import { documentName, listMessages, postMessage } from '../src/lib/shared/chat/document-schema.ts';
-import { PRESENCE_REPORT_EVERY_MS, type PresenceReport } from '../src/lib/shared/chat/presence.ts';
+import { repeatPresenceReport } from './lib/presence-report.ts';
 import { api, SESSION_COOKIE, type ChannelSummary } from './lib/api.ts';
 import { DoubleBuffer, monotonicMs } from './lib/stats.ts';
 import type { MemberPlan, WorkerCommand, WorkerReply } from './lib/protocol.ts';
@@ -24,8 +24,8 @@ interface OpenDoc {
 	doc: Y.Doc;
 	provider: BenchProvider;
 	synced: boolean;
-	/** The presence document's repeated report (its first delay, then its interval). */
-	keepAlive?: ReturnType<typeof setTimeout>;
+	/** Stops the presence document's repeated report. */
+	stopReport?: () => void;
 }
 
 interface Client {
@@ -158,15 +158,10 @@ function openDoc(client: Client, name: string, kind: 'conversation' | 'presence'
 	// Real tabs do so at unrelated moments: each member starts at a random point of the period.
 	open.provider.awareness?.setLocalState(null);
 	if (kind === 'presence') {
-		const report = () => {
-			const online: PresenceReport = { status: 'online' };
-			if (open.synced) open.provider.sendStateless(JSON.stringify(online));
-		};
-		const start = setTimeout(() => {
-			report();
-			open.keepAlive = setInterval(report, PRESENCE_REPORT_EVERY_MS);
-		}, Math.random() * PRESENCE_REPORT_EVERY_MS);
-		open.keepAlive = start;
+		open.stopReport = repeatPresenceReport(
+			(text) => open.provider.sendStateless(text),
+			() => open.synced
+		);
 	}
 	open.provider.attach();
 	client.docs.set(name, open);
@@ -367,8 +362,7 @@ process.on('message', (command: WorkerCommand) => {
 				case 'disconnect': {
 					for (const client of clients.splice(0)) {
 						for (const open of client.docs.values()) {
-							// Either its first delay or its interval: Node clears both alike.
-							clearInterval(open.keepAlive);
+							open.stopReport?.();
 							open.provider.destroy();
 							open.doc.destroy();
 						}

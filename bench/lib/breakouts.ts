@@ -3,10 +3,7 @@ import type postgres from 'postgres';
 import { documentName } from '../../src/lib/shared/chat/document-schema.ts';
 import { getMessage, postMessage } from '../../src/lib/shared/chat/messages.ts';
 import { summaryMessageId } from '../../src/lib/server/breakouts/summary-message.ts';
-import {
-	PRESENCE_REPORT_EVERY_MS,
-	type PresenceReport
-} from '../../src/lib/shared/chat/presence.ts';
+import { repeatPresenceReport } from './presence-report.ts';
 import { api, pool, type Member } from './api.ts';
 import { socketFor, synced, watchFeedFromNow, withoutAwareness } from './notification-latency.ts';
 import { Latencies } from './stats.ts';
@@ -196,7 +193,7 @@ export async function watchBreakouts(
 	const sockets: HocuspocusProviderWebsocket[] = [];
 	const providers: HocuspocusProvider[] = [];
 	const since = (at: number) => Float64Array.of(at - endsAt);
-	const reports: ReturnType<typeof setTimeout>[] = [];
+	const reports: (() => void)[] = [];
 	let closing = false;
 
 	await pool(rooms, 20, async (room) => {
@@ -211,16 +208,11 @@ export async function watchBreakouts(
 				});
 				withoutAwareness(presence).attach();
 				providers.push(presence);
-				const report = () => {
-					const online: PresenceReport = { status: 'online' };
-					if (presence.synced) presence.sendStateless(JSON.stringify(online));
-				};
-				// Tabs report at unrelated moments: each from a random point of the period.
 				reports.push(
-					setTimeout(() => {
-						report();
-						reports.push(setInterval(report, PRESENCE_REPORT_EVERY_MS));
-					}, Math.random() * PRESENCE_REPORT_EVERY_MS)
+					repeatPresenceReport(
+						(text) => presence.sendStateless(text),
+						() => presence.synced
+					)
 				);
 				await synced(presence, `${person.name}'s presence`);
 				const feed = await watchFeedFromNow(socket, person, (event) => {
@@ -304,8 +296,7 @@ export async function watchBreakouts(
 		}),
 		close() {
 			closing = true;
-			// Either a first delay or an interval: Node clears both alike.
-			for (const timer of reports) clearInterval(timer);
+			for (const stop of reports) stop();
 			for (const provider of providers) provider.destroy();
 			for (const socket of sockets) socket.destroy();
 		}
