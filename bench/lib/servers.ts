@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -171,18 +172,15 @@ export interface ProductOptions {
 export async function startProduct(options: ProductOptions): Promise<ServerProcess> {
 	const port = await freePort();
 	await fs.mkdir(options.dataDir, { recursive: true });
-	const profileDir = path.join(workDir, 'profiles');
+	// One folder per server, Node's own file names: one profile per thread (the main thread's
+	// has thread id 0 in its name). A fixed name made the threads overwrite each other's, and
+	// the last thread to stop won, often not the main one.
+	const profileDir = path.join(workDir, 'profiles', options.name);
 	if (options.cpuProf) await fs.mkdir(profileDir, { recursive: true });
 	const child = spawn(
 		process.execPath,
 		[
-			...(options.cpuProf
-				? [
-						'--cpu-prof',
-						`--cpu-prof-dir=${profileDir}`,
-						`--cpu-prof-name=${options.name}.cpuprofile`
-					]
-				: []),
+			...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
 			// As the product is started (Dockerfile, npm start): its memory flags.
 			...SERVER_NODE_FLAGS,
 			// Extra node flags for investigations, e.g. BENCH_SERVER_FLAGS='--trace-gc' (a later
@@ -207,6 +205,10 @@ export async function startProduct(options: ProductOptions): Promise<ServerProce
 			stdio: ['ignore', 'pipe', 'pipe']
 		}
 	);
+	// For investigations: the server's own output (e.g. of --trace-gc) appended to a file.
+	if (process.env.BENCH_SERVER_OUTPUT) {
+		child.stdout!.pipe(createWriteStream(process.env.BENCH_SERVER_OUTPUT, { flags: 'a' }));
+	}
 	await waitForLine(child, 'ConnectFlow is running', options.name);
 	return serving(child, port, () => stopChild(child, options.name));
 }

@@ -182,7 +182,8 @@ export function createAppContext(
 		storage,
 		channels,
 		images,
-		maxFileMb: config.MAX_FILE_MB
+		maxFileMb: config.MAX_FILE_MB,
+		receiveMbPerS: config.UPLOAD_RECEIVE_MB_PER_S
 	});
 	registerFileJobs(jobQueue, files);
 	const email = new EmailNotificationService({

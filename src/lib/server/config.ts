@@ -51,6 +51,12 @@ export const configSchema = z.object({
 	REDIS_URL: optionalString,
 	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 	MAX_FILE_MB: z.coerce.number().positive().default(10),
+	/**
+	 * Megabytes per second this process takes in of all uploads together (after a burst of 4 MB):
+	 * uploads that come faster wait, so that they cannot crowd out message delivery. Unset: 10
+	 * per core (files/receive-pace.ts).
+	 */
+	UPLOAD_RECEIVE_MB_PER_S: z.coerce.number().positive().optional(),
 	API_BODY_LIMIT_KB: z.coerce.number().int().positive().default(64),
 	TRUST_PROXY: booleanFromEnv,
 	/**

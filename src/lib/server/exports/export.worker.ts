@@ -1,6 +1,6 @@
 /**
  * The export thread's entry (see export-thread.ts). Node runs it as TypeScript (type
- * stripping): it imports only packages and the plain export-records module. It turns pages of
+ * stripping): it imports only packages and plain modules (export-records, threads/idle-policy). It turns pages of
  * messages into the formats asked and writes them, with the files, into one ZIP on disk:
  * JSON lines and CSV go to files of their own beside the ZIP while pages come (a ZIP entry must
  * be written whole before the next starts) and become entries at the end; each EML and each
@@ -20,14 +20,16 @@ import {
 	type ExportedMessage,
 	type ExportFormatName
 } from './export-records.ts';
+import { idlePolicyForThisThread } from '../threads/idle-policy.ts';
 
-// On Linux a thread has its own nice value: zipping takes the CPU only when the thread that
-// serves the sockets does not want it.
+// On Linux a thread has its own nice value and policy: zipping takes the CPU only when the
+// thread that serves the sockets does not want it (idle-policy.ts says why both).
 try {
 	os.setPriority(19);
 } catch {
 	// Not allowed here: it runs at the process's priority.
 }
+idlePolicyForThisThread();
 
 export type ExportThreadRequest =
 	| { type: 'start'; id: number; path: string; formats: ExportFormatName[] }

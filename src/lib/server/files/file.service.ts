@@ -8,6 +8,7 @@ import type { FileStorage } from '../storage/storage.ts';
 import { classify, type FileKind } from './file-content.ts';
 import { previewKeys, type FileRepository, type FileRow } from './file.repository.ts';
 import { imageOutputs, type ImageProcess } from './image-process.ts';
+import { defaultReceiveMbPerS, ReceivePace } from './receive-pace.ts';
 import { spoolFolder, UploadSpool } from './upload-spool.ts';
 
 /** What is stored of an upload once its content is checked (and an image worked on). */
@@ -39,6 +40,8 @@ export class FileService {
 	readonly maxBytes: number;
 	/** Where uploads wait on disk while they are checked. */
 	readonly spoolDir: string;
+	/** How fast the process takes in uploads, all together (UPLOAD_RECEIVE_MB_PER_S). */
+	readonly receivePace: ReceivePace;
 
 	constructor(deps: {
 		files: FileRepository;
@@ -47,6 +50,7 @@ export class FileService {
 		images: ImageProcess;
 		maxFileMb: number;
 		spoolDir?: string;
+		receiveMbPerS?: number;
 	}) {
 		this.files = deps.files;
 		this.storage = deps.storage;
@@ -54,6 +58,7 @@ export class FileService {
 		this.images = deps.images;
 		this.maxBytes = Math.floor(deps.maxFileMb * 1024 * 1024);
 		this.spoolDir = deps.spoolDir ?? spoolFolder();
+		this.receivePace = new ReceivePace(deps.receiveMbPerS ?? defaultReceiveMbPerS());
 	}
 
 	async upload(
@@ -72,8 +77,12 @@ export class FileService {
 			});
 		}
 		if (declaredLength !== null && declaredLength > this.maxBytes) throw this.tooLarge(query.name);
-		const spool = await UploadSpool.receive(body, this.spoolDir, this.maxBytes, () =>
-			this.tooLarge(query.name)
+		const spool = await UploadSpool.receive(
+			body,
+			this.spoolDir,
+			this.maxBytes,
+			() => this.tooLarge(query.name),
+			this.receivePace
 		);
 		try {
 			const verdict = await classify(

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileTypeFromFile } from 'file-type';
 import type { ContentSource } from './file-content.ts';
+import type { ReceivePace } from './receive-pace.ts';
 
 /** How much of an upload is gathered before it is written. */
 const SPOOL_WRITE_BYTES = 1024 * 1024;
@@ -35,7 +36,8 @@ export class UploadSpool {
 		body: ReadableStream<Uint8Array> | null,
 		folder: string,
 		maxBytes: number,
-		tooLarge: () => Error
+		tooLarge: () => Error,
+		pace?: ReceivePace
 	): Promise<UploadSpool> {
 		await fs.mkdir(folder, { recursive: true });
 		const file = path.join(folder, randomUUID());
@@ -51,6 +53,8 @@ export class UploadSpool {
 				pendingBytes += chunk.byteLength;
 				if (pendingBytes >= SPOOL_WRITE_BYTES) {
 					await handle.writev(pending);
+					// The next megabyte is read when the process's pace allows it.
+					await pace?.take(pendingBytes);
 					pending = [];
 					pendingBytes = 0;
 				}

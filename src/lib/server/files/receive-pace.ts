@@ -1,0 +1,46 @@
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * UPLOAD_RECEIVE_MB_PER_S unset: 10 MB/s per core. Taking in an upload costs CPU (the kernel's
+ * copies, the process's reads and writes, the garbage they leave), so what a process can take
+ * without delaying messages grows with its cores. On scenario 9's two cores, 20 MB/s kept
+ * delivery's p99 at 16-29 ms while twenty 10 MB photos went up; 40 MB/s let it reach 34-56 ms.
+ */
+export function defaultReceiveMbPerS(): number {
+	return 10 * Math.max(1, os.availableParallelism());
+}
+
+/**
+ * How fast this process takes in the bytes of uploads, all of them together: a leaky bucket
+ * that lets a burst through at once (a small file, or a photo's first megabytes, waits for
+ * nothing) and spaces the rest out at a steady rate. An upload that must wait stops reading its
+ * request; TCP's flow control then slows its sender, so the waiting bytes are held neither here
+ * nor in the kernel's buffers.
+ *
+ * Why: twenty 10 MB photos that arrive at once over a fast network are 200 MB read, copied and
+ * written within a second or two, and on a small machine those seconds belong to the uploads:
+ * the process serving the sockets waited for a core and messages arrived up to 220 ms late
+ * (scenario 9). Spread over more seconds the same bytes delay nothing.
+ */
+export class ReceivePace {
+	private readonly bytesPerMs: number;
+	private readonly burstMs: number;
+	/** When (performance.now(), ms) the bytes taken so far are paid for at the rate. */
+	private paidUntil = 0;
+
+	constructor(megabytesPerSecond: number, burstMegabytes = 4) {
+		this.bytesPerMs = (megabytesPerSecond * 1024 * 1024) / 1000;
+		this.burstMs = (burstMegabytes * 1024 * 1024) / this.bytesPerMs;
+	}
+
+	/** Resolves when `bytes` more may be taken in, with how long it made the caller wait (ms). */
+	async take(bytes: number): Promise<number> {
+		const now = performance.now();
+		this.paidUntil = Math.max(this.paidUntil, now) + bytes / this.bytesPerMs;
+		const wait = this.paidUntil - this.burstMs - now;
+		if (wait < 1) return 0;
+		await sleep(wait);
+		return wait;
+	}
+}

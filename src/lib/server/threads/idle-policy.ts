@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readlinkSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Background work (images, the file cipher, exports) runs under Linux's SCHED_IDLE policy where
+ * `chrt` is found, on top of nice 19: a thread of the process that serves the sockets that
+ * wakes up takes a core from such work at once, and the scheduler counts a core running only
+ * such work as free when it places that thread. At nice 19 alone the image work still held a
+ * core for up to a time slice while the main thread waited (scenario 9). Elsewhere nice 19 is
+ * what remains. Unprivileged processes may move themselves to SCHED_IDLE (not back).
+ */
+function chrtPath(): string | null {
+	if (process.platform !== 'linux') return null;
+	for (const folder of ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
+		const chrt = path.join(folder, 'chrt');
+		if (existsSync(chrt)) return chrt;
+	}
+	return null;
+}
+
+/** The words that start a command under SCHED_IDLE (none where that cannot be done). */
+export function idlePolicyLauncher(): string[] {
+	const chrt = chrtPath();
+	return chrt ? [chrt, '--idle', '0'] : [];
+}
+
+/**
+ * Moves the calling thread (a worker thread: Linux schedules each thread on its own) to
+ * SCHED_IDLE. Blocks this thread for the moment `chrt` takes, never the main one. Returns
+ * whether it did.
+ */
+export function idlePolicyForThisThread(): boolean {
+	const chrt = chrtPath();
+	if (!chrt) return false;
+	let tid: string;
+	try {
+		// /proc/thread-self links to /proc/<pid>/task/<tid>.
+		tid = path.basename(readlinkSync('/proc/thread-self'));
+	} catch {
+		return false;
+	}
+	const done = spawnSync(chrt, ['--idle', '--pid', '0', tid], { stdio: 'ignore', timeout: 5000 });
+	return done.status === 0;
+}
