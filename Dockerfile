@@ -43,5 +43,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 
 # V8 flags and malloc arenas bounding the server's memory: server/node-flags.ts (checked against
 # these lines).
-ENV MALLOC_ARENA_MAX=2
-CMD ["node", "--max-semi-space-size=16", "--heap-growing-percent=50", "--liftoff-only", "server/main.ts"]
+ENV MALLOC_ARENA_MAX=1
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "--liftoff-only", "server/main.ts"]
