@@ -1,15 +1,14 @@
 /**
  * The export thread's entry (see export-thread.ts). Node runs it as TypeScript (type
- * stripping): it imports only packages and plain modules (export-records, threads/idle-policy). It turns pages of
- * messages into the formats asked and writes them, with the files, into one ZIP on disk:
- * JSON lines and CSV go to files of their own beside the ZIP while pages come (a ZIP entry must
- * be written whole before the next starts) and become entries at the end; each EML and each
- * file is an entry at once. Every request is answered only once what it gave is written, so the
+ * stripping): it imports only packages and plain modules (export-records, threads/idle-policy).
+ * It turns pages of messages into the formats asked and writes them, with the files, into one
+ * ZIP on disk: JSON lines and CSV go to files of their own beside the ZIP while pages come (a
+ * ZIP entry must be written whole before the next starts) and become entries at the end; each
+ * EML and each file is an entry at once. Every request is answered only once what it gave is written, so the
  * caller never has more than a page in flight: memory stays the same however large the export.
  */
 import fs from 'node:fs';
 import { once } from 'node:events';
-import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { ZipArchive } from 'archiver';
 import {
@@ -20,16 +19,10 @@ import {
 	type ExportedMessage,
 	type ExportFormatName
 } from './export-records.ts';
-import { idlePolicyForThisThread } from '../threads/idle-policy.ts';
+import { runThisThreadInBackground } from '../threads/idle-policy.ts';
 
-// On Linux a thread has its own nice value and policy: zipping takes the CPU only when the
-// thread that serves the sockets does not want it (idle-policy.ts says why both).
-try {
-	os.setPriority(19);
-} catch {
-	// Not allowed here: it runs at the process's priority.
-}
-idlePolicyForThisThread();
+// Zipping takes the CPU only when the thread that serves the sockets does not want it.
+runThisThreadInBackground();
 
 export type ExportThreadRequest =
 	| { type: 'start'; id: number; path: string; formats: ExportFormatName[] }

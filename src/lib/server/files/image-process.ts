@@ -235,17 +235,15 @@ export class ImageProcess {
 			thumbnailSize: THUMBNAIL_SIZE,
 			previewSize: PREVIEW_SIZE
 		};
-		const node = [
+		const [command, ...args] = [
+			...idlePolicyLauncher(),
 			process.execPath,
 			'-e',
 			PROCESS_SOURCE,
 			require.resolve('sharp'),
 			JSON.stringify(settings)
 		];
-		const command = [...idlePolicyLauncher(), ...node];
-		const child = spawn(command[0]!, command.slice(1), {
-			stdio: ['ignore', 'inherit', 'inherit', 'ipc']
-		});
+		const child = spawn(command!, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 		child.on('message', ({ id, result }: { id: number; result: ProcessedImage }) => {
 			const resolve = this.waiting.get(id);
 			this.waiting.delete(id);

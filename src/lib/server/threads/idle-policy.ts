@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -42,4 +43,18 @@ export function idlePolicyForThisThread(): boolean {
 	}
 	const done = spawnSync(chrt, ['--idle', '--pid', '0', tid], { stdio: 'ignore', timeout: 5000 });
 	return done.status === 0;
+}
+
+/**
+ * Lowers the calling worker thread to background priority: nice 19 (on Linux a thread has its
+ * own) and SCHED_IDLE, so its work takes the CPU only when the threads that serve the sockets
+ * do not want it. Where either is not allowed, the thread keeps what it had.
+ */
+export function runThisThreadInBackground(): void {
+	try {
+		os.setPriority(19);
+	} catch {
+		// Not allowed here: it runs at the process's priority.
+	}
+	idlePolicyForThisThread();
 }

@@ -1,6 +1,5 @@
-import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import { idlePolicyForThisThread } from './idle-policy.ts';
+import { runThisThreadInBackground } from './idle-policy.ts';
 import type { ThreadAnswer } from './request-thread.ts';
 
 /**
@@ -11,14 +10,7 @@ import type { ThreadAnswer } from './request-thread.ts';
 export function serveRequests<Request, Result>(
 	work: (request: Request) => Result | Promise<Result>
 ): void {
-	// On Linux a thread has its own nice value and policy: the work takes the CPU only when the
-	// thread that serves the sockets does not want it (idle-policy.ts says why both).
-	try {
-		os.setPriority(19);
-	} catch {
-		// Not allowed here: it runs at the process's priority.
-	}
-	idlePolicyForThisThread();
+	runThisThreadInBackground();
 	const port = parentPort;
 	if (!port) throw new Error('serveRequests runs on a worker thread.');
 	port.on('message', ({ id, request }: { id: number; request: Request }) => {
