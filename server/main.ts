@@ -11,11 +11,18 @@ import { handleOpsRequest } from '../src/lib/server/ops/ops-endpoints.ts';
 import { holdDataFolder, type DataFolderHold } from '../src/lib/server/backup/backup-socket.ts';
 import { logger } from '../src/lib/server/logging/logger.ts';
 import { missingServerFlags } from './node-flags.ts';
+import { warmCompileCache } from './compile-cache.ts';
 
 /**
  * The process entry: one Node process serves the SvelteKit app (HTTP) and, on the same port,
  * the collaboration server (WebSocket). Run after `npm run build`.
  */
+if (process.argv.includes('--warm-compile-cache')) {
+	// `npm run build`'s last step (compile-cache.ts): this module and its imports are compiled by
+	// now; nothing is started.
+	await warmCompileCache();
+	process.exit(0);
+}
 const PROTOCOL_HEADER = 'x-connectflow-protocol';
 const config = loadConfig();
 const missingFlags = missingServerFlags();
@@ -71,7 +78,7 @@ const server = http.createServer((request, response) => {
 // request (ECONNRESET).
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
-const collab = createCollabServer(context);
+const collab = await createCollabServer(context);
 // Before anyone is served: the image process's start would otherwise pause delivery at the first
 // photo upload.
 context.files.images.warm();

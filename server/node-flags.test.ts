@@ -53,6 +53,11 @@ describe('the server process flags', () => {
 			missingServerFlags(['--max-semi-space-size=8', '--heap-growing-percent=50'], env)
 		).toEqual(['--liftoff-only']);
 		expect(missingServerFlags([...SERVER_NODE_FLAGS, '--inspect'], env)).toEqual([]);
-		expect(missingServerFlags(SERVER_NODE_FLAGS, {})).toEqual(['MALLOC_ARENA_MAX=1']);
+		expect(missingServerFlags(SERVER_NODE_FLAGS, {})).toEqual([
+			'MALLOC_ARENA_MAX=1',
+			'MALLOC_MMAP_THRESHOLD_=65536',
+			'MALLOC_TRIM_THRESHOLD_=65536',
+			'NODE_COMPILE_CACHE=.cache/node-compile'
+		]);
 	});
 });

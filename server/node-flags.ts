@@ -38,12 +38,30 @@ export function missingServerFlags(
 }
 
 /**
- * Environment the server process starts with (read by the C library before any code runs).
- * glibc gives each thread that allocates its own malloc arena of up to 64 MB and rarely hands
- * their freed pages back: the database thread, V8's compiler and collector threads and libuv's
- * pool each kept one mostly empty. One arena is shared by all threads instead: with two, the
- * second (most likely the embedded database thread's) stayed full at 64 MB; with one, the server
- * on PGlite held 402 MB at 1,000 members instead of 480, with the same p99 and CPU per message,
- * and the server on Postgres was unchanged (285 against 276 MB, the spread between runs).
+ * Environment the server process starts with (read by the C library and by Node before any code
+ * runs; docs/ARCHITECTURE.md, "Server memory").
  */
-export const SERVER_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '1' };
+export const SERVER_ENV: Readonly<Record<string, string>> = {
+	// glibc gives each thread that allocates its own malloc arena of up to 64 MB and rarely hands
+	// their freed pages back: the database thread, V8's compiler and collector threads and libuv's
+	// pool each kept one mostly empty. One arena is shared by all threads instead: with two, the
+	// second (most likely the embedded database thread's) stayed full at 64 MB; with one, the
+	// server on PGlite held 402 MB at 1,000 members instead of 480, with the same p99 and CPU per
+	// message, and the server on Postgres was unchanged.
+	MALLOC_ARENA_MAX: '1',
+	// Blocks of 64 KiB and more (socket reads, query results, documents' encoded states) are
+	// mapped on their own and returned to the system when freed. By default glibc raises that
+	// threshold to the largest block freed so far (up to 32 MB), after which such blocks come
+	// from the one arena, and a burst of them (1,000 people connecting at once) leaves it 35 MB
+	// larger for good, its free pages stuck between live ones.
+	MALLOC_MMAP_THRESHOLD_: '65536',
+	// Free memory at the arena's top goes back to the system past 64 KiB instead of 128 KiB, and
+	// setting it keeps glibc from raising it with the threshold above.
+	MALLOC_TRIM_THRESHOLD_: '65536',
+	// Node keeps each TypeScript module's type-stripped source, and V8's code for it, in this
+	// folder (relative to the working directory). Without it every start strips the server's
+	// 400 modules again through amaro, a WebAssembly build of swc that then stays loaded for the
+	// process's life: 17 MB on the main thread and 12 MB on each worker thread that runs a `.ts`
+	// entry. `npm run build` fills it (server/warm-compile-cache.ts), so the first start is lean too.
+	NODE_COMPILE_CACHE: '.cache/node-compile'
+};

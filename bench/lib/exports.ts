@@ -1,6 +1,7 @@
 import { openDatabase } from '../../src/lib/server/db/database.ts';
 import { api, type Organization } from './api.ts';
-import { ProcessMonitor, round } from './proc.ts';
+import fs from 'node:fs';
+import { childProcessesOf, ProcessMonitor, round, sampleProcess } from './proc.ts';
 
 /** Messages of scenario 14's channel: the issue's 1,000,000, or 100,000 with --quick. */
 export const exportSize = (quick: boolean) => (quick ? 100_000 : 1_000_000);
@@ -76,6 +77,10 @@ export interface ExportRun {
 		messagesPerS: number;
 		peakRssMb: number;
 		rssBeforeMb: number;
+		/** The export process's peak (a child of the server: export-process.ts). */
+		exportProcessPeakRssMb: number;
+		/** The peak of the server and its export process together, sampled at the same moments. */
+		peakTogetherRssMb: number;
 	}>;
 }
 
@@ -83,6 +88,14 @@ export interface ExportRun {
  * Asks for the export of the channel (JSON lines and CSV, as a manager would) and follows it
  * until it is done, sampling the server's resident memory once a second from the ask.
  */
+function readCommand(pid: number): string {
+	try {
+		return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+	} catch {
+		return '';
+	}
+}
+
 export function startExport(
 	baseUrl: string,
 	org: Organization,
@@ -92,6 +105,18 @@ export function startExport(
 	const monitor = new ProcessMonitor([serverPid]);
 	const rssBefore = monitor.start().stop().rssMb;
 	monitor.start();
+	// The export runs in a child process of the server (its image process is one too, idle here).
+	let exportPeak = 0;
+	let togetherPeak = 0;
+	const exportSampler = setInterval(() => {
+		let exportRss = 0;
+		for (const pid of childProcessesOf(serverPid)) {
+			const command = readCommand(pid);
+			if (command.includes('export-process.entry')) exportRss += sampleProcess(pid)?.rssMb ?? 0;
+		}
+		exportPeak = Math.max(exportPeak, exportRss);
+		togetherPeak = Math.max(togetherPeak, (sampleProcess(serverPid)?.rssMb ?? 0) + exportRss);
+	}, 250);
 	const started = performance.now();
 	const finished = (async () => {
 		const asked = await api<{ id: string }>(baseUrl, 'POST', '/api/exports', {
@@ -107,6 +132,7 @@ export function startExport(
 			if (data.status === 'done' || data.status === 'failed') {
 				const seconds = (performance.now() - started) / 1000;
 				const memory = monitor.stop();
+				clearInterval(exportSampler);
 				return {
 					status: data.status,
 					messages: data.doneMessages,
@@ -114,7 +140,9 @@ export function startExport(
 					seconds: round(seconds, 2),
 					messagesPerS: Math.round(data.doneMessages / seconds),
 					peakRssMb: memory.rssMb,
-					rssBeforeMb: rssBefore
+					rssBeforeMb: rssBefore,
+					exportProcessPeakRssMb: round(exportPeak, 1),
+					peakTogetherRssMb: round(togetherPeak, 1)
 				};
 			}
 			await new Promise((resolve) => setTimeout(resolve, 500));

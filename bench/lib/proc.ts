@@ -32,6 +32,22 @@ export function sampleProcess(pid: number): ProcSample | null {
 	}
 }
 
+/** The processes whose parent is `pid` (the server's image and export processes). */
+export function childProcessesOf(pid: number): number[] {
+	const children: number[] = [];
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			if (parent === pid) children.push(Number(entry));
+		} catch {
+			// Gone since the listing.
+		}
+	}
+	return children;
+}
+
 /** Busy and total jiffies of the whole machine, for how loaded it was by everyone. */
 function machineTicks(): { busy: number; total: number } {
 	const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { createScratchDatabase, postgresAnswers } from '#server/testing/test-database.ts';
 import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../server/node-flags.ts';
+import { fillCompileCache } from '../../server/compile-cache.ts';
 
 /**
  * The servers under test, each in its own process: the built product (a private copy of
@@ -57,6 +58,8 @@ export async function preparePrivateBuild(): Promise<void> {
 		await fs.cp(path.join(repoRoot, entry), path.join(appDir, entry), { recursive: true });
 	}
 	await fs.symlink(path.join(repoRoot, 'node_modules'), path.join(appDir, 'node_modules'));
+	// As `npm run build` does for the working tree: the cache's entries name each file's path.
+	fillCompileCache(appDir);
 }
 
 /** Where the product's database is: real Postgres, or the embedded PGlite's folder. */

@@ -27,7 +27,6 @@ import { LocalPresenceStore } from './presence-store.ts';
 import { MetricsExtension } from './metrics.extension.ts';
 import { PresenceExtension } from './presence.extension.ts';
 import { AwayDeliveryListener } from './away-delivery.ts';
-import { createScaleOut } from './scale-out.ts';
 import { StampQueue } from './stamp-queue.ts';
 import { logger } from '#server/logging/logger.ts';
 
@@ -59,8 +58,15 @@ const SERVICE_RESTART = 1012;
  * The collaboration server: Hocuspocus with one extension per concern (auth, awareness, the
  * ingest of updates, presence, each person's feed, access), served on the HTTP server's own port at /collab.
  */
-export function createCollabServer(app: AppContext, extra: Extension[] = []): CollabServer {
-	const scaleOut = createScaleOut(app); // null unless REDIS_URL is set
+export async function createCollabServer(
+	app: AppContext,
+	extra: Extension[] = []
+): Promise<CollabServer> {
+	// Redis's client and Hocuspocus's Redis extension are loaded only with REDIS_URL: one process
+	// alone never uses them (6 MB of heap; docs/ARCHITECTURE.md, "Server memory").
+	const scaleOut = app.config.REDIS_URL
+		? (await import('./scale-out.ts')).createScaleOut(app)
+		: null;
 	const documents =
 		scaleOut?.documents(app.database.sql) ?? new DocumentRepository(app.database.sql);
 	const record = new MessageRecordService(

@@ -50,7 +50,7 @@ export async function startCollabHarness(
 	database?: TestDatabase
 ): Promise<CollabHarness> {
 	const app = await createTestApp(kind, database);
-	const collab = createCollabServer(app);
+	const collab = await createCollabServer(app);
 	const server = http.createServer((_request, response) => response.writeHead(404).end());
 	server.on('upgrade', (request, socket, head) => {
 		if (!collab.handleUpgrade(request, socket, head)) socket.destroy();

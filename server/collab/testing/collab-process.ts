@@ -76,7 +76,7 @@ if (mode === 'stored') {
 	process.exit(0);
 }
 
-const collab = createCollabServer(app);
+const collab = await createCollabServer(app);
 const ops = { readiness: app.readiness, metrics: app.metrics, metricsToken: config.METRICS_TOKEN };
 const server = http.createServer((request, response) => {
 	// The operator's endpoints, as main.ts serves them.

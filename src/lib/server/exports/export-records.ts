@@ -1,6 +1,6 @@
 /**
  * What one message of an export is, and how each format writes it. Pure: used by the export
- * thread (export.worker.ts), which Node runs by type stripping, so this module imports only
+ * process (export-process.entry.ts), which Node runs by type stripping, so this module imports only
  * packages and types.
  */
 import { stringify } from 'csv-stringify/sync';

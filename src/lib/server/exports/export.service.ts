@@ -18,11 +18,11 @@ import type {
 	ExportTargets
 } from '#shared/api/exports.schema.ts';
 import { EXPORT_LINK_SECONDS, type ExportLinks } from './export-links.ts';
-import { ExportZipWriter } from './export-thread.ts';
+import { ExportZipWriter } from './export-process.ts';
 import { runExportJob } from './export.job.ts';
 import type { ExportRepository, ExportRow, ExportSelection, UnitOf } from './export.repository.ts';
 
-/** Messages read from the database per page (and handed to the export thread at once). */
+/** Messages read from the database per page (and handed to the export process at once). */
 export const EXPORT_PAGE_SIZE = 1000;
 /** How often the row's progress is written while the job runs. */
 const PROGRESS_EVERY_MS = 250;
@@ -143,7 +143,7 @@ export class ExportService extends DomainService {
 
 	/**
 	 * Writes the export: counts its messages (the progress bar's total), reads them a page at a
-	 * time in (accepted_at, id) order, hands each page and its files to the export thread, and
+	 * time in (accepted_at, id) order, hands each page and its files to the export process, and
 	 * stores the ZIP. Memory holds one page and one file stream at a time, whatever the size.
 	 */
 	async run(exportId: string): Promise<void> {

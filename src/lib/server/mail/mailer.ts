@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../logging/logger.ts';
 import type { ComposedEmail } from './digest.ts';
 
@@ -9,7 +9,9 @@ export type SendOutcome = { sent: true; messageId: string } | { sent: false; rea
  * mailer is disabled: `send` sends nothing and says so, and that is logged once, not per email.
  */
 export class Mailer {
-	readonly #transport: Transporter | null;
+	readonly #smtpUrl: string | null;
+	/** Made at the first email: nodemailer is loaded only by a server that sends some. */
+	#transport: Promise<Transporter> | undefined;
 	readonly #from: string;
 	readonly #log: Logger;
 	#saidDisabled = false;
@@ -18,20 +20,25 @@ export class Mailer {
 		this.#from = options.from;
 		this.#log = options.logger;
 		// Pooled: a batch of digests reuses a few connections instead of one per email.
-		this.#transport = options.smtpUrl
-			? nodemailer.createTransport(
-					options.smtpUrl.includes('pool=') ? options.smtpUrl : withPool(options.smtpUrl)
-				)
+		this.#smtpUrl = options.smtpUrl
+			? options.smtpUrl.includes('pool=')
+				? options.smtpUrl
+				: withPool(options.smtpUrl)
 			: null;
 	}
 
 	get enabled(): boolean {
-		return this.#transport !== null;
+		return this.#smtpUrl !== null;
 	}
 
 	async send(email: ComposedEmail): Promise<SendOutcome> {
-		if (!this.#transport) return this.disabled();
-		const info = (await this.#transport.sendMail({
+		const smtpUrl = this.#smtpUrl;
+		if (!smtpUrl) return this.disabled();
+		this.#transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+			nodemailer.createTransport(smtpUrl)
+		);
+		const transport = await this.#transport;
+		const info = (await transport.sendMail({
 			from: this.#from,
 			to: email.to,
 			subject: email.subject,
@@ -52,7 +59,7 @@ export class Mailer {
 	}
 
 	close(): void {
-		this.#transport?.close();
+		void this.#transport?.then((transport) => transport.close());
 	}
 }
 

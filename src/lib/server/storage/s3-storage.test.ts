@@ -26,9 +26,9 @@ describe('S3Storage against s3rver', () => {
 
 	it('creates its bucket on first write', async () => {
 		const storage = s3Storage(server, 'made-on-demand');
-		expect(await storage.client.bucketExists('made-on-demand')).toBe(false);
+		expect(await (await storage.client()).bucketExists('made-on-demand')).toBe(false);
 		await storage.put('first', Buffer.from('1'), { contentType: 'text/plain' });
-		expect(await storage.client.bucketExists('made-on-demand')).toBe(true);
+		expect(await (await storage.client()).bucketExists('made-on-demand')).toBe(true);
 		// A second instance (another process) finds it and does not fail.
 		await s3Storage(server, 'made-on-demand').put('second', Buffer.from('2'), {
 			contentType: 'text/plain'

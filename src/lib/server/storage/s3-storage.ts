@@ -1,7 +1,7 @@
 import { IncomingMessage } from 'node:http';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { Client, type ClientOptions } from 'minio';
+import type { Client, ClientOptions } from 'minio';
 import { isAppError, notFound } from '../errors.ts';
 import {
 	buildDownloadResponse,
@@ -52,7 +52,8 @@ export interface S3StorageOptions {
  */
 export class S3Storage implements FileStorage {
 	readonly kind = 's3' as const;
-	readonly client: Client;
+	#client: Promise<Client> | undefined;
+	readonly #clientOptions: ClientOptions;
 	readonly bucket: string;
 	readonly region: string;
 	readonly maxBytes: number;
@@ -70,7 +71,7 @@ export class S3Storage implements FileStorage {
 			region: options.region
 		};
 		if (options.port !== undefined) clientOptions.port = options.port;
-		this.client = new Client(clientOptions);
+		this.#clientOptions = clientOptions;
 		this.bucket = options.bucket;
 		this.region = options.region;
 		this.maxBytes = options.maxBytes;
@@ -79,6 +80,15 @@ export class S3Storage implements FileStorage {
 
 	withMaxBytes(maxBytes: number): S3Storage {
 		return new S3Storage({ ...this.#options, maxBytes });
+	}
+
+	/**
+	 * The minio client, its package loaded on first use: a server on the local folder (the
+	 * default) never loads it, 10 MB of heap (docs/ARCHITECTURE.md, "Server memory").
+	 */
+	client(): Promise<Client> {
+		this.#client ??= import('minio').then(({ Client }) => new Client(this.#clientOptions));
+		return this.#client;
 	}
 
 	async put(key: string, data: Readable | Uint8Array, meta: PutMeta): Promise<StoredFile> {
@@ -95,7 +105,7 @@ export class S3Storage implements FileStorage {
 		if (data instanceof Uint8Array) {
 			checkBuffer(data, meta, this.maxBytes);
 			const bytes = toBuffer(data);
-			await this.client.putObject(this.bucket, key, bytes, bytes.length, headers);
+			await (await this.client()).putObject(this.bucket, key, bytes, bytes.length, headers);
 			return { key, size: bytes.length };
 		}
 		return this.#putStream(key, data, meta, headers);
@@ -111,6 +121,7 @@ export class S3Storage implements FileStorage {
 		meta: PutMeta,
 		headers: Record<string, string>
 	): Promise<StoredFile> {
+		const client = await this.client();
 		let uploadId: string | undefined;
 		const parts: { part: number; etag: string }[] = [];
 		let pending: Buffer[] = [];
@@ -118,12 +129,12 @@ export class S3Storage implements FileStorage {
 		let size = 0;
 
 		const flushPart = async () => {
-			uploadId ??= await this.client.initiateNewMultipartUpload(this.bucket, key, headers);
+			uploadId ??= await client.initiateNewMultipartUpload(this.bucket, key, headers);
 			const part = parts.length + 1;
 			const payload = Buffer.concat(pending, pendingBytes);
 			pending = [];
 			pendingBytes = 0;
-			const uploaded = await this.client.uploadPart(
+			const uploaded = await client.uploadPart(
 				{
 					bucketName: this.bucket,
 					objectName: key,
@@ -150,17 +161,17 @@ export class S3Storage implements FileStorage {
 			if (meta.size !== undefined && meta.size !== size) throw sizeMismatch(meta.size, size);
 			if (uploadId === undefined) {
 				const bytes = Buffer.concat(pending, pendingBytes);
-				await this.client.putObject(this.bucket, key, bytes, bytes.length, headers);
+				await client.putObject(this.bucket, key, bytes, bytes.length, headers);
 			} else {
 				if (pendingBytes > 0) await flushPart();
-				await this.client.completeMultipartUpload(this.bucket, key, uploadId, parts);
+				await client.completeMultipartUpload(this.bucket, key, uploadId, parts);
 			}
 			return { key, size };
 		} catch (error) {
 			if (!source.destroyed) source.destroy();
 			if (uploadId !== undefined) {
 				// Unfinished parts are billed and invisible; best effort, the original error matters more.
-				await this.client.abortMultipartUpload(this.bucket, key, uploadId).catch(() => {});
+				await client.abortMultipartUpload(this.bucket, key, uploadId).catch(() => {});
 			}
 			throw error;
 		}
@@ -170,7 +181,7 @@ export class S3Storage implements FileStorage {
 		validateKey(key);
 		let stream: Readable;
 		try {
-			stream = await this.client.getObject(this.bucket, key);
+			stream = await (await this.client()).getObject(this.bucket, key);
 		} catch (error) {
 			throw missingOr(error, key);
 		}
@@ -198,7 +209,7 @@ export class S3Storage implements FileStorage {
 	async stat(key: string): Promise<FileInfo> {
 		validateKey(key);
 		try {
-			const info = await this.client.statObject(this.bucket, key);
+			const info = await (await this.client()).statObject(this.bucket, key);
 			const contentType = info.metaData['content-type'];
 			return {
 				key,
@@ -214,7 +225,7 @@ export class S3Storage implements FileStorage {
 	async delete(key: string): Promise<void> {
 		validateKey(key);
 		try {
-			await this.client.removeObject(this.bucket, key);
+			await (await this.client()).removeObject(this.bucket, key);
 		} catch (error) {
 			if (!isMissing(error)) throw error;
 		}
@@ -247,14 +258,14 @@ export class S3Storage implements FileStorage {
 			const disposition = options.disposition ?? 'attachment';
 			overrides['response-content-disposition'] = contentDisposition(options.filename, disposition);
 		}
-		return this.client.presignedGetObject(this.bucket, key, expirySeconds, overrides);
+		return (await this.client()).presignedGetObject(this.bucket, key, expirySeconds, overrides);
 	}
 
 	#ensureBucket(): Promise<void> {
 		this.#bucketReady ??= (async () => {
-			if (await this.client.bucketExists(this.bucket)) return;
+			if (await (await this.client()).bucketExists(this.bucket)) return;
 			try {
-				await this.client.makeBucket(this.bucket, this.region);
+				await (await this.client()).makeBucket(this.bucket, this.region);
 			} catch (error) {
 				// Another process created it between our check and our create.
 				if (s3Code(error) !== 'BucketAlreadyOwnedByYou') throw error;

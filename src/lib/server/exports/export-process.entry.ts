@@ -1,5 +1,5 @@
 /**
- * The export thread's entry (see export-thread.ts). Node runs it as TypeScript (type
+ * The export process's entry (see export-process.ts). Node runs it as TypeScript (type
  * stripping): it imports only packages and plain modules (export-records, threads/idle-policy).
  * It turns pages of messages into the formats asked and writes them, with the files, into one
  * ZIP on disk: JSON lines and CSV go to files of their own beside the ZIP while pages come (a
@@ -9,7 +9,6 @@
  */
 import fs from 'node:fs';
 import { once } from 'node:events';
-import { parentPort } from 'node:worker_threads';
 import { ZipArchive } from 'archiver';
 import {
 	csvHeader,
@@ -19,12 +18,23 @@ import {
 	type ExportedMessage,
 	type ExportFormatName
 } from './export-records.ts';
+import module from 'node:module';
 import { runThisThreadInBackground } from '../threads/idle-policy.ts';
 
-// Zipping takes the CPU only when the thread that serves the sockets does not want it.
-runThisThreadInBackground();
+if (process.argv.includes('--warm-compile-cache')) {
+	// server/compile-cache.ts: this module and its imports are compiled with this process's
+	// flags by now; nothing is started.
+	module.flushCompileCache();
+	process.exit(0);
+}
 
-export type ExportThreadRequest =
+// Zipping takes the CPU only when the server's threads do not want it (the launcher put this
+// process under SCHED_IDLE where it could; this adds nice 19, and covers where it could not).
+runThisThreadInBackground();
+// The server went away (or closed this export): nothing is left to write for.
+process.on('disconnect', () => process.exit(0));
+
+export type ExportProcessRequest =
 	| { type: 'start'; id: number; path: string; formats: ExportFormatName[] }
 	| { type: 'page'; id: number; lines: string }
 	| { type: 'file'; id: number; path: string; name: string }
@@ -59,7 +69,7 @@ function append(source: Buffer | fs.ReadStream, name: string, store = false): vo
 	archive!.append(source, { name, date: new Date(), store });
 }
 
-async function start(request: Extract<ExportThreadRequest, { type: 'start' }>): Promise<void> {
+async function start(request: Extract<ExportProcessRequest, { type: 'start' }>): Promise<void> {
 	zipPath = request.path;
 	formats = request.formats;
 	appended = 0;
@@ -84,7 +94,7 @@ async function start(request: Extract<ExportThreadRequest, { type: 'start' }>): 
 	if (csv) await write(csv, csvHeader());
 }
 
-async function page(request: Extract<ExportThreadRequest, { type: 'page' }>): Promise<void> {
+async function page(request: Extract<ExportProcessRequest, { type: 'page' }>): Promise<void> {
 	const lines = request.lines
 		.split('\n')
 		.filter((text) => text.length > 0)
@@ -100,7 +110,7 @@ async function page(request: Extract<ExportThreadRequest, { type: 'page' }>): Pr
 	}
 }
 
-async function file(request: Extract<ExportThreadRequest, { type: 'file' }>): Promise<void> {
+async function file(request: Extract<ExportProcessRequest, { type: 'file' }>): Promise<void> {
 	// Files are mostly compressed already (images, PDF, Office): stored, not deflated again.
 	append(fs.createReadStream(request.path), request.name, true);
 	await entriesWritten();
@@ -112,7 +122,7 @@ async function closeStream(stream: fs.WriteStream | null): Promise<void> {
 	await once(stream, 'finish');
 }
 
-async function finish(request: Extract<ExportThreadRequest, { type: 'finish' }>): Promise<number> {
+async function finish(request: Extract<ExportProcessRequest, { type: 'finish' }>): Promise<number> {
 	await Promise.all([closeStream(jsonl), closeStream(csv)]);
 	if (jsonl) append(fs.createReadStream(`${zipPath}.jsonl`), 'messages.jsonl');
 	if (csv) append(fs.createReadStream(`${zipPath}.csv`), 'messages.csv');
@@ -133,7 +143,7 @@ async function finish(request: Extract<ExportThreadRequest, { type: 'finish' }>)
 
 let queue: Promise<void> = Promise.resolve();
 
-parentPort!.on('message', (request: ExportThreadRequest) => {
+process.on('message', (request: ExportProcessRequest) => {
 	// One request after the other, in the order sent.
 	queue = queue.then(async () => {
 		try {
@@ -142,9 +152,9 @@ parentPort!.on('message', (request: ExportThreadRequest) => {
 			else if (request.type === 'page') await page(request);
 			else if (request.type === 'file') await file(request);
 			else bytes = await finish(request);
-			parentPort!.postMessage({ id: request.id, bytes });
+			process.send!({ id: request.id, bytes });
 		} catch (error) {
-			parentPort!.postMessage({
+			process.send!({
 				id: request.id,
 				error: error instanceof Error ? error.message : String(error)
 			});

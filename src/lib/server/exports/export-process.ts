@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { idlePolicyLauncher } from '../threads/idle-policy.ts';
+import type { ExportFormatName } from './export-records.ts';
+import type { ExportProcessRequest } from './export-process.entry.ts';
+
+type Request = ExportProcessRequest extends infer R
+	? R extends ExportProcessRequest
+		? Omit<R, 'id'>
+		: never
+	: never;
+
+export const EXPORT_PROCESS_ENTRY = fileURLToPath(
+	new URL('./export-process.entry.ts', import.meta.url)
+);
+
+/**
+ * Node flags of the export process, after the server's own: a heap bounded as the worker thread
+ * it replaced was (V8 would otherwise let each page's garbage grow the heap to ~110 MB before its
+ * first full collection), and a small young generation (a page's lines are short-lived).
+ */
+export const EXPORT_PROCESS_FLAGS: readonly string[] = [
+	'--max-old-space-size=64',
+	'--max-semi-space-size=4'
+];
+
+/**
+ * One export's ZIP, written by a process of its own under SCHED_IDLE and nice 19
+ * (export-process.entry.ts), so that formatting, CSV, EML and deflate never hold up the sockets,
+ * and the memory they take (a Node runtime, the ZIP writer, each page's garbage: 60-100 MB at
+ * its peak) is not the server's and is all given back when the export ends. The job reads pages
+ * from the database and storage (I/O only) and hands them over one at a time; each call
+ * resolves once the process has written what it was given (the backpressure that keeps memory
+ * flat). Node runs the entry by type stripping, with the server's own flags and
+ * EXPORT_PROCESS_FLAGS, for which the compile cache is filled too (server/compile-cache.ts), so
+ * that it never loads the stripper.
+ */
+export class ExportZipWriter {
+	private readonly child: ChildProcess;
+	private next = 1;
+	private readonly waiting = new Map<
+		number,
+		{ resolve: (bytes: number | undefined) => void; reject: (error: Error) => void }
+	>();
+	private stopped: Error | null = null;
+	private readonly exited: Promise<void>;
+
+	private constructor() {
+		const [command, ...args] = [
+			...idlePolicyLauncher(),
+			process.execPath,
+			...process.execArgv,
+			...EXPORT_PROCESS_FLAGS,
+			EXPORT_PROCESS_ENTRY
+		];
+		this.child = spawn(command!, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+		this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
+		this.child.on('message', (answer: { id: number; bytes?: number; error?: string }) => {
+			const job = this.waiting.get(answer.id);
+			this.waiting.delete(answer.id);
+			if (answer.error !== undefined) job?.reject(new Error(answer.error));
+			else job?.resolve(answer.bytes);
+		});
+		this.child.on('error', (error) => this.fail(error));
+		this.child.on('exit', (code, signal) =>
+			this.fail(new Error(`The export process stopped (${signal ?? code}).`))
+		);
+	}
+
+	/** The process writing this export (its memory and priority are its own). */
+	get pid(): number | undefined {
+		return this.child.pid;
+	}
+
+	/** Starts the process and the ZIP at `path` (JSON lines and CSV are spooled beside it). */
+	static async open(path: string, formats: readonly ExportFormatName[]): Promise<ExportZipWriter> {
+		const writer = new ExportZipWriter();
+		try {
+			await writer.ask({ type: 'start', path, formats: [...formats] });
+		} catch (error) {
+			await writer.close();
+			throw error;
+		}
+		return writer;
+	}
+
+	/** A page of messages: the repository's JSON lines, one message a line. */
+	async page(lines: string): Promise<void> {
+		await this.ask({ type: 'page', lines });
+	}
+
+	/** A file on this machine, stored in the ZIP under `name`. */
+	async file(path: string, name: string): Promise<void> {
+		await this.ask({ type: 'file', path, name });
+	}
+
+	/** Writes the spooled formats and the manifest, closes the ZIP; answers its size in bytes. */
+	async finish(manifest: unknown): Promise<number> {
+		const bytes = await this.ask({ type: 'finish', manifest: JSON.stringify(manifest, null, 2) });
+		return bytes ?? 0;
+	}
+
+	/** Ends the process (its channel closes: it exits) and waits until it has. */
+	async close(): Promise<void> {
+		this.stopped ??= new Error('The export process was closed.');
+		if (this.child.exitCode === null && this.child.signalCode === null) {
+			if (this.child.connected) this.child.disconnect();
+			else this.child.kill();
+		}
+		await this.exited;
+	}
+
+	private ask(request: Request): Promise<number | undefined> {
+		if (this.stopped) return Promise.reject(this.stopped);
+		const id = this.next++;
+		return new Promise((resolve, reject) => {
+			this.waiting.set(id, { resolve, reject });
+			this.child.send({ ...request, id } as ExportProcessRequest);
+		});
+	}
+
+	private fail(error: Error): void {
+		this.stopped ??= error;
+		for (const { reject } of this.waiting.values()) reject(error);
+		this.waiting.clear();
+	}
+}
