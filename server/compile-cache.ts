@@ -16,8 +16,8 @@ import { EXPORT_PROCESS_FLAGS } from '../src/lib/server/exports/export-process.t
 /**
  * Modules the server loads after it started, each in its own time: what the environment switches
  * on (S3, Redis) and the worker threads' entries (when the first summary or stored file needs
- * them; the export process has flags of its own and is compiled apart, below). Loaded here only to be compiled: an entry that
- * expects a parent thread throws once compiled, and that is expected.
+ * them; the export process has flags of its own and is compiled apart, below). Loaded here only
+ * to be compiled: an entry that expects a parent thread throws once compiled, as expected.
  */
 const LOADED_LATER = [
 	'../src/lib/server/storage/s3-storage.ts',
@@ -39,9 +39,9 @@ export async function warmCompileCache(): Promise<void> {
 }
 
 /**
- * Fills the compile cache of the app in `appDir` (the folder the server runs in) by starting its
- * server in warm mode with the server's own flags and environment (`env` over it; tests name
- * another cache folder there). Throws when that fails.
+ * Fills the compile cache of the app in `appDir` (the folder the server runs in) by starting the
+ * server's entry, and the export process's, in warm mode with their flags and the server's
+ * environment (`env` over it; tests name another cache folder there). Throws when that fails.
  */
 export function fillCompileCache(appDir: string, env: Record<string, string> = {}): void {
 	const warm = (args: string[]) => {
