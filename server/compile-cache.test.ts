@@ -14,7 +14,8 @@ function warmStart(cache: string): string[] {
 	const probe = path.join(scratch, 'probe.mjs');
 	fs.writeFileSync(
 		probe,
-		`process.on('exit', () => console.log(JSON.stringify(process.moduleLoadList)));\n`
+		// Its last line of output, for this test to read: the internal modules the process loaded.
+		`process.on('exit', () => process.stdout.write(JSON.stringify(process.moduleLoadList) + '\\n'));\n`
 	);
 	const run = spawnSync(
 		process.execPath,

@@ -84,10 +84,7 @@ export interface ExportRun {
 	}>;
 }
 
-/**
- * Asks for the export of the channel (JSON lines and CSV, as a manager would) and follows it
- * until it is done, sampling the server's resident memory once a second from the ask.
- */
+/** A process's command line ('' once it has gone). */
 function readCommand(pid: number): string {
 	try {
 		return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -96,6 +93,10 @@ function readCommand(pid: number): string {
 	}
 }
 
+/**
+ * Asks for the export of the channel (JSON lines and CSV, as a manager would) and follows it
+ * until it is done, sampling the server's resident memory once a second from the ask.
+ */
 export function startExport(
 	baseUrl: string,
 	org: Organization,

@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import { once } from 'node:events';
+import module from 'node:module';
 import { ZipArchive } from 'archiver';
 import {
 	csvHeader,
@@ -18,8 +19,7 @@ import {
 	type ExportedMessage,
 	type ExportFormatName
 } from './export-records.ts';
-import module from 'node:module';
-import { runThisThreadInBackground } from '../threads/idle-policy.ts';
+import { lowerThisThreadsNice } from '../threads/idle-policy.ts';
 
 if (process.argv.includes('--warm-compile-cache')) {
 	// server/compile-cache.ts: this module and its imports are compiled with this process's
@@ -28,9 +28,9 @@ if (process.argv.includes('--warm-compile-cache')) {
 	process.exit(0);
 }
 
-// Zipping takes the CPU only when the server's threads do not want it (the launcher put this
-// process under SCHED_IDLE where it could; this adds nice 19, and covers where it could not).
-runThisThreadInBackground();
+// Zipping takes the CPU only when the server's threads do not want it: the launcher put this
+// process under SCHED_IDLE (spawnNodeInBackground); nice 19 on top, and where it could not.
+lowerThisThreadsNice();
 // The server went away (or closed this export): nothing is left to write for.
 process.on('disconnect', () => process.exit(0));
 

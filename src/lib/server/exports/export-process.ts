@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { idlePolicyLauncher } from '../threads/idle-policy.ts';
+import { spawnNodeInBackground } from '../threads/idle-policy.ts';
 import type { ExportFormatName } from './export-records.ts';
 import type { ExportProcessRequest } from './export-process.entry.ts';
 
@@ -46,14 +46,11 @@ export class ExportZipWriter {
 	private readonly exited: Promise<void>;
 
 	private constructor() {
-		const [command, ...args] = [
-			...idlePolicyLauncher(),
-			process.execPath,
+		this.child = spawnNodeInBackground([
 			...process.execArgv,
 			...EXPORT_PROCESS_FLAGS,
 			EXPORT_PROCESS_ENTRY
-		];
-		this.child = spawn(command!, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+		]);
 		this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
 		this.child.on('message', (answer: { id: number; bytes?: number; error?: string }) => {
 			const job = this.waiting.get(answer.id);

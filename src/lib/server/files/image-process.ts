@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { idlePolicyLauncher } from '../threads/idle-policy.ts';
+import type { ChildProcess } from 'node:child_process';
+import { spawnNodeInBackground } from '../threads/idle-policy.ts';
 import { createRequire } from 'node:module';
 
 /** Most pixels an image may have (100 megapixels): beyond, it is refused before it is decoded. */
@@ -235,15 +235,12 @@ export class ImageProcess {
 			thumbnailSize: THUMBNAIL_SIZE,
 			previewSize: PREVIEW_SIZE
 		};
-		const [command, ...args] = [
-			...idlePolicyLauncher(),
-			process.execPath,
+		const child = spawnNodeInBackground([
 			'-e',
 			PROCESS_SOURCE,
 			require.resolve('sharp'),
 			JSON.stringify(settings)
-		];
-		const child = spawn(command!, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+		]);
 		child.on('message', ({ id, result }: { id: number; result: ProcessedImage }) => {
 			const resolve = this.waiting.get(id);
 			this.waiting.delete(id);

@@ -20,11 +20,7 @@ export class Mailer {
 		this.#from = options.from;
 		this.#log = options.logger;
 		// Pooled: a batch of digests reuses a few connections instead of one per email.
-		this.#smtpUrl = options.smtpUrl
-			? options.smtpUrl.includes('pool=')
-				? options.smtpUrl
-				: withPool(options.smtpUrl)
-			: null;
+		this.#smtpUrl = options.smtpUrl ? withPool(options.smtpUrl) : null;
 	}
 
 	get enabled(): boolean {
@@ -63,6 +59,8 @@ export class Mailer {
 	}
 }
 
+/** The URL with `pool=true` unless it says already whether to pool. */
 function withPool(url: string): string {
+	if (url.includes('pool=')) return url;
 	return `${url}${url.includes('?') ? '&' : '?'}pool=true`;
 }

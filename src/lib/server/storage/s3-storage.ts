@@ -263,9 +263,10 @@ export class S3Storage implements FileStorage {
 
 	#ensureBucket(): Promise<void> {
 		this.#bucketReady ??= (async () => {
-			if (await (await this.client()).bucketExists(this.bucket)) return;
+			const client = await this.client();
+			if (await client.bucketExists(this.bucket)) return;
 			try {
-				await (await this.client()).makeBucket(this.bucket, this.region);
+				await client.makeBucket(this.bucket, this.region);
 			} catch (error) {
 				// Another process created it between our check and our create.
 				if (s3Code(error) !== 'BucketAlreadyOwnedByYou') throw error;

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,16 @@ export function idlePolicyLauncher(): string[] {
 }
 
 /**
+ * Starts `node <args>` under SCHED_IDLE with an IPC channel (the image and export processes);
+ * the process is to lower its own nice value first thing (lowerThisThreadsNice), so that the
+ * threads it starts inherit it.
+ */
+export function spawnNodeInBackground(args: readonly string[]): ChildProcess {
+	const [command, ...rest] = [...idlePolicyLauncher(), process.execPath, ...args];
+	return spawn(command!, rest, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+/**
  * Moves the calling thread (a worker thread: Linux schedules each thread on its own) to
  * SCHED_IDLE. Blocks this thread for the moment `chrt` takes, never the main one. Returns
  * whether it did.
@@ -45,16 +55,21 @@ export function idlePolicyForThisThread(): boolean {
 	return done.status === 0;
 }
 
-/**
- * Lowers the calling worker thread to background priority: nice 19 (on Linux a thread has its
- * own) and SCHED_IDLE, so its work takes the CPU only when the threads that serve the sockets
- * do not want it. Where either is not allowed, the thread keeps what it had.
- */
-export function runThisThreadInBackground(): void {
+/** Nice 19 for the calling thread (on Linux a thread has its own), where that is allowed. */
+export function lowerThisThreadsNice(): void {
 	try {
 		os.setPriority(19);
 	} catch {
 		// Not allowed here: it runs at the process's priority.
 	}
+}
+
+/**
+ * Lowers the calling worker thread to background priority: nice 19 and SCHED_IDLE, so its work
+ * takes the CPU only when the threads that serve the sockets do not want it. Where either is not
+ * allowed, the thread keeps what it had.
+ */
+export function runThisThreadInBackground(): void {
+	lowerThisThreadsNice();
 	idlePolicyForThisThread();
 }
