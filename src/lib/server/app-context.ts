@@ -186,6 +186,7 @@ export function createAppContext(
 		receiveMbPerS: config.UPLOAD_RECEIVE_MB_PER_S
 	});
 	registerFileJobs(jobQueue, files);
+	metrics.readUploadPaceFrom(() => files.uploadPace.megabytesPerSecond);
 	const email = new EmailNotificationService({
 		mailer,
 		tokens: new SignedTokens(secrets),

@@ -52,9 +52,10 @@ export const configSchema = z.object({
 	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 	MAX_FILE_MB: z.coerce.number().positive().default(10),
 	/**
-	 * Megabytes per second this process takes in of all uploads together (after a burst of 4 MB):
-	 * uploads that come faster wait, so that they cannot crowd out message delivery. Unset: 10
-	 * per core (files/receive-pace.ts).
+	 * The most megabytes per second this process takes in of all uploads together (after a
+	 * burst of 4 MB): uploads that come faster wait, so that they cannot crowd out message
+	 * delivery; the pace goes lower while the event loop runs late. Unset: 10 per core
+	 * (files/receive-pace.ts, files/upload-pace-governor.ts).
 	 */
 	UPLOAD_RECEIVE_MB_PER_S: z.coerce.number().positive().optional(),
 	API_BODY_LIMIT_KB: z.coerce.number().int().positive().default(64),

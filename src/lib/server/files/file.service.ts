@@ -8,7 +8,8 @@ import type { FileStorage } from '../storage/storage.ts';
 import { classify, type FileKind } from './file-content.ts';
 import { previewKeys, type FileRepository, type FileRow } from './file.repository.ts';
 import { imageOutputs, type ImageProcess } from './image-process.ts';
-import { defaultReceiveMbPerS, ReceivePace } from './receive-pace.ts';
+import { defaultReceiveMbPerS } from './receive-pace.ts';
+import { defaultGovernorSettings, UploadPaceGovernor } from './upload-pace-governor.ts';
 import { spoolFolder, UploadSpool } from './upload-spool.ts';
 
 /** What is stored of an upload once its content is checked (and an image worked on). */
@@ -40,8 +41,11 @@ export class FileService {
 	readonly maxBytes: number;
 	/** Where uploads wait on disk while they are checked. */
 	readonly spoolDir: string;
-	/** How fast the process takes in uploads, all together (UPLOAD_RECEIVE_MB_PER_S). */
-	readonly receivePace: ReceivePace;
+	/**
+	 * How fast the process takes in uploads, all together: at most UPLOAD_RECEIVE_MB_PER_S, less
+	 * while the event loop runs late.
+	 */
+	readonly uploadPace: UploadPaceGovernor;
 
 	constructor(deps: {
 		files: FileRepository;
@@ -58,7 +62,9 @@ export class FileService {
 		this.images = deps.images;
 		this.maxBytes = Math.floor(deps.maxFileMb * 1024 * 1024);
 		this.spoolDir = deps.spoolDir ?? spoolFolder();
-		this.receivePace = new ReceivePace(deps.receiveMbPerS ?? defaultReceiveMbPerS());
+		this.uploadPace = new UploadPaceGovernor(
+			defaultGovernorSettings(deps.receiveMbPerS ?? defaultReceiveMbPerS())
+		);
 	}
 
 	async upload(
@@ -82,7 +88,7 @@ export class FileService {
 			this.spoolDir,
 			this.maxBytes,
 			() => this.tooLarge(query.name),
-			this.receivePace
+			this.uploadPace.pace
 		);
 		try {
 			const verdict = await classify(

@@ -32,3 +32,14 @@ describe('ReceivePace', () => {
 		expect(await pace.take(1 * MB)).toBeGreaterThan(50);
 	});
 });
+
+describe('ReceivePace.setRate', () => {
+	it('spaces what comes next at the new rate', async () => {
+		const pace = new ReceivePace(100, 1);
+		pace.setRate(10);
+		expect(pace.megabytesPerSecond).toBeCloseTo(10);
+		expect(await pace.take(1 * MB)).toBe(0);
+		// One megabyte beyond the burst at 10 MB/s: about 100 ms, not the 10 ms of 100 MB/s.
+		expect(await pace.take(1 * MB)).toBeGreaterThan(80);
+	});
+});

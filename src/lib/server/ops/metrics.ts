@@ -27,6 +27,7 @@ export class Metrics {
 	readonly httpRequests: Counter<'route' | 'method' | 'status'>;
 	readonly httpSeconds: Histogram<'route' | 'method'>;
 	#jobCounts: JobCounts | null = null;
+	#uploadPace: (() => number) | null = null;
 
 	constructor() {
 		const registers = [this.registry];
@@ -97,6 +98,16 @@ export class Metrics {
 			'Jobs that ended failed and are kept by pg-boss, by queue, read when scraped',
 			'failed'
 		);
+		const readUploadPace = () => this.#uploadPace?.() ?? null;
+		new Gauge({
+			name: 'connectflow_upload_receive_megabytes_per_second',
+			help: 'The pace uploads are taken in at, together: below its ceiling while the event loop runs late',
+			registers,
+			collect() {
+				const pace = readUploadPace();
+				if (pace !== null) this.set(pace);
+			}
+		});
 		this.httpRequests = counter(
 			'connectflow_http_requests_total',
 			'HTTP requests answered by SvelteKit, by route id, method and status',
@@ -112,6 +123,11 @@ export class Metrics {
 	/** Where the job gauges read their figures (the job repository), set by the app context. */
 	readJobCountsFrom(counts: JobCounts): void {
 		this.#jobCounts = counts;
+	}
+
+	/** Where the upload pace gauge reads its figure (the file service's governor). */
+	readUploadPaceFrom(pace: () => number): void {
+		this.#uploadPace = pace;
 	}
 
 	#jobRead: {

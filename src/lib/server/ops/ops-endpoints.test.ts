@@ -19,6 +19,8 @@ describe('/healthz, /readyz and /metrics', () => {
 		if (!database) throw new Error('connection refused');
 	});
 	const metrics = new Metrics();
+	// As the app context does with its file service's upload pace.
+	metrics.readUploadPaceFrom(() => 12.5);
 	let token: string | undefined;
 	const server = http.createServer((request, response) => {
 		if (!handleOpsRequest({ readiness, metrics, metricsToken: token }, request, response)) {
@@ -94,11 +96,14 @@ describe('/healthz, /readyz and /metrics', () => {
 			'connectflow_collab_delivery_seconds_bucket',
 			'connectflow_http_requests_total',
 			'connectflow_jobs_queued',
+			'connectflow_upload_receive_megabytes_per_second',
 			'nodejs_eventloop_lag_p99_seconds',
 			'process_resident_memory_bytes'
 		]) {
 			expect(text).toContain(name);
 		}
+		const pace = text.match(/^connectflow_upload_receive_megabytes_per_second (\S+)$/m);
+		expect(Number(pace?.[1])).toBe(12.5);
 	});
 
 	it('once draining, /readyz is 503 whatever the dependencies say', async () => {
