@@ -12,6 +12,7 @@ import { holdDataFolder, type DataFolderHold } from '../src/lib/server/backup/ba
 import { logger } from '../src/lib/server/logging/logger.ts';
 import { missingServerFlags } from './node-flags.ts';
 import { warmCompileCache } from './compile-cache.ts';
+import { AllocatorTrimmer, loadMallocTrim } from './allocator-trim.ts';
 
 /**
  * The process entry: one Node process serves the SvelteKit app (HTTP) and, on the same port,
@@ -94,6 +95,11 @@ server.listen(config.PORT, config.HOST, () => {
 	// Until now /readyz answered 503 (starting).
 	context.readiness.ready();
 });
+// The C allocator's free pages back to the system now and then (allocator-trim.ts); a C library
+// without malloc_trim (musl) keeps them.
+const mallocTrim = loadMallocTrim();
+if (mallocTrim) new AllocatorTrimmer(mallocTrim).start();
+else logger.info({ code: 'malloc-trim-unavailable' }, 'the C library has no malloc_trim');
 
 let stopping = false;
 function stop(signal: string) {

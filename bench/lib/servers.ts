@@ -203,7 +203,14 @@ export async function startProduct(options: ProductOptions): Promise<ServerProce
 				...SERVER_ENV,
 				...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
 				...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
-				...options.env
+				...options.env,
+				// More settings for investigations, e.g. BENCH_SERVER_ENV='PGLITE_SHARED_BUFFERS=8MB'.
+				...Object.fromEntries(
+					(process.env.BENCH_SERVER_ENV?.split(' ').filter(Boolean) ?? []).map((setting) => {
+						const [name, ...value] = setting.split('=');
+						return [name, value.join('=')];
+					})
+				)
 			},
 			stdio: ['ignore', 'pipe', 'pipe']
 		}

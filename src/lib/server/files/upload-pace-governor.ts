@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ReceivePace } from './receive-pace.ts';
 
 /**
@@ -47,7 +47,7 @@ export function defaultGovernorSettings(ceilingMbPerS: number): GovernorSettings
 export class UploadPaceGovernor {
 	readonly pace: ReceivePace;
 	private readonly settings: GovernorSettings;
-	private readonly loopDelay: IntervalHistogram;
+	private readonly loopDelay: ReturnType<typeof monitorEventLoopDelay>;
 	private watching = false;
 	private windowStarted = 0;
 	private lastTake = 0;
