@@ -1158,6 +1158,7 @@ async function scenarioFifteen(run: DatabaseRun, workers: LoadWorker[]): Promise
 		...deletion,
 		...chatLoad(sizes.retentionDurationS),
 		...delivery,
+		max_ms: during.max_ms,
 		server_cpu_pct: during.server_cpu_pct,
 		target: 'every due message deleted, delivery ratio_p99 < 3 while the run deletes',
 		meets_target: deletion.deleted === total && meetsRatio(delivery.ratio_p99)

@@ -1,4 +1,4 @@
-import koffi from 'koffi';
+import koffi, { type LibraryHandle } from 'koffi';
 
 /**
  * How often the C allocator's free pages are handed back (docs/ARCHITECTURE.md, "Server
@@ -16,7 +16,7 @@ type MallocTrim = (pad: number) => Promise<boolean>;
  * calls it without a native addon of our own to build.
  */
 export function loadMallocTrim(): MallocTrim | null {
-	let trim: koffi.KoffiFunction;
+	let trim: ReturnType<LibraryHandle['func']>;
 	try {
 		trim = koffi.load('libc.so.6').func('int malloc_trim(size_t pad)');
 	} catch {

@@ -18,7 +18,8 @@
  *                           14 the compliance export of a channel of 1,000,000 messages while
  *                           messages flow: throughput, peak server memory, delivery)
  *   --loaders=N             load processes holding the simulated members (default 2)
- *   --duration=S            seconds of sending in scenarios 1, 2, 5 and 6
+ *   --duration=S            seconds of sending in scenarios 1, 2, 5 and 6, and of scenario 15's
+ *                           chat during the retention run (to measure the run's seconds only)
  *   --blocks=N              product and bare baseline alternate in N blocks each (default 2)
  *   --connections=N         connections to reach in scenario 3
  *   --cpu-prof              run the product server with `node --cpu-prof` (profiles in
@@ -133,7 +134,10 @@ export function parseOptions(argv: string[]): BenchOptions {
 		}
 	}
 	const sizes = { ...(quick ? QUICK : FULL) };
-	if (flags.has('duration')) sizes.durationS = positive(flags.get('duration')!, '--duration');
+	if (flags.has('duration')) {
+		sizes.durationS = positive(flags.get('duration')!, '--duration');
+		sizes.retentionDurationS = sizes.durationS;
+	}
 	if (flags.has('connections')) {
 		sizes.connections = positive(flags.get('connections')!, '--connections');
 	}
