@@ -1,11 +1,5 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { LoopLateness } from '../ops/loop-lateness.ts';
 import { ReceivePace } from './receive-pace.ts';
-
-/**
- * How often the governor's watch on the event loop ticks while uploads run: Node's histogram of
- * the loop's delay (node:perf_hooks), timed in C++ on the loop itself.
- */
-const LOOP_TICK_MS = 10;
 
 export interface GovernorSettings {
 	/** The most the process takes in (UPLOAD_RECEIVE_MB_PER_S, or 10 MB/s per core). */
@@ -47,15 +41,13 @@ export function defaultGovernorSettings(ceilingMbPerS: number): GovernorSettings
 export class UploadPaceGovernor {
 	readonly pace: ReceivePace;
 	private readonly settings: GovernorSettings;
-	private readonly loopDelay: ReturnType<typeof monitorEventLoopDelay>;
-	private watching = false;
+	private readonly lateness = new LoopLateness();
 	private windowStarted = 0;
 	private lastTake = 0;
 	private idleCheck: NodeJS.Timeout | null = null;
 
 	constructor(settings: GovernorSettings) {
 		this.settings = settings;
-		this.loopDelay = monitorEventLoopDelay({ resolution: LOOP_TICK_MS });
 		this.pace = new ReceivePace(settings.ceilingMbPerS, undefined, () => this.onTake());
 	}
 
@@ -66,7 +58,7 @@ export class UploadPaceGovernor {
 
 	/** Whether uploads ran lately, so the loop is watched. */
 	get watchingLoop(): boolean {
-		return this.watching;
+		return this.lateness.isWatching;
 	}
 
 	/** Stops watching the loop (the process is closing). */
@@ -77,7 +69,7 @@ export class UploadPaceGovernor {
 	private onTake(): void {
 		const now = performance.now();
 		this.lastTake = now;
-		if (!this.watching) {
+		if (!this.lateness.isWatching) {
 			this.startWatching(now);
 			return;
 		}
@@ -86,24 +78,18 @@ export class UploadPaceGovernor {
 
 	private decide(now: number): void {
 		const { ceilingMbPerS, floorMbPerS, loopDelayLimitMs } = this.settings;
-		// The histogram holds the times (ns) between the ticks of its timer, due every
-		// LOOP_TICK_MS: beyond that, the loop was late. (Its reset forgets the last tick, so
-		// the first interval of each window is not counted: a tick of the ~25 in a window.)
-		const lateMs = this.loopDelay.max / 1e6 - LOOP_TICK_MS;
+		const lateMs = this.lateness.take();
 		const rate = this.pace.megabytesPerSecond;
 		this.pace.setRate(
 			lateMs > loopDelayLimitMs
 				? Math.max(floorMbPerS, rate / 2)
 				: Math.min(ceilingMbPerS, rate + ceilingMbPerS / 10)
 		);
-		this.loopDelay.reset();
 		this.windowStarted = now;
 	}
 
 	private startWatching(now: number): void {
-		this.watching = true;
-		this.loopDelay.reset();
-		this.loopDelay.enable();
+		this.lateness.start();
 		this.windowStarted = now;
 		this.idleCheck = setInterval(() => {
 			if (performance.now() - this.lastTake >= this.settings.idleMs) this.stopWatching();
@@ -112,9 +98,8 @@ export class UploadPaceGovernor {
 	}
 
 	private stopWatching(): void {
-		if (!this.watching) return;
-		this.watching = false;
-		this.loopDelay.disable();
+		if (!this.lateness.isWatching) return;
+		this.lateness.stop();
 		if (this.idleCheck) clearInterval(this.idleCheck);
 		this.idleCheck = null;
 	}
