@@ -35,8 +35,8 @@ export function defaultGovernorSettings(ceilingMbPerS: number): GovernorSettings
  * Why not a fixed pace: what a machine can take in without delaying messages depends on what
  * else runs on it (the chat's own load, the image process, other programs). A fixed 20 MB/s
  * kept delivery's p99 at 16-29 ms on an idle two-core machine and let it reach 67-117 ms on a
- * busier one (scenario 9); 5 MB/s kept it at 33 ms there but made thumbnails wait three times as
- * long on the idle one. The loop's own delay is what a message waits for, so it sets the pace.
+ * busier one (scenario 9); 5 MB/s kept it at 33 ms there, but halved the uploads and tripled
+ * the thumbnails' wait. The loop's own delay is what a message waits for, so it sets the pace.
  */
 export class UploadPaceGovernor {
 	readonly pace: ReceivePace;

@@ -86,6 +86,17 @@ describe('writing messages', () => {
 });
 
 describe('listing messages', () => {
+	it('keeps one author’s messages in the order they were sent, when several share a millisecond', () => {
+		const doc = new Y.Doc();
+		// Twenty in one go (a script, a paste of several), accepted by the server in the same
+		// millisecond: only their creation times can order them, and their ids are random.
+		const sent = Array.from({ length: 20 }, (_, i) => postMessage(doc, ANN, { text: `${i}` }));
+		for (const message of sent) markAccepted(doc, ANN, message.id, 1_000);
+		const createdAt = sent.map((message) => message.createdAt);
+		expect(createdAt.every((at, i) => i === 0 || at > createdAt[i - 1]!)).toBe(true);
+		expect(listMessages(doc).map((message) => message.text)).toEqual(sent.map((m) => m.text));
+	});
+
 	it('orders by server acceptance, then pending messages by client time and id', () => {
 		const doc = new Y.Doc();
 		initServerArea(doc);

@@ -61,14 +61,31 @@ export function getMessage(doc: Y.Doc, authorId: string, messageId: string): Mes
 	return parsed.success ? parsed.data : null;
 }
 
+/**
+ * When the author's next message in this document is created: now, and after their latest one.
+ * Messages accepted in the same millisecond are ordered by this time (compareMessages), then
+ * by their random ids, so two sent within one millisecond (by a script, a paste of several)
+ * would otherwise show in either order, and a read mark set on the first could cover both.
+ */
+function nextCreatedAt(own: Y.Map<unknown>): number {
+	let latest = 0;
+	for (const [key, value] of own.entries()) {
+		if (parseEntryKey(key)?.kind !== 'message') continue;
+		const createdAt = (value as { createdAt?: unknown } | null)?.createdAt;
+		if (typeof createdAt === 'number' && createdAt > latest) latest = createdAt;
+	}
+	return Math.max(Date.now(), latest + 1);
+}
+
 export function postMessage(doc: Y.Doc, userId: string, input: PostInput): MessageValue {
 	const id = input.id ?? newId();
 	const key = messageKey(id);
-	if (ownMap(doc, userId).has(key)) throw new TypeError(`message ${id} already exists`);
+	const own = ownMap(doc, userId);
+	if (own.has(key)) throw new TypeError(`message ${id} already exists`);
 	const value = compact<MessageValue>({
 		id,
 		text: withoutForbiddenCharacters(input.text, 'multi'),
-		createdAt: input.now ?? Date.now(),
+		createdAt: input.now ?? nextCreatedAt(own),
 		threadId: input.threadId ?? undefined,
 		mentions: input.mentions ?? [],
 		attachments: input.attachments?.length ? input.attachments : undefined,
