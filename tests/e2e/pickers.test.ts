@@ -208,8 +208,14 @@ withAlice(
 		await expect(input).toHaveAttribute('aria-expanded', 'false');
 		await expect(page.getByTestId('search-panel')).toBeVisible();
 
-		// With the suggestions closed, the arrows move through the results (announced too).
+		// With the suggestions closed, the arrows move through the results (announced too), once
+		// the new text's search has run: until then the list is busy, and its results (those of
+		// "deploy from:") are about to be replaced, the first highlighted again.
 		await input.fill('deploy');
+		await expect(page.getByRole('listbox', { name: 'Results' })).toHaveAttribute(
+			'aria-busy',
+			'false'
+		);
 		await expect(page.getByTestId('search-result')).toHaveCount(2);
 		const results = page.getByTestId('search-result');
 		await expect(results.first()).toHaveAttribute('aria-selected', 'true');
