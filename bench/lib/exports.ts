@@ -1,7 +1,6 @@
 import { openDatabase } from '../../src/lib/server/db/database.ts';
 import { api, type Organization } from './api.ts';
-import fs from 'node:fs';
-import { childProcessesOf, ProcessMonitor, round, sampleProcess } from './proc.ts';
+import { childProcessesOf, commandOf, ProcessMonitor, round, sampleProcess } from './proc.ts';
 
 /** Messages of scenario 14's channel: the issue's 1,000,000, or 100,000 with --quick. */
 export const exportSize = (quick: boolean) => (quick ? 100_000 : 1_000_000);
@@ -84,15 +83,6 @@ export interface ExportRun {
 	}>;
 }
 
-/** A process's command line ('' once it has gone). */
-function readCommand(pid: number): string {
-	try {
-		return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-	} catch {
-		return '';
-	}
-}
-
 /**
  * Asks for the export of the channel (JSON lines and CSV, as a manager would) and follows it
  * until it is done, sampling the server's resident memory once a second from the ask.
@@ -112,7 +102,7 @@ export function startExport(
 	const exportSampler = setInterval(() => {
 		let exportRss = 0;
 		for (const pid of childProcessesOf(serverPid)) {
-			const command = readCommand(pid);
+			const command = commandOf(pid);
 			if (command.includes('export-process.entry')) exportRss += sampleProcess(pid)?.rssMb ?? 0;
 		}
 		exportPeak = Math.max(exportPeak, exportRss);

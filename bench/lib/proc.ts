@@ -32,6 +32,15 @@ export function sampleProcess(pid: number): ProcSample | null {
 	}
 }
 
+/** A process's command line ('' once it has gone). */
+export function commandOf(pid: number): string {
+	try {
+		return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+	} catch {
+		return '';
+	}
+}
+
 /** The processes whose parent is `pid` (the server's image and export processes). */
 export function childProcessesOf(pid: number): number[] {
 	const children: number[] = [];

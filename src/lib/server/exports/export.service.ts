@@ -9,7 +9,7 @@ import { DomainService, type DomainParts } from '../domain-service.ts';
 import { forbidden, isAppError, notFound } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Logger } from '../logging/logger.ts';
-import { LoopLateness } from '../ops/loop-lateness.ts';
+import { DELIVERY_LATE_MS, LoopLateness } from '../ops/loop-lateness.ts';
 import type { FileStorage } from '../storage/storage.ts';
 import { policy, type Actor, type DashboardScopeRef } from '#shared/policy.ts';
 import type {
@@ -28,11 +28,6 @@ import type { ExportRepository, ExportRow, ExportSelection, UnitOf } from './exp
 export const EXPORT_PAGE_SIZE = 1000;
 /** How often the row's progress is written while the job runs. */
 const PROGRESS_EVERY_MS = 250;
-/**
- * A page read while the event loop ran later than this is followed by a pause as long as the
- * page took (the same bound as uploads' intake, files/upload-pace-governor.ts).
- */
-const EXPORT_LOOP_LATE_MS = 20;
 /** Exports are not bound by the upload limit; this only guards the storage. */
 const EXPORT_MAX_BYTES = 1024 ** 4;
 
@@ -201,7 +196,7 @@ export class ExportService extends DomainService {
 				// thread of this process that competes with the event loop for the cores. A page
 				// read while the loop ran late is followed by a pause as long as the page took,
 				// so the export takes at most half of the time while messages wait for it.
-				if (lateness.take() > EXPORT_LOOP_LATE_MS) await sleep(performance.now() - pageStarted);
+				if (lateness.take() > DELIVERY_LATE_MS) await sleep(performance.now() - pageStarted);
 			}
 			const bytes = await writer.finish({
 				export: row.id,

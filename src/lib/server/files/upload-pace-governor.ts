@@ -1,4 +1,4 @@
-import { LoopLateness } from '../ops/loop-lateness.ts';
+import { DELIVERY_LATE_MS, LoopLateness } from '../ops/loop-lateness.ts';
 import { ReceivePace } from './receive-pace.ts';
 
 export interface GovernorSettings {
@@ -18,9 +18,7 @@ export function defaultGovernorSettings(ceilingMbPerS: number): GovernorSettings
 	return {
 		ceilingMbPerS,
 		floorMbPerS: ceilingMbPerS / 10,
-		// Scenario 1 alone delivers 99% of messages within 5-10 ms on two cores; a loop that
-		// runs 20 ms late holds every message that arrives meanwhile for as long.
-		loopDelayLimitMs: 20,
+		loopDelayLimitMs: DELIVERY_LATE_MS,
 		windowMs: 250,
 		idleMs: 2_000
 	};
