@@ -266,7 +266,9 @@ export function createAppContext(
 		jobs: jobQueue,
 		storage,
 		links: new ExportLinks(secrets),
-		log: logger.child({ module: 'exports' })
+		log: logger.child({ module: 'exports' }),
+		// Real Postgres takes more connections: the export process reads the pages itself.
+		databaseUrl: database.url
 	});
 	registerExportJobs(jobQueue, exports);
 	return {

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import postgres from 'postgres';
-import { openDatabaseSocket } from './database-socket.ts';
 import { runMigrations } from './migrate.ts';
+import { connectPostgres, NUMERIC_BIGINT, SQL_OPTIONS } from './postgres-client.ts';
 import { DEFAULT_PGLITE_MEMORY, startPgliteThread, type PgliteMemory } from './pglite-thread.ts';
 
 export type Sql = postgres.Sql;
@@ -37,17 +37,6 @@ export interface DatabaseOptions {
 	migrate?: boolean;
 }
 
-const sqlOptions = {
-	onnotice: () => {},
-	transform: { undefined: null },
-	// After failed attempts the client waits before connecting again; its default grows to 20 s,
-	// which kept the server away from a database that was back for that long. At most 0.5 s.
-	backoff: (retries: number) => Math.min(0.5, 0.05 * 2 ** retries) * (0.5 + Math.random() / 2),
-	// A database out of reach answers nothing: a request waiting for a connection gets its
-	// answer (503) after this long, not after the client's default of 30 s.
-	connect_timeout: 5
-} as const;
-
 /**
  * Opens the database. One SQL dialect for both: the `postgres` client speaks the wire protocol
  * to real Postgres, or to PGlite served on a loopback port by pglite-socket on a worker thread
@@ -73,13 +62,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 function openPostgres(url: string, max: number): Database {
-	const sql = postgres(url, {
-		...sqlOptions,
-		max,
-		types: { bigint: numericBigint },
-		// Not in the client's types, but its documented way to supply the connection's socket.
-		...({ socket: openDatabaseSocket } as object)
-	});
+	const sql = connectPostgres(url, { max });
 	return { sql, kind: 'postgres', url, close: () => sql.end({ timeout: 5 }) };
 }
 
@@ -91,13 +74,13 @@ async function openPglite(
 	if (dir !== 'memory://') await fs.mkdir(dir, { recursive: true });
 	const thread = await startPgliteThread(dir === 'memory://' ? null : dir, image, memory);
 	const sql = postgres({
-		...sqlOptions,
+		...SQL_OPTIONS,
 		host: thread.host,
 		port: thread.port,
 		user: 'postgres',
 		database: 'postgres',
 		max: 1,
-		types: { bigint: numericBigint }
+		types: { bigint: NUMERIC_BIGINT }
 	});
 	return {
 		sql,
@@ -109,11 +92,3 @@ async function openPglite(
 		}
 	};
 }
-
-/** int8 (counts, bigserial ids) as a JS number: every value we keep stays far below 2^53. */
-const numericBigint = {
-	to: 20,
-	from: [20],
-	serialize: (value: number | bigint) => value.toString(),
-	parse: (value: string) => Number(value)
-};

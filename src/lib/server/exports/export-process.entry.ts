@@ -20,6 +20,12 @@ import {
 	type ExportFormatName
 } from './export-records.ts';
 import { lowerThisThreadsNice } from '../threads/idle-policy.ts';
+import { connectPostgres } from '../db/postgres-client.ts';
+import {
+	ExportRepository,
+	type ExportPageRead,
+	type ExportSelection
+} from './export.repository.ts';
 
 if (process.argv.includes('--warm-compile-cache')) {
 	// server/compile-cache.ts: this module and its imports are compiled with this process's
@@ -34,12 +40,31 @@ lowerThisThreadsNice();
 // The server went away (or closed this export): nothing is left to write for.
 process.on('disconnect', () => process.exit(0));
 
+/** How the export process names its connection in Postgres's `pg_stat_activity`. */
+export const EXPORT_PROCESS_APPLICATION = 'connectflow-export';
+
 export type ExportProcessRequest =
-	| { type: 'start'; id: number; path: string; formats: ExportFormatName[] }
-	| { type: 'page'; id: number; lines: string }
+	| {
+			type: 'start';
+			id: number;
+			path: string;
+			formats: ExportFormatName[];
+			/** A Postgres server the process reads the pages from itself ('read'). */
+			databaseUrl?: string;
+	  }
+	| { type: 'page'; id: number; lines: Uint8Array }
+	| {
+			type: 'read';
+			id: number;
+			selection: ExportSelection;
+			after: ExportPageRead['after'];
+			limit: number;
+			withFiles: boolean;
+	  }
 	| { type: 'file'; id: number; path: string; name: string }
 	| { type: 'finish'; id: number; manifest: string };
 
+let repository: ExportRepository | null = null;
 let archive: ZipArchive | null = null;
 let output: fs.WriteStream | null = null;
 let zipPath = '';
@@ -92,10 +117,41 @@ async function start(request: Extract<ExportProcessRequest, { type: 'start' }>):
 	jsonl = formats.includes('jsonl') ? fs.createWriteStream(`${zipPath}.jsonl`) : null;
 	csv = formats.includes('csv') ? fs.createWriteStream(`${zipPath}.csv`) : null;
 	if (csv) await write(csv, csvHeader());
+	if (request.databaseUrl) {
+		const sql = connectPostgres(request.databaseUrl, {
+			max: 1,
+			applicationName: EXPORT_PROCESS_APPLICATION
+		});
+		repository = new ExportRepository(sql);
+	}
+}
+
+/**
+ * The next page, read from the database by this process over its own connection and written;
+ * answers where the next one starts and the page's files (the server copies those in).
+ */
+async function read(
+	request: Extract<ExportProcessRequest, { type: 'read' }>
+): Promise<ExportPageRead> {
+	if (!repository) throw new Error('This export process was started without a database.');
+	const { lines, ...next } = await repository.page(
+		request.selection,
+		request.after,
+		request.limit,
+		request.withFiles
+	);
+	await writeLines(lines);
+	return next;
 }
 
 async function page(request: Extract<ExportProcessRequest, { type: 'page' }>): Promise<void> {
-	const lines = request.lines
+	await writeLines(request.lines);
+}
+
+/** A page's JSON lines (UTF-8, one message a line) in every format asked. */
+async function writeLines(bytes: Uint8Array): Promise<void> {
+	const lines = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+		.toString('utf8')
 		.split('\n')
 		.filter((text) => text.length > 0)
 		.map((text) => exportLine(JSON.parse(text) as ExportedMessage));
@@ -138,7 +194,17 @@ async function finish(request: Extract<ExportProcessRequest, { type: 'finish' }>
 	);
 	jsonl = null;
 	csv = null;
+	await repository?.sql.end({ timeout: 5 });
+	repository = null;
 	return archive!.pointer();
+}
+
+/** What the process answers each request: the ZIP's size to 'finish', the next page to 'read'. */
+export interface ExportProcessAnswer {
+	id: number;
+	bytes?: number;
+	page?: ExportPageRead;
+	error?: string;
 }
 
 let queue: Promise<void> = Promise.resolve();
@@ -148,16 +214,18 @@ process.on('message', (request: ExportProcessRequest) => {
 	queue = queue.then(async () => {
 		try {
 			let bytes: number | undefined;
+			let next: ExportPageRead | undefined;
 			if (request.type === 'start') await start(request);
 			else if (request.type === 'page') await page(request);
+			else if (request.type === 'read') next = await read(request);
 			else if (request.type === 'file') await file(request);
 			else bytes = await finish(request);
-			process.send!({ id: request.id, bytes });
+			process.send!({ id: request.id, bytes, page: next } satisfies ExportProcessAnswer);
 		} catch (error) {
 			process.send!({
 				id: request.id,
 				error: error instanceof Error ? error.message : String(error)
-			});
+			} satisfies ExportProcessAnswer);
 		}
 	});
 });

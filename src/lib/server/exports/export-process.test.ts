@@ -48,7 +48,7 @@ describe.runIf(process.platform === 'linux')('the export process', () => {
 			expect(pid).not.toBe(process.pid);
 			// The launcher (chrt) put it under SCHED_IDLE, the entry added nice 19.
 			expect(priorityOf(pid)).toEqual({ nice: 19, policy: SCHED_IDLE });
-			await writer.page(JSON.stringify(message));
+			await writer.page(Buffer.from(JSON.stringify(message)));
 			const bytes = await writer.finish({ messages: 1 });
 			expect(bytes).toBeGreaterThan(0);
 		} finally {
@@ -58,6 +58,6 @@ describe.runIf(process.platform === 'linux')('the export process', () => {
 		const entries = unzipSync(readFileSync(zip));
 		expect(Object.keys(entries).sort()).toEqual(['manifest.json', 'messages.jsonl']);
 		expect(strFromU8(entries['messages.jsonl']!)).toContain('"hello"');
-		await expect(writer.page('{}')).rejects.toThrow(/closed/);
+		await expect(writer.page(Buffer.from('{}'))).rejects.toThrow(/closed/);
 	});
 });

@@ -2,7 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnNodeInBackground } from '../threads/idle-policy.ts';
 import type { ExportFormatName } from './export-records.ts';
-import type { ExportProcessRequest } from './export-process.entry.ts';
+import type { ExportProcessAnswer, ExportProcessRequest } from './export-process.entry.ts';
+import type { ExportPageRead, ExportSelection } from './export.repository.ts';
 
 type Request = ExportProcessRequest extends infer R
 	? R extends ExportProcessRequest
@@ -40,23 +41,27 @@ export class ExportZipWriter {
 	private next = 1;
 	private readonly waiting = new Map<
 		number,
-		{ resolve: (bytes: number | undefined) => void; reject: (error: Error) => void }
+		{ resolve: (answer: ExportProcessAnswer) => void; reject: (error: Error) => void }
 	>();
+	/** Whether the process reads the pages from the database itself (readPage). */
+	readonly readsDatabase: boolean;
 	private stopped: Error | null = null;
 	private readonly exited: Promise<void>;
 
-	private constructor() {
-		this.child = spawnNodeInBackground([
-			...process.execArgv,
-			...EXPORT_PROCESS_FLAGS,
-			EXPORT_PROCESS_ENTRY
-		]);
+	private constructor(readsDatabase: boolean) {
+		this.readsDatabase = readsDatabase;
+		// V8's serialization: a page's bytes go over the channel as bytes. JSON would spell a
+		// Buffer out as an array of numbers, or need the page as a string in the server's heap.
+		this.child = spawnNodeInBackground(
+			[...process.execArgv, ...EXPORT_PROCESS_FLAGS, EXPORT_PROCESS_ENTRY],
+			'advanced'
+		);
 		this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
-		this.child.on('message', (answer: { id: number; bytes?: number; error?: string }) => {
+		this.child.on('message', (answer: ExportProcessAnswer) => {
 			const job = this.waiting.get(answer.id);
 			this.waiting.delete(answer.id);
 			if (answer.error !== undefined) job?.reject(new Error(answer.error));
-			else job?.resolve(answer.bytes);
+			else job?.resolve(answer);
 		});
 		this.child.on('error', (error) => this.fail(error));
 		this.child.on('exit', (code, signal) =>
@@ -69,11 +74,19 @@ export class ExportZipWriter {
 		return this.child.pid;
 	}
 
-	/** Starts the process and the ZIP at `path` (JSON lines and CSV are spooled beside it). */
-	static async open(path: string, formats: readonly ExportFormatName[]): Promise<ExportZipWriter> {
-		const writer = new ExportZipWriter();
+	/**
+	 * Starts the process and the ZIP at `path` (JSON lines and CSV are spooled beside it). With
+	 * `databaseUrl` (a Postgres server) the process reads the pages itself (readPage); without
+	 * (the embedded database, which takes one connection: the server's) it is handed them (page).
+	 */
+	static async open(
+		path: string,
+		formats: readonly ExportFormatName[],
+		databaseUrl?: string
+	): Promise<ExportZipWriter> {
+		const writer = new ExportZipWriter(databaseUrl !== undefined);
 		try {
-			await writer.ask({ type: 'start', path, formats: [...formats] });
+			await writer.ask({ type: 'start', path, formats: [...formats], databaseUrl });
 		} catch (error) {
 			await writer.close();
 			throw error;
@@ -81,9 +94,24 @@ export class ExportZipWriter {
 		return writer;
 	}
 
-	/** A page of messages: the repository's JSON lines, one message a line. */
-	async page(lines: string): Promise<void> {
+	/** A page of messages: the repository's JSON lines (UTF-8), one message a line. */
+	async page(lines: Uint8Array): Promise<void> {
 		await this.ask({ type: 'page', lines });
+	}
+
+	/**
+	 * The next page of `selection` after `after`, read by the process over its own connection and
+	 * written: the pages never pass through the server (their bytes, a few hundred KB each,
+	 * were 30-50 MB of the server's memory at a time during an export of 1,000,000 messages).
+	 */
+	async readPage(
+		selection: ExportSelection,
+		after: ExportPageRead['after'],
+		limit: number,
+		withFiles: boolean
+	): Promise<ExportPageRead> {
+		const answer = await this.ask({ type: 'read', selection, after, limit, withFiles });
+		return answer.page!;
 	}
 
 	/** A file on this machine, stored in the ZIP under `name`. */
@@ -93,8 +121,8 @@ export class ExportZipWriter {
 
 	/** Writes the spooled formats and the manifest, closes the ZIP; answers its size in bytes. */
 	async finish(manifest: unknown): Promise<number> {
-		const bytes = await this.ask({ type: 'finish', manifest: JSON.stringify(manifest, null, 2) });
-		return bytes ?? 0;
+		const answer = await this.ask({ type: 'finish', manifest: JSON.stringify(manifest, null, 2) });
+		return answer.bytes ?? 0;
 	}
 
 	/** Ends the process (its channel closes: it exits) and waits until it has. */
@@ -107,7 +135,7 @@ export class ExportZipWriter {
 		await this.exited;
 	}
 
-	private ask(request: Request): Promise<number | undefined> {
+	private ask(request: Request): Promise<ExportProcessAnswer> {
 		if (this.stopped) return Promise.reject(this.stopped);
 		const id = this.next++;
 		return new Promise((resolve, reject) => {

@@ -62,7 +62,13 @@ export interface ExportSelection {
 
 /** A page of messages: their JSON lines joined, and where the next page starts. */
 export interface ExportPage {
-	lines: string;
+	/**
+	 * The JSON lines as UTF-8 bytes, never decoded in the server: a page (~500 KB) as a string
+	 * is a large object, which only a full collection frees, and 30-40 MB of them piled up in
+	 * the server's heap during an export of 1,000,000 messages. A Buffer's bytes are outside
+	 * the heap and go with its handle at the next young collection.
+	 */
+	lines: Buffer;
 	count: number;
 	/**
 	 * The last message's accepted_at as Postgres writes it (microseconds kept) and its id. It
@@ -73,6 +79,9 @@ export interface ExportPage {
 	after: { at: string; id: string } | null;
 	files: { id: string; name: string; storageKey: string; messageId: string }[];
 }
+
+/** A page as the export process answers it once written: all but its lines. */
+export type ExportPageRead = Omit<ExportPage, 'lines'>;
 
 const COLUMNS = `e.id, e.org_id as "orgId", e.requested_by as "requestedBy",
 	u.name as "requestedByName", e.scope_kind as "scopeKind", e.channel_id as "channelId",
@@ -203,15 +212,9 @@ export class ExportRepository {
 		withFiles: boolean
 	): Promise<ExportPage> {
 		const sql = this.sql;
-		const [row] = await sql<
-			{
-				lines: string | null;
-				count: number;
-				lastAt: string | null;
-				lastId: string | null;
-				files: ExportPage['files'] | null;
-			}[]
-		>`
+		// Raw: each column as the bytes Postgres sent (the page's text stays bytes, see
+		// ExportPage.lines); the small ones are decoded here.
+		const [row] = await sql`
 			with page as (
 				select m.* from messages m
 				where ${this.where(selection)}
@@ -248,12 +251,13 @@ export class ExportRepository {
 							from files f where f.message_id in (select id from page))`
 						: sql`null::jsonb`
 				} as files
-			from lines`;
+			from lines`.raw();
+		const [lines, count, lastAt, lastId, files] = (row ?? []) as (Buffer | null)[];
 		return {
-			lines: row?.lines ?? '',
-			count: row?.count ?? 0,
-			after: row?.lastAt && row.lastId ? { at: row.lastAt, id: row.lastId } : null,
-			files: row?.files ?? []
+			lines: lines ?? Buffer.alloc(0),
+			count: count ? Number(count.toString()) : 0,
+			after: lastAt && lastId ? { at: lastAt.toString(), id: lastId.toString() } : null,
+			files: files ? (JSON.parse(files.toString()) as ExportPage['files']) : []
 		};
 	}
 

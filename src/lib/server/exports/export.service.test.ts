@@ -219,6 +219,34 @@ describe.each(kinds)('compliance export (%s)', (kind) => {
 		]);
 	}, 60_000);
 
+	it('reads the pages in the export process on Postgres, and on the server on PGlite', async () => {
+		// The server's own reads of pages, counted (its repository, unchanged otherwise).
+		const repository = app.exports.exports;
+		const serverPage = repository.page;
+		let serverPages = 0;
+		repository.page = (...args) => {
+			serverPages += 1;
+			return serverPage.apply(repository, args);
+		};
+		try {
+			const asked = await api(admin, 'POST', '/api/exports', {
+				scope: { kind: 'channel', channelId: teamChannel },
+				from: '2026-11-01',
+				to: '2026-11-30',
+				formats: ['jsonl']
+			});
+			const info = await finished(admin, asked.body.id as string);
+			expect(info).toMatchObject({ status: 'done', doneMessages: 5 });
+			expect(jsonLines(await downloaded(info.downloadUrl!))).toHaveLength(5);
+		} finally {
+			repository.page = serverPage;
+		}
+		// Postgres takes another connection: the export process's, so that the pages never pass
+		// through the server. PGlite has one, the server's, which reads and hands them over.
+		if (kind === 'postgres') expect(serverPages).toBe(0);
+		else expect(serverPages).toBeGreaterThan(0);
+	}, 60_000);
+
 	it("exports a person's own messages and files from their settings (self-export)", async () => {
 		const asked = await api(mo, 'POST', '/api/exports/mine', {
 			formats: ['jsonl', 'csv', 'eml']
@@ -261,7 +289,12 @@ describe.each(kinds)('compliance export (%s)', (kind) => {
 		for (;;) {
 			const page = await app.exports.exports.page(selection, after, 2, false);
 			if (page.count === 0) break;
-			seen.push(...page.lines.split('\n').map((line) => (JSON.parse(line) as { id: string }).id));
+			seen.push(
+				...page.lines
+					.toString()
+					.split('\n')
+					.map((line) => (JSON.parse(line) as { id: string }).id)
+			);
 			after = page.after;
 		}
 		expect(seen).toHaveLength(5);

@@ -22,7 +22,13 @@ import type {
 import { EXPORT_LINK_SECONDS, type ExportLinks } from './export-links.ts';
 import { ExportZipWriter } from './export-process.ts';
 import { runExportJob } from './export.job.ts';
-import type { ExportRepository, ExportRow, ExportSelection, UnitOf } from './export.repository.ts';
+import type {
+	ExportPageRead,
+	ExportRepository,
+	ExportRow,
+	ExportSelection,
+	UnitOf
+} from './export.repository.ts';
 
 /** Messages read from the database per page (and handed to the export process at once). */
 export const EXPORT_PAGE_SIZE = 1000;
@@ -45,6 +51,8 @@ export class ExportService extends DomainService {
 	readonly links: ExportLinks;
 	readonly log: Logger;
 	readonly pageSize: number;
+	/** A Postgres server's URL: the export process reads the pages from it itself. */
+	readonly databaseUrl: string | undefined;
 
 	constructor(
 		deps: DomainParts & {
@@ -54,6 +62,7 @@ export class ExportService extends DomainService {
 			links: ExportLinks;
 			log: Logger;
 			pageSize?: number;
+			databaseUrl?: string;
 		}
 	) {
 		super(deps);
@@ -63,6 +72,7 @@ export class ExportService extends DomainService {
 		this.links = deps.links;
 		this.log = deps.log;
 		this.pageSize = deps.pageSize ?? EXPORT_PAGE_SIZE;
+		this.databaseUrl = deps.databaseUrl;
 	}
 
 	// ——— What people ask for (the API) ———
@@ -160,7 +170,7 @@ export class ExportService extends DomainService {
 		let writer: ExportZipWriter | null = null;
 		const lateness = new LoopLateness();
 		try {
-			writer = await ExportZipWriter.open(zipPath, row.formats);
+			writer = await ExportZipWriter.open(zipPath, row.formats, this.databaseUrl);
 			let after: { at: string; id: string } | null = null;
 			let done = 0;
 			let files = 0;
@@ -169,9 +179,10 @@ export class ExportService extends DomainService {
 			lateness.start();
 			for (;;) {
 				const pageStarted = performance.now();
-				const page = await this.exports.page(selection, after, this.pageSize, row.includeFiles);
+				const page: ExportPageRead = writer.readsDatabase
+					? await writer.readPage(selection, after, this.pageSize, row.includeFiles)
+					: await this.handOverPage(writer, selection, after, row.includeFiles);
 				if (page.count === 0) break;
-				await writer.page(page.lines);
 				for (const file of page.files) {
 					const copy = path.join(dir, 'file');
 					try {
@@ -260,6 +271,22 @@ export class ExportService extends DomainService {
 	}
 
 	// ——— Inside ———
+
+	/**
+	 * The next page read here and handed to the export process (the embedded database: its one
+	 * connection is the server's). Its bytes are copied into the channel at once and not kept
+	 * while the process writes them (nothing after the hand-over refers to `lines`).
+	 */
+	private async handOverPage(
+		writer: ExportZipWriter,
+		selection: ExportSelection,
+		after: ExportPageRead['after'],
+		withFiles: boolean
+	): Promise<ExportPageRead> {
+		const { lines, ...page } = await this.exports.page(selection, after, this.pageSize, withFiles);
+		if (page.count > 0) await writer.page(lines);
+		return page;
+	}
 
 	private async requireUnit(actor: Actor, scope: ExportScope): Promise<UnitOf> {
 		const unit =

@@ -31,9 +31,12 @@ export function idlePolicyLauncher(): string[] {
  * the process is to lower its own nice value first thing (lowerThisThreadsNice), so that the
  * threads it starts inherit it.
  */
-export function spawnNodeInBackground(args: readonly string[]): ChildProcess {
+export function spawnNodeInBackground(
+	args: readonly string[],
+	serialization: 'json' | 'advanced' = 'json'
+): ChildProcess {
 	const [command, ...rest] = [...idlePolicyLauncher(), process.execPath, ...args];
-	return spawn(command!, rest, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+	return spawn(command!, rest, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization });
 }
 
 /**
