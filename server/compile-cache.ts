@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import module from 'node:module';
 import { SERVER_ENV, SERVER_NODE_FLAGS } from './node-flags.ts';
 import { EXPORT_PROCESS_FLAGS } from '../src/lib/server/exports/export-process.ts';
+import { FILE_CIPHER_PROCESS_FLAGS } from '../src/lib/server/storage/local-storage.ts';
 
 /**
  * Node's compile cache for the server (NODE_COMPILE_CACHE in SERVER_ENV): each TypeScript
@@ -15,15 +16,14 @@ import { EXPORT_PROCESS_FLAGS } from '../src/lib/server/exports/export-process.t
 
 /**
  * Modules the server loads after it started, each in its own time: what the environment switches
- * on (S3, Redis) and the worker threads' entries (when the first summary or stored file needs
- * them; the export process has flags of its own and is compiled apart, below). Loaded here only
+ * on (S3, Redis) and the summary thread's entry (when the first summary needs it; the export and
+ * file cipher processes have flags of their own and are compiled apart, below). Loaded here only
  * to be compiled: an entry that expects a parent thread throws once compiled, as expected.
  */
 const LOADED_LATER = [
 	'../src/lib/server/storage/s3-storage.ts',
 	'./collab/scale-out.ts',
-	'../src/lib/server/breakouts/summary/summary.worker.ts',
-	'../src/lib/server/storage/file-cipher.worker.ts'
+	'../src/lib/server/breakouts/summary/summary.worker.ts'
 ];
 
 /**
@@ -59,6 +59,8 @@ export function fillCompileCache(appDir: string, env: Record<string, string> = {
 		}
 	};
 	warm(['server/main.ts']);
-	// The export process runs with flags of its own, and the cache's entries name the flags.
+	// The export and file cipher processes run with flags of their own, and the cache's entries
+	// name the flags.
 	warm([...EXPORT_PROCESS_FLAGS, 'src/lib/server/exports/export-process.entry.ts']);
+	warm([...FILE_CIPHER_PROCESS_FLAGS, 'src/lib/server/storage/file-cipher.entry.ts']);
 }

@@ -87,14 +87,18 @@ describe('files encrypted at rest in the local folder', () => {
 		}
 	});
 
-	it('encrypts a file of this machine on the file cipher thread, which outlives a failure', async () => {
+	it('encrypts a file of this machine in the file cipher process, which outlives a failure', async () => {
 		const data = randomBytes(5 * CHUNK_BYTES + 3);
 		const spool = path.join(root, 'spooled-on-thread');
 		await fs.writeFile(spool, data);
 		const answered = storage.cipher!.answered;
 		await storage.putFile('thread/photo.jpg', spool, { contentType: 'image/jpeg' });
 		expect(storage.cipher!.answered).toBe(answered + 1);
-		// A derived storage (exports' larger limit) shares the thread.
+		// A process of its own: its memory is not the server's.
+		const pid = storage.cipher!.pid!;
+		expect(pid).not.toBe(process.pid);
+		expect(await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).toContain('file-cipher.entry.ts');
+		// A derived storage (exports' larger limit) shares the process.
 		expect(storage.withMaxBytes(8 * 1024 * 1024).cipher).toBe(storage.cipher);
 		const stored = await storage.get('thread/photo.jpg');
 		expect((await readAll(stored.stream)).equals(data)).toBe(true);
@@ -109,6 +113,19 @@ describe('files encrypted at rest in the local folder', () => {
 		await storage.putFile('thread/again.jpg', spool, { contentType: 'image/jpeg' });
 		expect((await readAll((await storage.get('thread/again.jpg')).stream)).equals(data)).toBe(true);
 		expect(await fs.readdir(path.join(root, '.tmp'))).toEqual([]);
+
+		// A process that dies is replaced by the next file's.
+		const exited = new Promise((resolve) => {
+			const watch = setInterval(() => {
+				if (storage.cipher!.pid === undefined) resolve(clearInterval(watch));
+			}, 10);
+		});
+		process.kill(pid, 'SIGKILL');
+		await exited;
+		await fs.writeFile(spool, data);
+		await storage.putFile('thread/after.jpg', spool, { contentType: 'image/jpeg' });
+		expect(storage.cipher!.pid).not.toBe(pid);
+		expect((await readAll((await storage.get('thread/after.jpg')).stream)).equals(data)).toBe(true);
 	});
 
 	it('answers a download with the plaintext and its length', async () => {

@@ -36,18 +36,28 @@ import {
 	plaintextSize,
 	type FilesKey
 } from './file-encryption.ts';
-import { RequestThread } from '../threads/request-thread.ts';
-import type { EncryptFileRequest } from './file-cipher.worker.ts';
+import { RequestProcess } from '../threads/request-process.ts';
+import type { EncryptFileRequest } from './file-cipher.entry.ts';
 
-/** The thread that encrypts files of this machine into the folder (file-cipher.worker.ts). */
-export type FileCipherThread = RequestThread<EncryptFileRequest, null>;
+/** The process that encrypts files of this machine into the folder (file-cipher.entry.ts). */
+export type FileCipherProcess = RequestProcess<EncryptFileRequest, null>;
 
-function fileCipherThread(master: FilesKey): FileCipherThread {
-	return new RequestThread(new URL('./file-cipher.worker.ts', import.meta.url), {
+/**
+ * Node flags of the file cipher process, after the server's own: it streams in 256 KiB reads, so
+ * a small heap is plenty, and keeps its garbage from piling up.
+ */
+export const FILE_CIPHER_PROCESS_FLAGS: readonly string[] = [
+	'--max-old-space-size=32',
+	'--max-semi-space-size=2'
+];
+
+export const FILE_CIPHER_ENTRY = new URL('./file-cipher.entry.ts', import.meta.url);
+
+function fileCipherProcess(master: FilesKey): FileCipherProcess {
+	return new RequestProcess(FILE_CIPHER_ENTRY, {
 		name: 'file cipher',
-		workerData: { key: master.key },
-		// Streams in 256 KiB reads: a small heap is plenty, and keeps its garbage from piling up.
-		resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 }
+		init: { key: master.key },
+		nodeFlags: FILE_CIPHER_PROCESS_FLAGS
 	});
 }
 
@@ -79,15 +89,15 @@ export class LocalStorage implements FileStorage {
 	readonly maxBytes: number;
 	readonly encryption: FilesKey | undefined;
 	/** Encrypts `putFile`'s files, when this storage encrypts; started at its first file. */
-	readonly cipher: FileCipherThread | null;
+	readonly cipher: FileCipherProcess | null;
 	readonly #tmpDir: string;
 
-	/** `cipher`: the thread of the storage this one is derived from (withMaxBytes). */
-	constructor(options: LocalStorageOptions, cipher?: FileCipherThread | null) {
+	/** `cipher`: the process of the storage this one is derived from (withMaxBytes). */
+	constructor(options: LocalStorageOptions, cipher?: FileCipherProcess | null) {
 		this.root = path.resolve(options.root);
 		this.maxBytes = options.maxBytes;
 		this.encryption = options.encryption;
-		this.cipher = cipher ?? (options.encryption ? fileCipherThread(options.encryption) : null);
+		this.cipher = cipher ?? (options.encryption ? fileCipherProcess(options.encryption) : null);
 		this.#tmpDir = path.join(this.root, '.tmp');
 	}
 

@@ -8,7 +8,7 @@ export interface ThreadAnswer<Result> {
 }
 
 export interface RequestThreadOptions {
-	/** Names the thread in errors ("The file cipher thread stopped."). */
+	/** Names the thread in errors ("The summary thread stopped."). */
 	name: string;
 	workerData?: unknown;
 	resourceLimits?: ResourceLimits;

@@ -1,5 +1,6 @@
+import module from 'node:module';
 import { parentPort } from 'node:worker_threads';
-import { runThisThreadInBackground } from './idle-policy.ts';
+import { lowerThisThreadsNice, runThisThreadInBackground } from './idle-policy.ts';
 import type { ThreadAnswer } from './request-thread.ts';
 
 /**
@@ -25,6 +26,43 @@ export function serveRequests<Request, Result>(
 				};
 				port.postMessage(answer);
 			}
+		})();
+	});
+}
+
+/**
+ * The entry side of a RequestProcess: lowers this process's priority (the launcher put it under
+ * SCHED_IDLE), takes its first message as `init` and makes the work of it, then answers each
+ * request as serveRequests does. It exits when the server closes the channel or goes away.
+ * Started with `--warm-compile-cache` it only writes the compile cache of its modules (loaded
+ * by then) and exits (server/compile-cache.ts).
+ */
+export function serveProcessRequests<Init, Request, Result>(
+	start: (init: Init) => (request: Request) => Result | Promise<Result>
+): void {
+	if (process.argv.includes('--warm-compile-cache')) {
+		module.flushCompileCache();
+		process.exit(0);
+	}
+	if (!process.send) throw new Error('serveProcessRequests runs in a process with an IPC channel.');
+	lowerThisThreadsNice();
+	process.on('disconnect', () => process.exit(0));
+	let work: ((request: Request) => Result | Promise<Result>) | null = null;
+	process.on('message', (message: { init: Init } | { id: number; request: Request }) => {
+		if ('init' in message) {
+			work = start(message.init);
+			return;
+		}
+		const { id, request } = message;
+		void (async () => {
+			let answer: ThreadAnswer<Result>;
+			try {
+				if (!work) throw new Error('The process was asked before it was started.');
+				answer = { id, result: await work(request) };
+			} catch (error) {
+				answer = { id, error: error instanceof Error ? error.message : String(error) };
+			}
+			process.send!(answer);
 		})();
 	});
 }
