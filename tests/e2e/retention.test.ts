@@ -7,24 +7,40 @@ import { seedRetentionWorld } from './support/retention-seed.ts';
 
 const shots = 'test-results/screenshots';
 
-/** Every stored update of a local copy, decoded as text, to look for deleted words. */
+/**
+ * Every stored update of a local copy, decoded as text, to look for deleted words. A copy that
+ * is not on disk yet is an error (expect.poll asks again), never created here: opening a name
+ * that does not exist creates an empty database, without the copy's stores, and the reading
+ * then threw inside the callback and the promise never settled (the test hung until its time
+ * ran out in CI).
+ */
 function localCopyText(page: Page, database: string): Promise<{ text: string; mark: unknown }> {
 	return page.evaluate(
 		(name) =>
 			new Promise<{ text: string; mark: unknown }>((resolve, reject) => {
 				const request = indexedDB.open(name);
-				request.onerror = () => reject(request.error);
+				request.onupgradeneeded = () => request.transaction!.abort();
+				request.onerror = () => reject(request.error ?? new Error(`${name} is not stored yet`));
 				request.onsuccess = () => {
 					const db = request.result;
-					const transaction = db.transaction(['updates', 'custom'], 'readonly');
-					const all = transaction.objectStore('updates').getAll();
-					const mark = transaction.objectStore('custom').get('retention');
-					transaction.oncomplete = () => {
-						const decoder = new TextDecoder('utf-8', { fatal: false });
-						const text = (all.result as Uint8Array[]).map((u) => decoder.decode(u)).join('\n');
+					try {
+						const transaction = db.transaction(['updates', 'custom'], 'readonly');
+						const all = transaction.objectStore('updates').getAll();
+						const mark = transaction.objectStore('custom').get('retention');
+						transaction.onerror = () => {
+							db.close();
+							reject(transaction.error);
+						};
+						transaction.oncomplete = () => {
+							const decoder = new TextDecoder('utf-8', { fatal: false });
+							const text = (all.result as Uint8Array[]).map((u) => decoder.decode(u)).join('\n');
+							db.close();
+							resolve({ text, mark: mark.result });
+						};
+					} catch (error) {
 						db.close();
-						resolve({ text, mark: mark.result });
-					};
+						reject(error instanceof Error ? error : new Error(String(error)));
+					}
 				};
 			}),
 		database
