@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnNodeInBackground } from './idle-policy.ts';
-import type { ThreadAnswer } from './request-thread.ts';
+import { PendingRequests, type ThreadAnswer } from './pending-requests.ts';
 
 export interface RequestProcessOptions {
 	/** Names the process in errors ("The file cipher process stopped."). */
@@ -26,12 +26,7 @@ export class RequestProcess<Request, Result> {
 	readonly #entry: string;
 	readonly #options: RequestProcessOptions;
 	#child: ChildProcess | null = null;
-	#next = 1;
-	#answered = 0;
-	readonly #waiting = new Map<
-		number,
-		{ resolve: (result: Result) => void; reject: (error: Error) => void }
-	>();
+	readonly #requests = new PendingRequests<Result>();
 
 	constructor(entry: URL, options: RequestProcessOptions) {
 		this.#entry = fileURLToPath(entry);
@@ -40,24 +35,22 @@ export class RequestProcess<Request, Result> {
 
 	ask(request: Request): Promise<Result> {
 		const child = this.#start();
-		const id = this.#next++;
+		const { id, answer } = this.#requests.open();
 		// Kept alive while it has work, as a socket with a request in flight would be.
 		child.ref();
 		child.channel?.ref();
-		return new Promise((resolve, reject) => {
-			this.#waiting.set(id, { resolve, reject });
-			child.send({ id, request });
-		});
+		child.send({ id, request });
+		return answer;
 	}
 
 	/** How many requests are asked and not answered yet. */
 	get pending(): number {
-		return this.#waiting.size;
+		return this.#requests.pending;
 	}
 
 	/** How many requests the process has answered (with a result or an error). */
 	get answered(): number {
-		return this.#answered;
+		return this.#requests.answered;
 	}
 
 	/** The running process's id, if one runs. */
@@ -69,18 +62,13 @@ export class RequestProcess<Request, Result> {
 	async close(): Promise<void> {
 		const child = this.#child;
 		this.#child = null;
-		this.#fail(new Error(`The ${this.#options.name} process was closed.`));
+		this.#requests.failAll(new Error(`The ${this.#options.name} process was closed.`));
 		if (!child || child.exitCode !== null || child.signalCode !== null) return;
 		const exited = new Promise((resolve) => child.once('exit', resolve));
 		child.ref();
 		if (child.connected) child.disconnect();
 		else child.kill();
 		await exited;
-	}
-
-	#fail(error: Error): void {
-		for (const { reject } of this.#waiting.values()) reject(error);
-		this.#waiting.clear();
 	}
 
 	#idle(child: ChildProcess): void {
@@ -95,23 +83,19 @@ export class RequestProcess<Request, Result> {
 			'advanced'
 		);
 		child.on('message', (answer: ThreadAnswer<Result>) => {
-			const job = this.#waiting.get(answer.id);
-			this.#waiting.delete(answer.id);
-			this.#answered++;
-			if (this.#waiting.size === 0) this.#idle(child);
-			if (answer.error === undefined) job?.resolve(answer.result as Result);
-			else job?.reject(new Error(answer.error));
+			this.#requests.settle(answer);
+			if (this.#requests.pending === 0) this.#idle(child);
 		});
 		// A process that dies fails what it held (a closed one's were failed by close).
 		child.on('error', (error) => {
 			if (this.#child !== child) return;
 			this.#child = null;
-			this.#fail(error);
+			this.#requests.failAll(error);
 		});
 		child.on('exit', () => {
 			if (this.#child !== child) return;
 			this.#child = null;
-			this.#fail(new Error(`The ${this.#options.name} process stopped.`));
+			this.#requests.failAll(new Error(`The ${this.#options.name} process stopped.`));
 		});
 		child.send({ init: this.#options.init });
 		this.#idle(child);

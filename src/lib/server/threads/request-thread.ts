@@ -1,11 +1,5 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-
-/** What a request thread's entry answers (thread-entry.ts): its request's id, a result or an error. */
-export interface ThreadAnswer<Result> {
-	id: number;
-	result?: Result;
-	error?: string;
-}
+import { PendingRequests, type ThreadAnswer } from './pending-requests.ts';
 
 export interface RequestThreadOptions {
 	/** Names the thread in errors ("The summary thread stopped."). */
@@ -26,12 +20,7 @@ export class RequestThread<Request, Result> {
 	readonly #entry: URL;
 	readonly #options: RequestThreadOptions;
 	#worker: Worker | null = null;
-	#next = 1;
-	#answered = 0;
-	readonly #waiting = new Map<
-		number,
-		{ resolve: (result: Result) => void; reject: (error: Error) => void }
-	>();
+	readonly #requests = new PendingRequests<Result>();
 
 	constructor(entry: URL, options: RequestThreadOptions) {
 		this.#entry = entry;
@@ -40,35 +29,28 @@ export class RequestThread<Request, Result> {
 
 	ask(request: Request): Promise<Result> {
 		const worker = this.#start();
-		const id = this.#next++;
+		const { id, answer } = this.#requests.open();
 		// Kept alive while it has work, as a socket with a request in flight would be.
 		worker.ref();
-		return new Promise((resolve, reject) => {
-			this.#waiting.set(id, { resolve, reject });
-			worker.postMessage({ id, request });
-		});
+		worker.postMessage({ id, request });
+		return answer;
 	}
 
 	/** How many requests are asked and not answered yet. */
 	get pending(): number {
-		return this.#waiting.size;
+		return this.#requests.pending;
 	}
 
 	/** How many requests the thread has answered (with a result or an error). */
 	get answered(): number {
-		return this.#answered;
+		return this.#requests.answered;
 	}
 
 	async close(): Promise<void> {
 		const worker = this.#worker;
 		this.#worker = null;
-		this.#fail(new Error(`The ${this.#options.name} thread was closed.`));
+		this.#requests.failAll(new Error(`The ${this.#options.name} thread was closed.`));
 		if (worker) await worker.terminate();
-	}
-
-	#fail(error: Error): void {
-		for (const { reject } of this.#waiting.values()) reject(error);
-		this.#waiting.clear();
 	}
 
 	#start(): Worker {
@@ -78,20 +60,16 @@ export class RequestThread<Request, Result> {
 			resourceLimits: this.#options.resourceLimits
 		});
 		worker.on('message', (answer: ThreadAnswer<Result>) => {
-			const job = this.#waiting.get(answer.id);
-			this.#waiting.delete(answer.id);
-			this.#answered++;
-			if (this.#waiting.size === 0) worker.unref();
-			if (answer.error === undefined) job?.resolve(answer.result as Result);
-			else job?.reject(new Error(answer.error));
+			this.#requests.settle(answer);
+			if (this.#requests.pending === 0) worker.unref();
 		});
 		worker.on('error', (error) => {
 			if (this.#worker === worker) this.#worker = null;
-			this.#fail(error);
+			this.#requests.failAll(error);
 		});
 		worker.on('exit', () => {
 			if (this.#worker === worker) this.#worker = null;
-			this.#fail(new Error(`The ${this.#options.name} thread stopped.`));
+			this.#requests.failAll(new Error(`The ${this.#options.name} thread stopped.`));
 		});
 		worker.unref();
 		this.#worker = worker;

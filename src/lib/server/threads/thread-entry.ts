@@ -1,7 +1,7 @@
 import module from 'node:module';
 import { parentPort } from 'node:worker_threads';
 import { lowerThisThreadsNice, runThisThreadInBackground } from './idle-policy.ts';
-import type { ThreadAnswer } from './request-thread.ts';
+import { answerOf } from './pending-requests.ts';
 
 /**
  * The entry side of a RequestThread: lowers this thread's priority, then answers each request
@@ -15,18 +15,7 @@ export function serveRequests<Request, Result>(
 	const port = parentPort;
 	if (!port) throw new Error('serveRequests runs on a worker thread.');
 	port.on('message', ({ id, request }: { id: number; request: Request }) => {
-		void (async () => {
-			try {
-				const answer: ThreadAnswer<Result> = { id, result: await work(request) };
-				port.postMessage(answer);
-			} catch (error) {
-				const answer: ThreadAnswer<Result> = {
-					id,
-					error: error instanceof Error ? error.message : String(error)
-				};
-				port.postMessage(answer);
-			}
-		})();
+		void answerOf(id, request, work).then((answer) => port.postMessage(answer));
 	});
 }
 
@@ -54,15 +43,6 @@ export function serveProcessRequests<Init, Request, Result>(
 			return;
 		}
 		const { id, request } = message;
-		void (async () => {
-			let answer: ThreadAnswer<Result>;
-			try {
-				if (!work) throw new Error('The process was asked before it was started.');
-				answer = { id, result: await work(request) };
-			} catch (error) {
-				answer = { id, error: error instanceof Error ? error.message : String(error) };
-			}
-			process.send!(answer);
-		})();
+		void answerOf(id, request, work).then((answer) => process.send!(answer));
 	});
 }
