@@ -1,11 +1,13 @@
 /**
  * The export process's entry (see export-process.ts). Node runs it as TypeScript (type
- * stripping): it imports only packages and plain modules (export-records, threads/idle-policy).
- * It turns pages of messages into the formats asked and writes them, with the files, into one
- * ZIP on disk: JSON lines and CSV go to files of their own beside the ZIP while pages come (a
- * ZIP entry must be written whole before the next starts) and become entries at the end; each
- * EML and each file is an entry at once. Every request is answered only once what it gave is written, so the
- * caller never has more than a page in flight: memory stays the same however large the export.
+ * stripping): it imports only packages and plain modules (export-records, the export repository,
+ * db/postgres-client, threads/idle-policy). It reads pages of messages itself from a Postgres
+ * server, or is handed them (PGlite), turns them into the formats asked and writes them, with the
+ * files, into one ZIP on disk: JSON lines and CSV go to files of their own beside the ZIP while
+ * pages come (a ZIP entry must be written whole before the next starts) and become entries at
+ * the end; each EML and each file is an entry at once. Every request is answered only once what
+ * it gave is written, so the caller never has more than a page in flight: memory stays the same
+ * however large the export.
  */
 import fs from 'node:fs';
 import { once } from 'node:events';

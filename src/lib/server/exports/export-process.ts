@@ -29,8 +29,9 @@ export const EXPORT_PROCESS_FLAGS: readonly string[] = [
  * One export's ZIP, written by a process of its own under SCHED_IDLE and nice 19
  * (export-process.entry.ts), so that formatting, CSV, EML and deflate never hold up the sockets,
  * and the memory they take (a Node runtime, the ZIP writer, each page's garbage: 60-100 MB at
- * its peak) is not the server's and is all given back when the export ends. The job reads pages
- * from the database and storage (I/O only) and hands them over one at a time; each call
+ * its peak) is not the server's and is all given back when the export ends. On Postgres the
+ * process reads each page itself when asked (readPage); on PGlite the job reads it and hands it
+ * over (page); the files come from storage through the job. One page at a time: each call
  * resolves once the process has written what it was given (the backpressure that keeps memory
  * flat). Node runs the entry by type stripping, with the server's own flags and
  * EXPORT_PROCESS_FLAGS, for which the compile cache is filled too (server/compile-cache.ts), so

@@ -40,9 +40,10 @@ const EXPORT_MAX_BYTES = 1024 ** 4;
 /**
  * Compliance exports and self-exports (issue 18). Asking checks the policy first (who may
  * export which channel or person), records the export and its audit row in one transaction and
- * schedules the job; the job reads the messages a page at a time and hands them to the export
- * thread, which writes the ZIP on disk; the ZIP is then put in storage and handed out through
- * signed links that expire. Every step that matters is in the audit log: asked, done, downloaded.
+ * schedules the job; the job pages through the messages with the export process (which reads
+ * each page itself on Postgres, or is handed it on PGlite) and writes the ZIP on disk; the ZIP
+ * is then put in storage and handed out through signed links that expire. Every step that
+ * matters is in the audit log: asked, done, downloaded.
  */
 export class ExportService extends DomainService {
 	readonly exports: ExportRepository;
