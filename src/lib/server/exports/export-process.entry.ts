@@ -22,6 +22,7 @@ import {
 	type ExportFormatName
 } from './export-records.ts';
 import { lowerThisThreadsNice } from '../threads/idle-policy.ts';
+import { answerOf } from '../threads/pending-requests.ts';
 import { connectPostgres } from '../db/postgres-client.ts';
 import {
 	ExportRepository,
@@ -201,12 +202,16 @@ async function finish(request: Extract<ExportProcessRequest, { type: 'finish' }>
 	return archive!.pointer();
 }
 
-/** What the process answers each request: the ZIP's size to 'finish', the next page to 'read'. */
-export interface ExportProcessAnswer {
-	id: number;
-	bytes?: number;
-	page?: ExportPageRead;
-	error?: string;
+/** What a request's answer holds: the next page to 'read', the ZIP's size to 'finish'. */
+export type ExportProcessResult = ExportPageRead | number | null;
+
+async function handle(request: ExportProcessRequest): Promise<ExportProcessResult> {
+	if (request.type === 'start') await start(request);
+	else if (request.type === 'page') await page(request);
+	else if (request.type === 'read') return read(request);
+	else if (request.type === 'file') await file(request);
+	else return finish(request);
+	return null;
 }
 
 let queue: Promise<void> = Promise.resolve();
@@ -214,20 +219,6 @@ let queue: Promise<void> = Promise.resolve();
 process.on('message', (request: ExportProcessRequest) => {
 	// One request after the other, in the order sent.
 	queue = queue.then(async () => {
-		try {
-			let bytes: number | undefined;
-			let next: ExportPageRead | undefined;
-			if (request.type === 'start') await start(request);
-			else if (request.type === 'page') await page(request);
-			else if (request.type === 'read') next = await read(request);
-			else if (request.type === 'file') await file(request);
-			else bytes = await finish(request);
-			process.send!({ id: request.id, bytes, page: next } satisfies ExportProcessAnswer);
-		} catch (error) {
-			process.send!({
-				id: request.id,
-				error: error instanceof Error ? error.message : String(error)
-			} satisfies ExportProcessAnswer);
-		}
+		process.send!(await answerOf(request.id, request, handle));
 	});
 });

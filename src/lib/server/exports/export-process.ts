@@ -2,7 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnNodeInBackground } from '../threads/idle-policy.ts';
 import type { ExportFormatName } from './export-records.ts';
-import type { ExportProcessAnswer, ExportProcessRequest } from './export-process.entry.ts';
+import { PendingRequests, type ThreadAnswer } from '../threads/pending-requests.ts';
+import type { ExportProcessRequest, ExportProcessResult } from './export-process.entry.ts';
 import type { ExportPageRead, ExportSelection } from './export.repository.ts';
 
 type Request = ExportProcessRequest extends infer R
@@ -39,11 +40,7 @@ export const EXPORT_PROCESS_FLAGS: readonly string[] = [
  */
 export class ExportZipWriter {
 	private readonly child: ChildProcess;
-	private next = 1;
-	private readonly waiting = new Map<
-		number,
-		{ resolve: (answer: ExportProcessAnswer) => void; reject: (error: Error) => void }
-	>();
+	private readonly requests = new PendingRequests<ExportProcessResult>();
 	/** Whether the process reads the pages from the database itself (readPage). */
 	readonly readsDatabase: boolean;
 	private stopped: Error | null = null;
@@ -58,12 +55,9 @@ export class ExportZipWriter {
 			'advanced'
 		);
 		this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
-		this.child.on('message', (answer: ExportProcessAnswer) => {
-			const job = this.waiting.get(answer.id);
-			this.waiting.delete(answer.id);
-			if (answer.error !== undefined) job?.reject(new Error(answer.error));
-			else job?.resolve(answer);
-		});
+		this.child.on('message', (answer: ThreadAnswer<ExportProcessResult>) =>
+			this.requests.settle(answer)
+		);
 		this.child.on('error', (error) => this.fail(error));
 		this.child.on('exit', (code, signal) =>
 			this.fail(new Error(`The export process stopped (${signal ?? code}).`))
@@ -111,8 +105,7 @@ export class ExportZipWriter {
 		limit: number,
 		withFiles: boolean
 	): Promise<ExportPageRead> {
-		const answer = await this.ask({ type: 'read', selection, after, limit, withFiles });
-		return answer.page!;
+		return (await this.ask({ type: 'read', selection, after, limit, withFiles })) as ExportPageRead;
 	}
 
 	/** A file on this machine, stored in the ZIP under `name`. */
@@ -122,8 +115,8 @@ export class ExportZipWriter {
 
 	/** Writes the spooled formats and the manifest, closes the ZIP; answers its size in bytes. */
 	async finish(manifest: unknown): Promise<number> {
-		const answer = await this.ask({ type: 'finish', manifest: JSON.stringify(manifest, null, 2) });
-		return answer.bytes ?? 0;
+		const manifestText = JSON.stringify(manifest, null, 2);
+		return (await this.ask({ type: 'finish', manifest: manifestText })) as number;
 	}
 
 	/** Ends the process (its channel closes: it exits) and waits until it has. */
@@ -136,18 +129,15 @@ export class ExportZipWriter {
 		await this.exited;
 	}
 
-	private ask(request: Request): Promise<ExportProcessAnswer> {
+	private ask(request: Request): Promise<ExportProcessResult> {
 		if (this.stopped) return Promise.reject(this.stopped);
-		const id = this.next++;
-		return new Promise((resolve, reject) => {
-			this.waiting.set(id, { resolve, reject });
-			this.child.send({ ...request, id } as ExportProcessRequest);
-		});
+		const { id, answer } = this.requests.open();
+		this.child.send({ ...request, id } as ExportProcessRequest);
+		return answer;
 	}
 
 	private fail(error: Error): void {
 		this.stopped ??= error;
-		for (const { reject } of this.waiting.values()) reject(error);
-		this.waiting.clear();
+		this.requests.failAll(error);
 	}
 }

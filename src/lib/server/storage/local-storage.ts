@@ -51,7 +51,7 @@ export const FILE_CIPHER_PROCESS_FLAGS: readonly string[] = [
 	'--max-semi-space-size=2'
 ];
 
-export const FILE_CIPHER_ENTRY = new URL('./file-cipher.entry.ts', import.meta.url);
+const FILE_CIPHER_ENTRY = new URL('./file-cipher.entry.ts', import.meta.url);
 
 function fileCipherProcess(master: FilesKey): FileCipherProcess {
 	return new RequestProcess(FILE_CIPHER_ENTRY, {
